@@ -1,0 +1,28 @@
+# One place that decides the warning set; every mapsim target calls mapsim_target_defaults().
+function(mapsim_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+    -Wnon-virtual-dtor -Wcast-align -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
+  if(MAPSIM_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# A library made of every .cc in the calling folder and its subfolders, with a
+# mapsim:: alias, linked publicly to the remaining arguments. Globbing keeps one-concept-per-file
+# cheap: adding a file needs no CMake edit.
+function(mapsim_folder_library name)
+  set(dependencies ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  if(sources)
+    add_library(mapsim_${name} STATIC ${sources})
+    target_include_directories(mapsim_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+    mapsim_target_defaults(mapsim_${name})
+    target_link_libraries(mapsim_${name} PUBLIC ${dependencies})
+  else()
+    # A folder whose code is still all headers.
+    add_library(mapsim_${name} INTERFACE)
+    target_include_directories(mapsim_${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(mapsim_${name} INTERFACE ${dependencies})
+  endif()
+  add_library(mapsim::${name} ALIAS mapsim_${name})
+endfunction()

@@ -1,0 +1,181 @@
+#include "impl/real_platform.h"
+
+#include <urcu/urcu-memb.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "impl/assert.h"
+#include "impl/uapi.h"
+
+namespace mapsim {
+namespace {
+
+thread_local int bound_cpu = -1;
+thread_local int binding_depth = 0;
+
+inline void cpu_relax() { __builtin_ia32_pause(); }
+
+// Every allocate()d block starts with this header: the owning platform and the byte count for
+// the budget, and the rcu_head that call_rcu needs for a deferred free.
+struct alignas(16) BlockHeader {
+  RealPlatform* owner;
+  uint64_t bytes;
+  struct rcu_head rcu;
+};
+static_assert(sizeof(BlockHeader) % 16 == 0,
+              "the payload after the header must stay 16-byte aligned");
+
+void free_block_after_grace_period(struct rcu_head* head) {
+  auto* header = reinterpret_cast<BlockHeader*>(reinterpret_cast<char*>(head) -
+                                                offsetof(BlockHeader, rcu));
+  header->owner->release(header + 1);
+}
+
+}  // namespace
+
+RealPlatform::RealPlatform(int possible_cpus, uint64_t memory_budget_bytes)
+    : possible_cpus_(possible_cpus), memory_budget_bytes_(memory_budget_bytes) {
+  MAPSIM_ASSERT(possible_cpus >= 1, "at least one CPU");
+  MAPSIM_ASSERT(possible_cpus <= kMaxPossibleCpus, "at most 4096 CPUs");
+}
+
+RealPlatform::~RealPlatform() {
+  // Deferred frees charge this platform's budget when they run: wait for them.
+  if (deferred_frees_issued_.load() != 0) urcu_memb_barrier();
+}
+
+int RealPlatform::cpu() const {
+  MAPSIM_ASSERT(bound_cpu >= 0, "the calling thread has no CPU slot: use a CpuBinding");
+  MAPSIM_ASSERT(bound_cpu < possible_cpus_, "CPU slot outside this platform's CPUs");
+  return bound_cpu;
+}
+
+RealPlatform::CpuBinding::CpuBinding(const RealPlatform& platform, int cpu)
+    : previous_cpu_(bound_cpu) {
+  MAPSIM_ASSERT(cpu >= 0, "CPU numbers start at 0");
+  MAPSIM_ASSERT(cpu < platform.possible_cpus(), "CPU beyond the possible CPUs");
+  if (binding_depth++ == 0) urcu_memb_register_thread();
+  bound_cpu = cpu;
+}
+
+RealPlatform::CpuBinding::~CpuBinding() {
+  bound_cpu = previous_cpu_;
+  if (--binding_depth == 0) urcu_memb_unregister_thread();
+}
+
+void RealPlatform::SpinLock::lock() {
+  for (;;) {
+    if (!locked_.exchange(true, std::memory_order_acquire)) return;
+    while (locked_.load(std::memory_order_relaxed)) cpu_relax();
+  }
+}
+
+int RealPlatform::BucketLock::lock() {
+  const int32_t me = bound_cpu;
+  MAPSIM_ASSERT(me >= 0, "bucket locks are taken on a CPU slot");
+  // AA: this CPU already holds the lock (a program nested on the same CPU).
+  if (owner_cpu_.load(std::memory_order_relaxed) == me) return bpf::kEDEADLK;
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::nanoseconds(kTimeoutNanoseconds);
+  for (uint32_t spins = 0;; ++spins) {
+    int32_t expected = kUnowned;
+    if (owner_cpu_.load(std::memory_order_relaxed) == kUnowned &&
+        owner_cpu_.compare_exchange_weak(expected, me, std::memory_order_acquire,
+                                         std::memory_order_relaxed)) {
+      return 0;
+    }
+    cpu_relax();
+    if (spins % 1024 == 1023 && Clock::now() > deadline) return bpf::kETIMEDOUT;
+  }
+}
+
+void RealPlatform::BucketLock::unlock() {
+  MAPSIM_ASSERT(owner_cpu_.load(std::memory_order_relaxed) == bound_cpu,
+                "a bucket lock is released by the CPU that holds it");
+  owner_cpu_.store(kUnowned, std::memory_order_release);
+}
+
+bool RealPlatform::BucketLock::is_held_by_current_cpu() const {
+  return bound_cpu >= 0 && owner_cpu_.load(std::memory_order_relaxed) == bound_cpu;
+}
+
+void RealPlatform::rcu_read_lock() { urcu_memb_read_lock(); }
+void RealPlatform::rcu_read_unlock() { urcu_memb_read_unlock(); }
+
+void* RealPlatform::allocate(size_t bytes) {
+  const uint64_t charged = bytes + sizeof(BlockHeader);
+  if (bytes > memory_budget_bytes_) return nullptr;
+  uint64_t in_use = bytes_in_use_.fetch_add(charged, std::memory_order_relaxed);
+  if (in_use + charged > memory_budget_bytes_) {
+    bytes_in_use_.fetch_sub(charged, std::memory_order_relaxed);
+    return nullptr;
+  }
+  void* raw = std::calloc(1, charged);
+  if (raw == nullptr) {
+    bytes_in_use_.fetch_sub(charged, std::memory_order_relaxed);
+    return nullptr;
+  }
+  auto* header = new (raw) BlockHeader{this, charged, {}};
+  return header + 1;
+}
+
+void RealPlatform::release(void* block) {
+  if (block == nullptr) return;
+  auto* header = static_cast<BlockHeader*>(block) - 1;
+  MAPSIM_ASSERT(header->owner == this, "a block is released to the platform that made it");
+  bytes_in_use_.fetch_sub(header->bytes, std::memory_order_relaxed);
+  std::free(header);
+}
+
+void RealPlatform::release_after_grace_period(void* block) {
+  if (block == nullptr) return;
+  auto* header = static_cast<BlockHeader*>(block) - 1;
+  deferred_frees_issued_.fetch_add(1, std::memory_order_relaxed);
+  urcu_memb_call_rcu(&header->rcu, &free_block_after_grace_period);
+}
+
+// Word-wise relaxed atomics: the same instructions as memcpy on x86, but a declared race, so
+// ThreadSanitizer accepts the kernel's lock-free value copies.
+void RealPlatform::copy_racy(void* destination, const void* source, size_t bytes) {
+  auto* target = static_cast<unsigned char*>(destination);
+  const auto* origin = static_cast<const unsigned char*>(source);
+  size_t index = 0;
+  if (reinterpret_cast<uintptr_t>(target) % 8 == 0 && reinterpret_cast<uintptr_t>(origin) % 8 == 0) {
+    for (; index + 8 <= bytes; index += 8) {
+      __atomic_store_n(reinterpret_cast<uint64_t*>(target + index),
+                       __atomic_load_n(reinterpret_cast<const uint64_t*>(origin + index),
+                                       __ATOMIC_RELAXED),
+                       __ATOMIC_RELAXED);
+    }
+  }
+  for (; index < bytes; ++index) {
+    __atomic_store_n(target + index, __atomic_load_n(origin + index, __ATOMIC_RELAXED),
+                     __ATOMIC_RELAXED);
+  }
+}
+
+bool RealPlatform::equal_racy(const void* left, const void* right, size_t bytes) {
+  const auto* a = static_cast<const unsigned char*>(left);
+  const auto* b = static_cast<const unsigned char*>(right);
+  size_t index = 0;
+  if (reinterpret_cast<uintptr_t>(a) % 8 == 0 && reinterpret_cast<uintptr_t>(b) % 8 == 0) {
+    for (; index + 8 <= bytes; index += 8) {
+      if (__atomic_load_n(reinterpret_cast<const uint64_t*>(a + index), __ATOMIC_RELAXED) !=
+          __atomic_load_n(reinterpret_cast<const uint64_t*>(b + index), __ATOMIC_RELAXED)) {
+        return false;
+      }
+    }
+  }
+  for (; index < bytes; ++index) {
+    if (__atomic_load_n(a + index, __ATOMIC_RELAXED) !=
+        __atomic_load_n(b + index, __ATOMIC_RELAXED)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace mapsim

@@ -1,0 +1,31 @@
+#include "tests/support/bytes.h"
+
+namespace mapsim::testing {
+
+Bytes le_bytes(uint64_t value, size_t size) {
+  Bytes bytes(size, 0);
+  for (size_t index = 0; index < size && index < 8; ++index) {
+    bytes[index] = static_cast<unsigned char>(value >> (8 * index));
+  }
+  return bytes;
+}
+
+uint64_t le_value(const Bytes& bytes) {
+  uint64_t value = 0;
+  for (size_t index = 0; index < bytes.size() && index < 8; ++index) {
+    value |= uint64_t{bytes[index]} << (8 * index);
+  }
+  return value;
+}
+
+std::string to_hex(const Bytes& bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string text;
+  for (unsigned char byte : bytes) {
+    text += digits[byte >> 4];
+    text += digits[byte & 15];
+  }
+  return text;
+}
+
+}  // namespace mapsim::testing
