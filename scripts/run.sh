@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# THE main job: installs dependencies, builds `mapsim`, then runs the bundled default job.
+#
+# The default job executes every op script in scenarios/scripts/*.jsonl on mapsim's simulated
+# maps (`mapsim exec`), printing each script's name and its output, and saving the output to
+# out/scripts/<name>.out. Exit status: non-zero when a script produced an "error" line (an input
+# problem) or mapsim failed.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+
+bash scripts/install-deps.sh
+bash scripts/build.sh -- mapsim
+mapsim=$repo_root/build/cli/mapsim
+if [[ ! -x "$mapsim" ]]; then
+  echo "run.sh: $mapsim was not built" >&2
+  exit 1
+fi
+
+shopt -s nullglob
+scripts=(scenarios/scripts/*.jsonl)
+if [[ ${#scripts[@]} -eq 0 ]]; then
+  echo "run.sh: no op scripts in scenarios/scripts/" >&2
+  exit 1
+fi
+
+mkdir -p out/scripts
+failures=0
+for script in "${scripts[@]}"; do
+  name=$(basename "$script" .jsonl)
+  output=out/scripts/$name.out
+  echo "=== $script"
+  status=0
+  "$mapsim" exec "$script" > "$output" || status=$?
+  cat "$output"
+  # An output line with an "error" member is an input problem, never a map result.
+  if grep -q '"error"' "$output"; then
+    echo "run.sh: $script produced error lines" >&2
+    failures=$((failures + 1))
+  elif [[ $status -ne 0 ]]; then
+    echo "run.sh: mapsim exec $script exited with $status" >&2
+    failures=$((failures + 1))
+  fi
+done
+
+echo "run.sh: ${#scripts[@]} scripts, $failures with errors; outputs in out/scripts/"
+[[ $failures -eq 0 ]]
