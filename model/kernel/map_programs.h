@@ -1,0 +1,57 @@
+// MapPrograms: the via:"prog" operations of one kernel map, performed by real BPF programs
+// (map_program_text.h) loaded on first use and cached per kind for the map's lifetime.
+//
+// Limits: key_size and value_size up to kKeySizeMax / kValueSizeMax bytes (the program copies
+// a looked-up value with one load and one store per 8 bytes, and keeps inputs in a scratch
+// ARRAY map). Larger sizes are refused with std::length_error rather than answered wrongly.
+// Program loading or test-run failures throw std::runtime_error with the kernel's reason.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/kernel/map_program_text.h"
+#include "model/kernel/owned_fd.h"
+
+namespace mapsim {
+
+class MapPrograms {
+ public:
+  using Bytes = std::vector<unsigned char>;
+
+  static constexpr uint32_t kKeySizeMax = 65536;
+  static constexpr uint32_t kValueSizeMax = 65536;
+
+  // REQUIRES: map_fd stays open while this object lives. value_size is the map's value_size
+  // (one CPU's slot for per-CPU maps).
+  MapPrograms(int map_fd, uint32_t key_size, uint32_t value_size);
+
+  // Each runs one program on the calling thread's CPU. REQUIRES: the thread is pinned to `cpu`
+  // (CpuPin); the program's own bpf_get_smp_processor_id() is asserted to be `cpu`.
+  // key: key_size bytes; value: value_size bytes. Results are the helper's return values (a
+  // NULL from the lookup helper is -ENOENT); a found value is stored in *value.
+  int lookup(int cpu, const Bytes& key, Bytes* value);
+  int update(int cpu, const Bytes& key, const Bytes& value, uint64_t flags);
+  int remove(int cpu, const Bytes& key);
+
+ private:
+  struct Run {
+    ProgramKind kind;
+    const Bytes* key;
+    const Bytes* value;  ///< nullptr: no value input
+    uint64_t flags;
+  };
+
+  int program_fd(ProgramKind kind);
+  void ensure_scratch();
+  // Runs the program; returns the scratch value after the run.
+  Bytes run(int cpu, const Run& request);
+  static int64_t read_s64(const Bytes& scratch, uint32_t offset);
+
+  int map_fd_;
+  ScratchLayout layout_;
+  OwnedFd scratch_fd_;
+  OwnedFd program_fds_[3];  ///< indexed by ProgramKind
+};
+
+}  // namespace mapsim
