@@ -1,0 +1,65 @@
+// One line of an op script (spec/op-script.md), parsed into a structured line.
+//
+// The parser checks everything a line can be checked for on its own: JSON syntax, known
+// fields only, field types, hex digits, flag and type names, integer ranges. What needs the
+// map or the backend (key and value lengths, the CPU range, which map an op goes to) is the
+// runner's job (scenarios/op_runner.h).
+//
+// Every input problem becomes an InputError whose message starts with the field it is about
+// ("value: ...", "flags: unknown flag name 'BPF_F_FOO'", "op: unknown op 'updat'"), so a user
+// can fix the line without reading this code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "impl/map_attr.h"
+#include "scenarios/hex.h"
+#include "scenarios/op_backend.h"
+
+namespace mapsim {
+
+enum class OpKind { kUpdate, kLookup, kDelete, kLookupAndDelete, kGetNextKey, kDump, kInfo };
+
+// The op's name as scripts spell it: "update", "lookup_and_delete", ...
+std::string_view op_kind_name(OpKind kind);
+
+// A blank line, a '#' comment, or {"comment": ...}: not counted, no output.
+struct SkippedLine {};
+
+// {"map": {...}}: create a map.
+struct MapLine {
+  std::optional<std::string> id;  ///< nullopt: the runner numbers it ("0", "1", ... in order)
+  int cpu = 0;                    ///< CPU the create runs on (range checked by the runner)
+  MapAttr attr;
+};
+
+// {"op": ...}: one operation on a map.
+struct OpLine {
+  OpKind kind = OpKind::kInfo;
+  std::optional<std::string> map_id;  ///< nullopt: the most recent map line
+  // Required for update, lookup, delete and lookup_and_delete; for get_next_key nullopt means
+  // null (the first key); absent for dump and info.
+  std::optional<Bytes> key;
+  Bytes value;                        ///< update only
+  uint64_t flags = 0;                 ///< raw element flags (u64; -1 in the script = all ones)
+  Via via = Via::kSyscall;
+  int cpu = 0;                        ///< range checked by the runner
+};
+
+// A counted line that cannot be run. `op` names what the line was ("map_create", "update"),
+// or is empty when that is unknown (not JSON, no or unknown op).
+struct InputError {
+  std::string op;
+  std::string message;
+};
+
+using ScriptLine = std::variant<SkippedLine, MapLine, OpLine, InputError>;
+
+// Parses one line of text (without its newline; a trailing '\r' is ignored).
+ScriptLine parse_script_line(std::string_view text);
+
+}  // namespace mapsim
