@@ -85,8 +85,8 @@ int probe_uncached(std::string* why) {
     attr.max_entries = 1;
     int fd = create_map_syscall(attr);
     if (fd < 0) {
-      *why = std::string("BPF_MAP_CREATE of a ") + (type == bpf::kMapArray ? "ARRAY" : "LRU_HASH") +
-             " map failed: " + std::strerror(-fd) +
+      *why = std::string("BPF_MAP_CREATE (") + (type == bpf::kMapArray ? "ARRAY" : "LRU_HASH") +
+             ") failed: " + std::strerror(-fd) +
              " (the kernel backend needs bpf(2) with CAP_BPF, e.g. root)";
       return fd;
     }
