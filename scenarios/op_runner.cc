@@ -1,0 +1,289 @@
+// Runs op scripts (see op_runner.h). One OpScriptRunner per script: it owns the maps the
+// script creates and remembers which one is the most recent.
+#include "scenarios/op_runner.h"
+
+#include <nlohmann/json.hpp>
+
+#include <istream>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "impl/assert.h"
+#include "impl/uapi.h"
+#include "scenarios/bpf_names.h"
+#include "scenarios/hex.h"
+#include "scenarios/map_dump.h"
+#include "scenarios/op_script.h"
+
+namespace mapsim {
+namespace {
+
+using nlohmann::ordered_json;
+
+// One map line of the script. `map` is null when the line did not produce a map; then
+// `why_unusable` says why, for the ops that are sent to it.
+struct MapSlot {
+  std::unique_ptr<BackendMap> map;
+  std::string why_unusable;
+};
+
+ordered_json info_json(const MapInfo& info) {
+  ordered_json json;
+  json["type"] = info.map_type;
+  json["key_size"] = info.key_size;
+  json["value_size"] = info.value_size;
+  json["max_entries"] = info.max_entries;
+  json["map_flags"] = info.map_flags;
+  // Only bloom filters (and arenas) carry map_extra; printing it only when set keeps the
+  // common lines exactly as in the spec.
+  if (info.map_extra != 0) json["map_extra"] = info.map_extra;
+  return json;
+}
+
+// "key: expected 4 bytes (8 hex digits), got 6 hex digits", or "" when the length is right.
+std::string length_problem(const char* field, size_t expected_bytes, size_t got_bytes) {
+  if (expected_bytes == got_bytes) return "";
+  return std::string(field) + ": expected " + std::to_string(expected_bytes) + " bytes (" +
+         std::to_string(2 * expected_bytes) + " hex digits), got " +
+         std::to_string(2 * got_bytes) + " hex digits";
+}
+
+class OpScriptRunner {
+ public:
+  OpScriptRunner(OpBackend& backend, std::ostream& out) : backend_(backend), out_(out) {}
+
+  void run_line(std::string_view text);
+  bool saw_error() const { return saw_error_; }
+
+ private:
+  void run_map_line(const MapLine& line);
+  void create_map(const MapLine& line, const std::string& id, MapSlot* slot);
+  void run_op_line(const OpLine& line);
+  BackendMap* find_target(const OpLine& line, std::string* why);
+  std::string check_against_map(const OpLine& line, const BackendMap& map) const;
+  std::string check_cpu(int cpu) const;
+  void execute(const OpLine& line, BackendMap& map, ordered_json* result);
+  void execute_dump(const OpLine& line, BackendMap& map, ordered_json* result);
+  MapSlot* add_unusable_slot(const std::string& why);
+  void emit_error(const std::string& op, const std::string& message);
+  void emit(const ordered_json& result) const;
+  ordered_json start_line(std::string_view op) const;
+
+  OpBackend& backend_;
+  std::ostream& out_;
+  uint64_t index_ = 0;      // "i" of the line being run: counted lines before it
+  uint64_t map_lines_ = 0;  // map lines before this one, valid or not: the default id
+  bool saw_error_ = false;
+  std::vector<std::unique_ptr<MapSlot>> slots_;
+  std::map<std::string, MapSlot*> slots_by_id_;
+  MapSlot* current_ = nullptr;  // the most recent map line's slot
+};
+
+void OpScriptRunner::run_line(std::string_view text) {
+  ScriptLine line = parse_script_line(text);
+  if (std::holds_alternative<SkippedLine>(line)) return;
+  if (const auto* map_line = std::get_if<MapLine>(&line)) {
+    run_map_line(*map_line);
+  } else if (const auto* op_line = std::get_if<OpLine>(&line)) {
+    run_op_line(*op_line);
+  } else {
+    const auto& error = std::get<InputError>(line);
+    if (error.op == "map_create") {
+      // An invalid map line still becomes the most recent map: the ops after it were meant for
+      // it, and must not silently go to an older map.
+      current_ = add_unusable_slot("the most recent map line (i=" + std::to_string(index_) +
+                                   ") is invalid: " + error.message);
+      ++map_lines_;
+    }
+    emit_error(error.op, error.message);
+  }
+  ++index_;
+}
+
+void OpScriptRunner::run_map_line(const MapLine& line) {
+  const std::string id = line.id.value_or(std::to_string(map_lines_));
+  ++map_lines_;
+  std::string problem = check_cpu(line.cpu);
+  if (problem.empty() && slots_by_id_.count(id) != 0) {
+    problem = "id: map id '" + id + "' is already taken by an earlier map line";
+  }
+  if (!problem.empty()) {
+    current_ = add_unusable_slot("the most recent map line (i=" + std::to_string(index_) +
+                                 ") is invalid: " + problem);
+    emit_error("map_create", problem);
+    return;
+  }
+  auto slot = std::make_unique<MapSlot>();
+  create_map(line, id, slot.get());
+  current_ = slot.get();
+  slots_by_id_[id] = slot.get();
+  slots_.push_back(std::move(slot));
+}
+
+void OpScriptRunner::create_map(const MapLine& line, const std::string& id, MapSlot* slot) {
+  const int rc = backend_.create_map(line.cpu, line.attr, &slot->map);
+  if (rc == bpf::kENOSYS) {
+    const std::string not_modelled = "the " + backend_.name() +
+                                     " backend does not model map type " +
+                                     describe_map_type(line.attr.map_type);
+    slot->why_unusable = "map '" + id + "' was not created: " + not_modelled;
+    ordered_json result = start_line("map_create");
+    result["id"] = id;
+    result["error"] = "type: " + not_modelled;
+    saw_error_ = true;
+    emit(result);
+    return;
+  }
+  ordered_json result = start_line("map_create");
+  result["id"] = id;
+  result["rc"] = rc;
+  if (rc == 0) {
+    MAPSIM_ASSERT(slot->map != nullptr, "a successful create hands over the map");
+    result["info"] = info_json(slot->map->info());
+  } else {
+    slot->map.reset();
+    slot->why_unusable =
+        "map '" + id + "' was not created (map_create returned " + std::to_string(rc) + ")";
+  }
+  emit(result);
+}
+
+void OpScriptRunner::run_op_line(const OpLine& line) {
+  const std::string op(op_kind_name(line.kind));
+  std::string problem;
+  BackendMap* map = find_target(line, &problem);
+  if (map != nullptr) problem = check_cpu(line.cpu);
+  if (map != nullptr && problem.empty()) problem = check_against_map(line, *map);
+  if (!problem.empty()) {
+    emit_error(op, problem);
+    return;
+  }
+  ordered_json result = start_line(op);
+  execute(line, *map, &result);
+  emit(result);
+}
+
+BackendMap* OpScriptRunner::find_target(const OpLine& line, std::string* why) {
+  const MapSlot* slot = current_;
+  if (line.map_id) {
+    const auto found = slots_by_id_.find(*line.map_id);
+    if (found == slots_by_id_.end()) {
+      *why = "map: no map line has id '" + *line.map_id + "'";
+      return nullptr;
+    }
+    slot = found->second;
+  } else if (slot == nullptr) {
+    *why = "map: no map yet; an op needs a map line before it";
+    return nullptr;
+  }
+  if (slot->map == nullptr) *why = "map: " + slot->why_unusable;
+  return slot->map.get();
+}
+
+std::string OpScriptRunner::check_cpu(int cpu) const {
+  if (cpu < backend_.possible_cpus()) return "";
+  return "cpu: " + std::to_string(cpu) + " is not a possible CPU; the " + backend_.name() +
+         " backend has " + std::to_string(backend_.possible_cpus()) + " (0-" +
+         std::to_string(backend_.possible_cpus() - 1) + ")";
+}
+
+std::string OpScriptRunner::check_against_map(const OpLine& line, const BackendMap& map) const {
+  if (line.key) {
+    std::string problem = length_problem("key", map.info().key_size, line.key->size());
+    if (!problem.empty()) return problem;
+  }
+  if (line.kind != OpKind::kUpdate) return "";
+  // A program hands the helper one CPU's value; the syscall passes every CPU's slot.
+  const size_t value_bytes =
+      line.via == Via::kProgram ? map.info().value_size : map.syscall_value_size();
+  return length_problem("value", value_bytes, line.value.size());
+}
+
+void OpScriptRunner::execute(const OpLine& line, BackendMap& map, ordered_json* result) {
+  Bytes output;
+  int rc = 0;
+  switch (line.kind) {
+    case OpKind::kUpdate:
+      (*result)["rc"] = map.update(line.via, line.cpu, *line.key, line.value, line.flags);
+      return;
+    case OpKind::kDelete:
+      (*result)["rc"] = map.remove(line.via, line.cpu, *line.key);
+      return;
+    case OpKind::kLookup:
+      rc = map.lookup(line.via, line.cpu, *line.key, line.flags, &output);
+      break;
+    case OpKind::kLookupAndDelete:
+      rc = map.lookup_and_delete(line.cpu, *line.key, line.flags, &output);
+      break;
+    case OpKind::kGetNextKey:
+      rc = map.get_next_key(line.cpu, line.key, &output);
+      (*result)["rc"] = rc;
+      if (rc == 0) (*result)["next_key"] = hex_from_bytes(output);
+      return;
+    case OpKind::kDump:
+      execute_dump(line, map, result);
+      return;
+    case OpKind::kInfo:
+      (*result)["rc"] = 0;
+      (*result)["info"] = info_json(map.info());
+      return;
+  }
+  (*result)["rc"] = rc;
+  if (rc == 0) (*result)["value"] = hex_from_bytes(output);
+}
+
+void OpScriptRunner::execute_dump(const OpLine& line, BackendMap& map, ordered_json* result) {
+  const DumpResult dump = dump_map(map, line.cpu, dump_key_limit(map.info().max_entries));
+  ordered_json entries = ordered_json::array();
+  for (const DumpEntry& entry : dump.entries) {
+    ordered_json item;
+    item["key"] = hex_from_bytes(entry.key);
+    if (entry.rc == 0) item["value"] = hex_from_bytes(entry.value);
+    else item["rc"] = entry.rc;
+    entries.push_back(std::move(item));
+  }
+  (*result)["rc"] = dump.rc;
+  (*result)["count"] = dump.entries.size();
+  (*result)["entries"] = std::move(entries);
+}
+
+MapSlot* OpScriptRunner::add_unusable_slot(const std::string& why) {
+  auto slot = std::make_unique<MapSlot>();
+  slot->why_unusable = why;
+  slots_.push_back(std::move(slot));
+  return slots_.back().get();
+}
+
+ordered_json OpScriptRunner::start_line(std::string_view op) const {
+  ordered_json result;
+  result["i"] = index_;
+  if (!op.empty()) result["op"] = op;
+  return result;
+}
+
+void OpScriptRunner::emit_error(const std::string& op, const std::string& message) {
+  saw_error_ = true;
+  ordered_json result = start_line(op);
+  result["error"] = message;
+  emit(result);
+}
+
+void OpScriptRunner::emit(const ordered_json& result) const {
+  // One flushed line per input line, so a script piped in on stdin answers as it goes.
+  out_ << result.dump(-1, ' ', false, ordered_json::error_handler_t::replace) << std::endl;
+}
+
+}  // namespace
+
+int run_op_script(std::istream& in, std::ostream& out, OpBackend& backend) {
+  OpScriptRunner runner(backend, out);
+  std::string text;
+  while (std::getline(in, text)) runner.run_line(text);
+  return runner.saw_error() ? 1 : 0;
+}
+
+}  // namespace mapsim
