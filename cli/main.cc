@@ -1,0 +1,21 @@
+// The `mapsim` executable: parses the command line and hands over to the chosen verb.
+#include <CLI/CLI.hpp>
+
+#include "cli/exec_command.h"
+#include "cli/exit_status.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"mapsim: a deterministic simulator and model checker for Linux BPF maps"};
+  app.require_subcommand(1);
+  mapsim::cli::ExecOptions exec_options;
+  CLI::App* exec = mapsim::cli::add_exec_command(app, &exec_options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help is a ParseError too, and exits 0; everything else is a usage error.
+    const int status = app.exit(error);
+    return status == 0 ? mapsim::cli::kExitOk : mapsim::cli::kExitUsage;
+  }
+  if (*exec) return mapsim::cli::run_exec_command(exec_options);
+  return mapsim::cli::kExitUsage;
+}
