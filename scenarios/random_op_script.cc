@@ -1,0 +1,496 @@
+#include "scenarios/random_op_script.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <random>
+#include <string_view>
+#include <utility>
+
+#include "impl/assert.h"
+#include "impl/map_attr.h"
+#include "impl/uapi.h"
+#include "scenarios/bpf_names.h"
+#include "scenarios/hex.h"
+#include "scenarios/op_backend.h"
+
+namespace mapsim {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Below this many bytes of map content (max_entries x syscall value size) values may grow to
+// KiB sizes; bigger maps keep small values so dumps stay short.
+constexpr uint64_t kMapContentBytesMax = 256 * 1024;
+constexpr uint64_t kFillBurstMax = 6000;
+
+class Random {
+ public:
+  explicit Random(uint64_t seed) : engine_(seed) {}
+  uint64_t bits() { return engine_(); }
+  // REQUIRES: bound > 0. The modulo bias is irrelevant for test generation.
+  uint64_t below(uint64_t bound) { return engine_() % bound; }
+  uint64_t between(uint64_t low, uint64_t high) { return low + below(high - low + 1); }
+  bool chance(int percent) { return below(100) < static_cast<uint64_t>(percent); }
+  template <class T, size_t N>
+  const T& pick(const T (&items)[N]) { return items[below(N)]; }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+bool is_lru(uint32_t type) { return type == bpf::kMapLruHash || type == bpf::kMapLruPercpuHash; }
+bool is_array(uint32_t type) { return type == bpf::kMapArray || type == bpf::kMapPercpuArray; }
+bool is_per_cpu(uint32_t type) {
+  return type == bpf::kMapPercpuHash || type == bpf::kMapPercpuArray ||
+         type == bpf::kMapLruPercpuHash;
+}
+
+// A map of the script as the generator sees it: enough to make keys and values that fit.
+struct PlannedMap {
+  std::string id;
+  MapAttr attr;
+  bool program_ops = true;   ///< false when the verifier would refuse programs on the map
+  uint64_t key_salt = 0;     ///< makes keys of different maps and seeds differ
+  uint64_t key_pool = 1;     ///< keys 0 .. key_pool-1 are the ones ops come back to
+  uint64_t next_fresh = 1;   ///< next key index no op has used (fill bursts)
+  uint64_t key_space = 0;    ///< distinct key indices (0: more than 2^64)
+};
+
+// ---- map attributes ----
+
+uint32_t random_key_size(Random& random) {
+  if (random.chance(35)) return 4;
+  if (random.chance(30)) return 8;
+  if (random.chance(75)) return static_cast<uint32_t>(random.between(1, 16));
+  return static_cast<uint32_t>(random.between(17, 64));
+}
+
+uint32_t random_value_size(Random& random) {
+  if (random.chance(60)) return static_cast<uint32_t>(random.between(1, 16));
+  if (random.chance(60)) return static_cast<uint32_t>(random.between(17, 64));
+  if (random.chance(75)) return static_cast<uint32_t>(random.between(65, 512));
+  if (random.chance(85)) return static_cast<uint32_t>(random.between(513, 4096));
+  return static_cast<uint32_t>(random.between(4097, 4200));
+}
+
+uint32_t random_max_entries(Random& random, uint32_t type) {
+  int small = is_lru(type) ? 50 : 70;
+  if (random.chance(small)) {
+    return static_cast<uint32_t>(random.between(1, is_array(type) ? 16 : 8));
+  }
+  if (random.chance(60)) return static_cast<uint32_t>(random.between(9, 64));
+  if (!is_lru(type) || random.chance(60)) return static_cast<uint32_t>(random.between(65, 512));
+  return static_cast<uint32_t>(random.between(513, 4000));
+}
+
+std::string random_valid_name(Random& random) {
+  static constexpr char kNameChars[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.";
+  if (random.chance(50)) return "";
+  std::string name(random.between(1, bpf::kObjNameLen - 1), 'x');
+  for (char& c : name) c = kNameChars[random.below(sizeof kNameChars - 1)];
+  return name;
+}
+
+uint32_t random_valid_flags(Random& random, uint32_t type, bool* program_ops) {
+  uint32_t flags = 0;
+  if (!is_array(type)) flags |= bpf::kFZeroSeed;  // deterministic bucket order, always
+  if ((type == bpf::kMapHash || type == bpf::kMapPercpuHash) && random.chance(35)) {
+    flags |= bpf::kFNoPrealloc;
+  }
+  if (is_lru(type) && random.chance(50)) flags |= bpf::kFNoCommonLru;
+  bool numa_allowed = !is_per_cpu(type) && !(flags & bpf::kFNoCommonLru);
+  if (numa_allowed && random.chance(5)) flags |= bpf::kFNumaNode;
+  if (type == bpf::kMapArray && random.chance(5)) flags |= bpf::kFMmapable;
+  if (random.chance(8)) {
+    static constexpr uint32_t kAccess[] = {bpf::kFRdonly, bpf::kFWronly, bpf::kFRdonlyProg,
+                                           bpf::kFWronlyProg};
+    flags |= random.pick(kAccess);
+  }
+  *program_ops = !(flags & (bpf::kFRdonlyProg | bpf::kFWronlyProg));
+  return flags;
+}
+
+MapAttr random_valid_attr(Random& random, uint32_t type, int possible_cpus, bool* program_ops) {
+  MapAttr attr;
+  attr.map_type = type;
+  attr.key_size = is_array(type) ? 4 : random_key_size(random);
+  attr.max_entries = random_max_entries(random, type);
+  attr.value_size = random_value_size(random);
+  uint64_t slots = is_per_cpu(type) ? static_cast<uint64_t>(possible_cpus) : 1;
+  while (attr.value_size > 8 &&
+         uint64_t{attr.max_entries} * bpf::round_up(attr.value_size, 8) * slots >
+             kMapContentBytesMax) {
+    attr.value_size /= 2;
+  }
+  attr.map_flags = random_valid_flags(random, type, program_ops);
+  attr.name = random_valid_name(random);
+  return attr;
+}
+
+// Flags some or all of the six types reject (fact sheet 3.1, 5.1).
+uint32_t random_rejected_flags(Random& random, uint32_t type) {
+  static constexpr uint32_t kNeverValid[] = {
+      bpf::kFClone,        bpf::kFStackBuildId,  bpf::kFPreserveElems, bpf::kFLink,
+      bpf::kFSegvOnFault,  bpf::kFNoUserConv,    1u << 20,             1u << 31,
+      bpf::kFRdonly | bpf::kFWronly, bpf::kFRdonlyProg | bpf::kFWronlyProg};
+  if (random.chance(50)) return random.pick(kNeverValid);
+  if (is_array(type)) {
+    static constexpr uint32_t kArrayRejects[] = {bpf::kFNoPrealloc, bpf::kFZeroSeed,
+                                                 bpf::kFNoCommonLru};
+    return random.pick(kArrayRejects);
+  }
+  static constexpr uint32_t kHashRejects[] = {bpf::kFMmapable, bpf::kFInnerMap,
+                                              bpf::kFNumaNode | bpf::kFNoCommonLru};
+  if (is_lru(type) && random.chance(50)) return bpf::kFNoPrealloc;
+  if (!is_lru(type) && random.chance(40)) return bpf::kFNoCommonLru;
+  if (is_per_cpu(type) && random.chance(40)) return bpf::kFNumaNode;
+  return random.pick(kHashRejects);
+}
+
+// Sizes past the kernel's limits; each fails before anything big is allocated.
+void make_oversized(Random& random, MapAttr* attr) {
+  uint32_t type = attr->map_type;
+  if (is_per_cpu(type) && random.chance(50)) {
+    attr->value_size = static_cast<uint32_t>(random.between(32769, 40000));
+  } else if (is_array(type)) {
+    attr->value_size = (1u << 31) + static_cast<uint32_t>(random.below(16));
+  } else if (random.chance(50)) {
+    attr->key_size = static_cast<uint32_t>(random.between(4194256, 4194400)) - attr->value_size;
+  } else {
+    attr->max_entries = is_lru(type) && random.chance(50) ? 0xffffffffu
+                                                           : (1u << 31) + 1;
+  }
+}
+
+// One reason for MAP_CREATE to fail, applied to an otherwise valid attribute set.
+void break_attr(Random& random, MapAttr* attr) {
+  switch (random.below(9)) {
+    case 0: {
+      static constexpr uint32_t kBadTypes[] = {0, 34, 99, 1000, 0xffffffffu};
+      attr->map_type = random.pick(kBadTypes);
+      break;
+    }
+    case 1: attr->key_size = is_array(attr->map_type) ? random.pick({8u, 1u, 0u}) : 0; break;
+    case 2: attr->value_size = 0; break;
+    case 3: attr->max_entries = 0; break;
+    case 4: attr->map_flags |= random_rejected_flags(random, attr->map_type); break;
+    case 5: {
+      static const char* const kBadNames[] = {"a-b", "sixteen_chars_xx", "twenty_characters_xx",
+                                              "with space", "na\xc3\xafve", "slash/"};
+      attr->name = random.pick(kBadNames);
+      break;
+    }
+    case 6: attr->map_extra = random.chance(50) ? 1 : 0xffffffffu; break;
+    case 7: make_oversized(random, attr); break;
+    default:
+      // Random bits, except BPF_F_TOKEN_FD: it makes the kernel open map_token_fd (0, the
+      // test's stdin), which would tie the result to the environment.
+      attr->map_flags = static_cast<uint32_t>(random.bits()) & ~bpf::kFTokenFd;
+      break;
+  }
+}
+
+// ---- JSON pieces ----
+
+// Map flags as a list of names, or (sometimes, and always for unnamed bits) an integer.
+json map_flags_json(Random& random, uint32_t flags) {
+  static constexpr std::pair<const char*, uint32_t> kNames[] = {
+      {"BPF_F_NO_PREALLOC", bpf::kFNoPrealloc}, {"BPF_F_NO_COMMON_LRU", bpf::kFNoCommonLru},
+      {"BPF_F_NUMA_NODE", bpf::kFNumaNode},     {"BPF_F_RDONLY", bpf::kFRdonly},
+      {"BPF_F_WRONLY", bpf::kFWronly},          {"BPF_F_ZERO_SEED", bpf::kFZeroSeed},
+      {"BPF_F_RDONLY_PROG", bpf::kFRdonlyProg}, {"BPF_F_WRONLY_PROG", bpf::kFWronlyProg},
+      {"BPF_F_MMAPABLE", bpf::kFMmapable},      {"BPF_F_CLONE", bpf::kFClone},
+  };
+  json names = json::array();
+  uint32_t named = 0;
+  for (const auto& [name, bit] : kNames) {
+    MAPSIM_ASSERT(map_flag_from_name(name) == bit, "generator flag names are the parser's");
+    if (flags & bit) {
+      names.push_back(name);
+      named |= bit;
+    }
+  }
+  if (named != flags || random.chance(15)) return flags;
+  return names;
+}
+
+json map_line(Random& random, const std::string& id, const MapAttr& attr, int cpu) {
+  json map;
+  map["id"] = id;
+  std::string_view type_name = map_type_name(attr.map_type);
+  if (!type_name.empty() && random.chance(85)) {
+    map["type"] = std::string(type_name);
+  } else {
+    map["type"] = attr.map_type;
+  }
+  map["key_size"] = attr.key_size;
+  map["value_size"] = attr.value_size;
+  map["max_entries"] = attr.max_entries;
+  map["flags"] = map_flags_json(random, attr.map_flags);
+  if (cpu != 0) map["cpu"] = cpu;
+  if (!attr.name.empty()) map["name"] = attr.name;
+  if (attr.map_extra != 0) map["map_extra"] = attr.map_extra;
+  return json{{"map", map}};
+}
+
+// Element flags of an update: mostly the three valid ones, sometimes what the kernel rejects.
+json update_flags_json(Random& random) {
+  uint64_t roll = random.below(100);
+  if (roll < 50) return nullptr;
+  if (roll < 55) return "BPF_ANY";
+  if (roll < 70) return "BPF_NOEXIST";
+  if (roll < 85) return "BPF_EXIST";
+  static const json kInvalid[] = {"BPF_F_LOCK", "BPF_NOEXIST|BPF_EXIST", "BPF_EXIST|BPF_F_LOCK",
+                                  3, 4, 6, 8, 16, uint64_t{1} << 32, -1};
+  return random.pick(kInvalid);
+}
+
+// Flags of a syscall lookup or lookup_and_delete: almost always none.
+json lookup_flags_json(Random& random) {
+  if (random.chance(90)) return nullptr;
+  static const json kFlags[] = {"BPF_F_LOCK", "BPF_ANY", 1, 2, -1};
+  return random.pick(kFlags);
+}
+
+}  // namespace
+
+namespace {
+
+class ScriptGenerator {
+ public:
+  ScriptGenerator(uint64_t seed, const RandomScriptOptions& options)
+      : random_(seed), options_(options) {
+    MAPSIM_ASSERT(!options.map_types.empty(), "at least one map type to draw from");
+    MAPSIM_ASSERT(options.possible_cpus >= 1, "at least one CPU");
+    MAPSIM_ASSERT(options.ops_per_map_max >= 1, "at least one op per map");
+  }
+
+  std::string generate(uint64_t seed);
+
+ private:
+  void add_line(const json& line) { text_ += line.dump() + "\n"; }
+  void add_map_lines();
+  void add_invalid_map();
+  void add_valid_map();
+  void add_random_op(PlannedMap& map);
+  void add_update(PlannedMap& map, const Bytes& key, Via via, const json& flags);
+  void add_keyed_op(const char* op, PlannedMap& map, const Bytes& key, Via via);
+  void add_fill_burst(PlannedMap& map);
+  json op_start(const char* op, const PlannedMap& map, int cpu);
+  int next_cpu();
+  Via random_via(const PlannedMap& map);
+  uint64_t fresh_index(PlannedMap& map);
+  uint64_t known_index(PlannedMap& map);
+  Bytes key_of(const PlannedMap& map, uint64_t index) const;
+  Bytes random_bytes(size_t size);
+  size_t value_size(const PlannedMap& map, Via via) const;
+
+  Random random_;
+  RandomScriptOptions options_;
+  std::vector<PlannedMap> maps_;  ///< the valid maps (ops go to these)
+  int map_lines_ = 0;
+  int cpu_ = 0;                   ///< the CPU recent ops ran on
+  std::string text_;
+};
+
+int ScriptGenerator::next_cpu() {
+  if (random_.chance(25)) cpu_ = static_cast<int>(random_.below(options_.possible_cpus));
+  return cpu_;
+}
+
+Via ScriptGenerator::random_via(const PlannedMap& map) {
+  return map.program_ops && random_.chance(30) ? Via::kProgram : Via::kSyscall;
+}
+
+uint64_t ScriptGenerator::fresh_index(PlannedMap& map) {
+  uint64_t index = map.next_fresh++;
+  return map.key_space == 0 ? index : index % map.key_space;
+}
+
+// A key ops have used before: the pool, or one of the latest fresh keys.
+uint64_t ScriptGenerator::known_index(PlannedMap& map) {
+  if (is_array(map.attr.map_type)) {
+    if (random_.chance(85)) return random_.below(map.attr.max_entries);
+    if (random_.chance(65)) return uint64_t{map.attr.max_entries} + random_.below(3);
+    return random_.bits() & 0xffffffffu;
+  }
+  if (map.next_fresh > map.key_pool && random_.chance(40)) {
+    uint64_t window = 2 * uint64_t{map.attr.max_entries} + 2;
+    uint64_t low = std::max(map.key_pool, map.next_fresh > window ? map.next_fresh - window : 0);
+    uint64_t index = random_.between(low, map.next_fresh - 1);
+    return map.key_space == 0 ? index : index % map.key_space;
+  }
+  return random_.below(map.key_pool);
+}
+
+// Distinct indices give distinct keys: the first min(key_size, 8) bytes are an odd multiple of
+// the index plus a salt (a bijection modulo 2^(8 x bytes)); later bytes come from the salt.
+Bytes ScriptGenerator::key_of(const PlannedMap& map, uint64_t index) const {
+  Bytes key(map.attr.key_size);
+  if (is_array(map.attr.map_type)) {
+    for (size_t byte = 0; byte < key.size() && byte < 4; ++byte) key[byte] = index >> (8 * byte);
+    return key;
+  }
+  uint64_t mixed = index * 0x9e3779b97f4a7c15ull + map.key_salt;
+  for (size_t byte = 0; byte < key.size(); ++byte) {
+    uint64_t source = byte < 8 ? mixed : map.key_salt * (byte + 1);
+    key[byte] = static_cast<unsigned char>(source >> (8 * (byte % 8)));
+  }
+  return key;
+}
+
+Bytes ScriptGenerator::random_bytes(size_t size) {
+  Bytes bytes(size, 0);
+  if (random_.chance(20)) return bytes;
+  for (unsigned char& byte : bytes) byte = static_cast<unsigned char>(random_.bits());
+  return bytes;
+}
+
+size_t ScriptGenerator::value_size(const PlannedMap& map, Via via) const {
+  if (via == Via::kProgram || !is_per_cpu(map.attr.map_type)) return map.attr.value_size;
+  return bpf::round_up(map.attr.value_size, 8) * options_.possible_cpus;
+}
+
+}  // namespace
+
+namespace {
+
+void ScriptGenerator::add_invalid_map() {
+  uint32_t type = options_.map_types[random_.below(options_.map_types.size())];
+  bool program_ops = true;
+  MapAttr attr = random_valid_attr(random_, type, options_.possible_cpus, &program_ops);
+  break_attr(random_, &attr);
+  if (random_.chance(30)) break_attr(random_, &attr);
+  int cpu = static_cast<int>(random_.below(options_.possible_cpus));
+  add_line(map_line(random_, "bad" + std::to_string(map_lines_++), attr, cpu));
+}
+
+void ScriptGenerator::add_valid_map() {
+  PlannedMap map;
+  map.id = "m" + std::to_string(maps_.size());
+  uint32_t type = options_.map_types[random_.below(options_.map_types.size())];
+  map.attr = random_valid_attr(random_, type, options_.possible_cpus, &map.program_ops);
+  map.key_salt = random_.bits();
+  map.key_space = map.attr.key_size >= 8 ? 0 : uint64_t{1} << (8 * map.attr.key_size);
+  uint64_t pool = uint64_t{map.attr.max_entries} + 1 + random_.below(map.attr.max_entries / 2 + 3);
+  map.key_pool = map.key_space == 0 ? pool : std::min(pool, map.key_space);
+  map.next_fresh = map.key_pool;
+  int cpu = static_cast<int>(random_.below(options_.possible_cpus));
+  add_line(map_line(random_, map.id, map.attr, cpu));
+  ++map_lines_;
+  maps_.push_back(std::move(map));
+}
+
+// Invalid map lines first or between the valid ones; all map lines precede the ops.
+void ScriptGenerator::add_map_lines() {
+  uint64_t invalid = random_.chance(60) ? 0 : random_.chance(75) ? 1 : 2;
+  uint64_t valid = random_.chance(75) ? 1 : 2;
+  while (invalid + valid > 0) {
+    if (invalid > 0 && (valid == 0 || random_.chance(50))) {
+      add_invalid_map();
+      --invalid;
+    } else {
+      add_valid_map();
+      --valid;
+    }
+  }
+}
+
+json ScriptGenerator::op_start(const char* op, const PlannedMap& map, int cpu) {
+  json line;
+  line["op"] = op;
+  // With one map line, ops go to it by default; otherwise they name their map.
+  if (map_lines_ > 1) line["map"] = map.id;
+  if (cpu != 0 || random_.chance(50)) line["cpu"] = cpu;
+  return line;
+}
+
+void ScriptGenerator::add_update(PlannedMap& map, const Bytes& key, Via via, const json& flags) {
+  json line = op_start("update", map, next_cpu());
+  line["key"] = hex_from_bytes(key);
+  line["value"] = hex_from_bytes(random_bytes(value_size(map, via)));
+  if (!flags.is_null()) line["flags"] = flags;
+  if (via == Via::kProgram) line["via"] = "prog";
+  add_line(line);
+}
+
+void ScriptGenerator::add_keyed_op(const char* op, PlannedMap& map, const Bytes& key, Via via) {
+  json line = op_start(op, map, next_cpu());
+  line["key"] = hex_from_bytes(key);
+  if (via == Via::kProgram) {
+    line["via"] = "prog";
+  } else if (std::string_view(op) != "delete") {
+    json flags = lookup_flags_json(random_);
+    if (!flags.is_null()) line["flags"] = flags;
+  }
+  add_line(line);
+}
+
+void ScriptGenerator::add_random_op(PlannedMap& map) {
+  uint64_t roll = random_.below(100);
+  Bytes key = key_of(map, random_.chance(85) ? known_index(map) : fresh_index(map));
+  if (roll < 40) return add_update(map, key, random_via(map), update_flags_json(random_));
+  if (roll < 64) return add_keyed_op("lookup", map, key, random_via(map));
+  if (roll < 75) return add_keyed_op("delete", map, key, random_via(map));
+  if (roll < 82) return add_keyed_op("lookup_and_delete", map, key, Via::kSyscall);
+  if (roll < 95) {
+    json line = op_start("get_next_key", map, next_cpu());
+    line["key"] = random_.chance(25) ? json(nullptr) : json(hex_from_bytes(key));
+    return add_line(line);
+  }
+  if (roll < 99) return add_line(op_start("dump", map, next_cpu()));
+  json line = op_start("info", map, 0);
+  line.erase("cpu");  // info takes no cpu
+  add_line(line);
+}
+
+// Fresh keys until the map is past capacity: hash maps answer E2BIG, LRU maps evict. Program
+// lookups of recent keys in between set reference bits, which decide what LRU maps keep.
+void ScriptGenerator::add_fill_burst(PlannedMap& map) {
+  uint64_t capacity = map.attr.max_entries;
+  uint64_t count = std::min(kFillBurstMax, capacity + 1 + random_.below(capacity / 2 + 2));
+  bool mix_programs = map.program_ops && random_.chance(30);
+  for (uint64_t step = 0; step < count; ++step) {
+    if (is_lru(map.attr.map_type) && map.program_ops && random_.chance(10)) {
+      add_keyed_op("lookup", map, key_of(map, known_index(map)), Via::kProgram);
+    }
+    Via via = mix_programs && random_.chance(50) ? Via::kProgram : Via::kSyscall;
+    json flags = random_.chance(80) ? json(nullptr) : json("BPF_NOEXIST");
+    add_update(map, key_of(map, fresh_index(map)), via, flags);
+  }
+}
+
+std::string ScriptGenerator::generate(uint64_t seed) {
+  add_line(json{{"comment", "random_op_script seed=" + std::to_string(seed) +
+                                " possible_cpus=" + std::to_string(options_.possible_cpus)}});
+  add_map_lines();
+  uint64_t op_count = 0;
+  for (size_t map = 0; map < maps_.size(); ++map) {
+    op_count += random_.between(1, options_.ops_per_map_max);
+  }
+  // Hash maps (not arrays, which are always full) get a fill burst at a random point.
+  std::vector<uint64_t> burst_at(maps_.size(), ~uint64_t{0});
+  for (size_t map = 0; map < maps_.size(); ++map) {
+    if (!is_array(maps_[map].attr.map_type) && random_.chance(35)) {
+      burst_at[map] = random_.below(op_count + 1);
+    }
+  }
+  for (uint64_t op = 0; op <= op_count; ++op) {
+    for (size_t map = 0; map < maps_.size(); ++map) {
+      if (burst_at[map] == op) add_fill_burst(maps_[map]);
+    }
+    if (op < op_count) add_random_op(maps_[random_.below(maps_.size())]);
+  }
+  for (PlannedMap& map : maps_) add_line(op_start("dump", map, next_cpu()));
+  return std::move(text_);
+}
+
+}  // namespace
+
+std::string random_op_script(uint64_t seed, const RandomScriptOptions& options) {
+  return ScriptGenerator(seed, options).generate(seed);
+}
+
+}  // namespace mapsim

@@ -1,0 +1,40 @@
+// random_op_script(): seeded op scripts (spec/op-script.md) for differential testing of the
+// simulated maps against the live kernel (tests/differential_test.cc).
+//
+// One seed gives one script, always the same text (the generator uses std::mt19937_64, whose
+// output the standard fixes, and no distribution objects). A script holds:
+// - a comment line naming the seed;
+// - 0-2 map lines with invalid creation attributes (bad type numbers, zero or oversized sizes,
+//   flags a type rejects, RDONLY|WRONLY, bad names, map_extra, max_entries too large for the
+//   hash table), which must fail the same way on both sides, and 1-2 valid maps of the
+//   requested types (key sizes 1..64, value sizes up to a few KiB, maps small enough to fill,
+//   LRU maps from 1 to 4000 entries with and without BPF_F_NO_COMMON_LRU, NO_PREALLOC, fd and
+//   program access flags, names). Hash maps that are meant to be created always carry
+//   BPF_F_ZERO_SEED, so bucket order, and with it get_next_key and dump order, is the same on
+//   both sides;
+// - operations on random CPUs (0 .. possible_cpus-1; the CPU changes now and then): updates
+//   with valid and invalid flags (raw integers, NOEXIST|EXIST, BPF_F_LOCK, -1), syscall and
+//   program lookups, deletes, lookup_and_delete, get_next_key from null, known and missing
+//   keys, dumps and info; "fill bursts" of fresh keys that fill hash maps past capacity and
+//   drive LRU maps through eviction, with program lookups setting reference bits in between;
+// - a final dump of every valid map.
+// Program operations are left out on maps created with BPF_F_RDONLY_PROG or BPF_F_WRONLY_PROG,
+// whose programs the kernel's verifier refuses to load (nothing to compare).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mapsim {
+
+struct RandomScriptOptions {
+  std::vector<uint32_t> map_types;  ///< enum bpf_map_type values the valid maps are drawn from
+  int possible_cpus = 1;            ///< ops run on CPUs 0 .. possible_cpus - 1
+  int ops_per_map_max = 100;        ///< random ops per valid map, not counting fill bursts
+};
+
+// REQUIRES: options.map_types is not empty; options.possible_cpus >= 1.
+std::string random_op_script(uint64_t seed, const RandomScriptOptions& options);
+
+}  // namespace mapsim
