@@ -24,6 +24,9 @@
 //   P::copy_racy(dst, src, n) a value or key copy that may race with a writer (the kernel's
 //                             plain memcpy of map values), done so sanitizers accept it
 //   P::equal_racy(a, b, n)    memcmp of a key that may be concurrently rewritten
+//   p.random_u32()            get_random_u32(): a map's hash seed (hashrnd) when it is not
+//                             created with BPF_F_ZERO_SEED (the simulator derives it from the
+//                             scenario's seed, so runs stay deterministic)
 //   p.path_event(event, arg)  one step of an algorithm (LRU update path) reports itself; a
 //                             no-op that compiles away on RealPlatform
 //
@@ -51,6 +54,7 @@ concept Platform = requires(P& platform, const P& const_platform, void* pointer,
   platform.rcu_read_lock();
   platform.rcu_read_unlock();
   { platform.allocate(bytes) } -> std::same_as<void*>;
+  { platform.random_u32() } -> std::same_as<uint32_t>;
   platform.release(pointer);
   platform.release_after_grace_period(pointer);
   P::copy_racy(pointer, const_pointer, bytes);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <random>
 
 #include "impl/assert.h"
 #include "impl/uapi.h"
@@ -100,6 +101,11 @@ void RealPlatform::BucketLock::unlock() {
 
 bool RealPlatform::BucketLock::is_held_by_current_cpu() const {
   return bound_cpu >= 0 && owner_cpu_.load(std::memory_order_relaxed) == bound_cpu;
+}
+
+uint32_t RealPlatform::random_u32() {
+  static thread_local std::random_device device;
+  return device();
 }
 
 void RealPlatform::rcu_read_lock() { urcu_memb_read_lock(); }

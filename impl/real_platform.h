@@ -96,6 +96,9 @@ class RealPlatform {
   void release_after_grace_period(void* block);
   uint64_t bytes_in_use() const { return bytes_in_use_.load(std::memory_order_relaxed); }
 
+  // A fresh random hash seed (the kernel's get_random_u32()).
+  uint32_t random_u32();
+
   static void copy_racy(void* destination, const void* source, size_t bytes);
   static bool equal_racy(const void* left, const void* right, size_t bytes);
 
