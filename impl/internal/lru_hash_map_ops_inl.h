@@ -89,7 +89,7 @@ int LruHashMap<P>::update_shared(const void* key, const void* value, uint64_t fl
       // Step 5: the new node goes to the head; a replaced key counts as used.
       table_.insert_head_locked(bucket, fresh);
       if (old_element != nullptr) {
-        (void)0;
+        lru_node_set_ref(node_of(fresh));
         table_.unlink_locked(bucket, old_element);
       }
       platform_.path_event(old_element != nullptr ? PathEvent::kUpdateReplaceExisting
