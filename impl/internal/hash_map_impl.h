@@ -10,7 +10,7 @@
 //   a PercpuFreeList; an empty free list is E2BIG.
 // - BPF_F_NO_PREALLOC: elements are allocated on demand; an element counter enforces
 //   max_entries exactly (E2BIG), allocation failure is ENOMEM, and freed elements are released
-//   after an RCU grace period.
+//   after an RCU grace period; per-CPU value areas recycle through a PercpuAreaCache.
 // Update order (htab_map_update_elem): flags -> bucket lock -> existence (EEXIST / ENOENT) ->
 // capacity (E2BIG / ENOMEM) -> new element at the chain head, old one unlinked. Existence is
 // checked before capacity.
@@ -21,6 +21,7 @@
 #include "impl/assert.h"
 #include "impl/internal/create_checks.h"
 #include "impl/internal/hash_table.h"
+#include "impl/internal/percpu_area_cache.h"
 #include "impl/internal/percpu_freelist.h"
 #include "impl/internal/percpu_values.h"
 #include "impl/map.h"
@@ -105,7 +106,8 @@ class HashMap final : public Map {
                                           percpu_),
                (info.map_flags & bpf::kFZeroSeed) ? 0 : platform.random_u32()),
         values_(table_.layout(), platform.possible_cpus()),
-        free_list_(platform) {
+        free_list_(platform),
+        area_cache_(platform, values_.all_cpus_bytes()) {
     if (percpu_) set_syscall_value_size(values_.all_cpus_bytes());
   }
 
@@ -117,6 +119,7 @@ class HashMap final : public Map {
     }
     if (int error = table_.allocate_buckets(n_buckets)) return error;
     if (prealloc_) return populate_pool();
+    if (percpu_) return area_cache_.allocate();
     return 0;
   }
 
@@ -225,7 +228,7 @@ class HashMap final : public Map {
     void* memory = platform_.allocate(table_.layout().element_size);
     void* percpu_area = nullptr;
     if (memory != nullptr && percpu_) {
-      percpu_area = platform_.allocate(values_.all_cpus_bytes());
+      percpu_area = area_cache_.take();
       if (percpu_area == nullptr) {
         platform_.release(memory);
         memory = nullptr;
@@ -293,7 +296,7 @@ class HashMap final : public Map {
       free_list_.push(element);
       return;
     }
-    if (percpu_) platform_.release_after_grace_period(values_.area(element));
+    if (percpu_) area_cache_.give_back(values_.area(element));
     platform_.release_after_grace_period(element);
   }
 
@@ -311,6 +314,7 @@ class HashMap final : public Map {
   HashTable<P> table_;
   PercpuValues<P> values_;
   PercpuFreeList<P> free_list_;
+  PercpuAreaCache<P> area_cache_;  // NO_PREALLOC per-CPU maps only
   unsigned char* pool_ = nullptr;
   unsigned char* percpu_pool_ = nullptr;
   Element** extra_elements_ = nullptr;  // [cpu]; HASH with preallocation only

@@ -4,9 +4,9 @@
 // - syscall update: every slot receives its whole 8-byte-rounded chunk of the user buffer,
 //   padding included; syscall lookup returns every whole slot;
 // - program update of an existing element: this CPU's slot, value_size bytes only;
-// - program insert of a new element: this CPU's slot as a whole rounded chunk (the program's
-//   buffer is zero-padded, see scenarios/op_backend.h), every other slot's first value_size
-//   bytes zeroed and its padding left as it was: a reused element shows stale padding.
+// - program insert of a new element: value_size bytes into this CPU's slot, the first
+//   value_size bytes of every other slot zeroed; all padding is left as it was, so a reused
+//   element shows the previous key's padding (observed on 6.18.44, pcpu_init_value).
 #pragma once
 
 #include <cstdint>
@@ -40,12 +40,10 @@ class PercpuSlots {
     P::copy_racy(slot(area, cpu), value, value_size_);
   }
   void write_fresh_from_program(unsigned char* area, const void* value, int cpu) const {
-    static const unsigned char kZeros[8] = {};
     for (int other = 0; other < cpus_; ++other) {
       unsigned char* target = slot(area, other);
       if (other == cpu) {
         P::copy_racy(target, value, value_size_);
-        P::copy_racy(target + value_size_, kZeros, stride_ - value_size_);
       } else {
         zero(target, value_size_);
       }
