@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <exception>
 #include <istream>
 #include <map>
 #include <memory>
@@ -62,6 +63,8 @@ class OpScriptRunner {
  private:
   void run_map_line(const MapLine& line);
   void create_map(const MapLine& line, const std::string& id, MapSlot* slot);
+  void fail_create(const std::string& id, const std::string& why, const std::string& message,
+                   MapSlot* slot);
   void run_op_line(const OpLine& line);
   BackendMap* find_target(const OpLine& line, std::string* why);
   std::string check_against_map(const OpLine& line, const BackendMap& map) const;
@@ -69,6 +72,7 @@ class OpScriptRunner {
   void execute(const OpLine& line, BackendMap& map, ordered_json* result);
   void execute_dump(const OpLine& line, BackendMap& map, ordered_json* result);
   MapSlot* add_unusable_slot(const std::string& why);
+  std::string backend_failure(const std::exception& failure) const;
   void emit_error(const std::string& op, const std::string& message);
   void emit(const ordered_json& result) const;
   ordered_json start_line(std::string_view op) const;
@@ -125,17 +129,18 @@ void OpScriptRunner::run_map_line(const MapLine& line) {
 }
 
 void OpScriptRunner::create_map(const MapLine& line, const std::string& id, MapSlot* slot) {
-  const int rc = backend_.create_map(line.cpu, line.attr, &slot->map);
+  int rc = 0;
+  try {
+    rc = backend_.create_map(line.cpu, line.attr, &slot->map);
+  } catch (const std::exception& failure) {
+    fail_create(id, failure.what(), backend_failure(failure), slot);
+    return;
+  }
   if (rc == bpf::kENOSYS) {
     const std::string not_modelled = "the " + backend_.name() +
                                      " backend does not model map type " +
                                      describe_map_type(line.attr.map_type);
-    slot->why_unusable = "map '" + id + "' was not created: " + not_modelled;
-    ordered_json result = start_line("map_create");
-    result["id"] = id;
-    result["error"] = "type: " + not_modelled;
-    saw_error_ = true;
-    emit(result);
+    fail_create(id, not_modelled, "type: " + not_modelled, slot);
     return;
   }
   ordered_json result = start_line("map_create");
@@ -152,6 +157,18 @@ void OpScriptRunner::create_map(const MapLine& line, const std::string& id, MapS
   emit(result);
 }
 
+// A map line that gave neither a map nor a kernel verdict: an error line that names the map.
+void OpScriptRunner::fail_create(const std::string& id, const std::string& why,
+                                 const std::string& message, MapSlot* slot) {
+  slot->map.reset();
+  slot->why_unusable = "map '" + id + "' was not created: " + why;
+  ordered_json result = start_line("map_create");
+  result["id"] = id;
+  result["error"] = message;
+  saw_error_ = true;
+  emit(result);
+}
+
 void OpScriptRunner::run_op_line(const OpLine& line) {
   const std::string op(op_kind_name(line.kind));
   std::string problem;
@@ -163,7 +180,12 @@ void OpScriptRunner::run_op_line(const OpLine& line) {
     return;
   }
   ordered_json result = start_line(op);
-  execute(line, *map, &result);
+  try {
+    execute(line, *map, &result);
+  } catch (const std::exception& failure) {
+    emit_error(op, backend_failure(failure));
+    return;
+  }
   emit(result);
 }
 
@@ -263,6 +285,12 @@ ordered_json OpScriptRunner::start_line(std::string_view op) const {
   result["i"] = index_;
   if (!op.empty()) result["op"] = op;
   return result;
+}
+
+// The kernel backend throws when this machine cannot perform an op at all (an offline CPU, a
+// program it cannot load): that is no kernel verdict, so it becomes an error line.
+std::string OpScriptRunner::backend_failure(const std::exception& failure) const {
+  return "backend: the " + backend_.name() + " backend cannot run this line: " + failure.what();
 }
 
 void OpScriptRunner::emit_error(const std::string& op, const std::string& message) {

@@ -8,8 +8,9 @@
 // An op is an input error (an "error" line, never a map result) when it has no map to go to:
 // no map line yet, an unknown id, or a map whose create failed or whose line was invalid. A
 // map line whose type the backend does not model (create returns bpf::kENOSYS) is an error
-// line too. Input checks that need the map (key and value lengths, the CPU range) happen here,
-// before the backend sees the op.
+// line too, and so is a line the backend throws on (it cannot run it on this machine at all,
+// e.g. the kernel backend on an offline CPU). Input checks that need the map (key and value
+// lengths, the CPU range) happen here, before the backend sees the op.
 #pragma once
 
 #include <iosfwd>

@@ -111,6 +111,24 @@ TEST(ExecCliTest, LiveKernelStillPrintsTheRecordedOutput) {
   }
 }
 
+// A program op the kernel backend cannot express (its programs copy keys of at most 64 KiB):
+// the runner reports it as an error line and goes on with the next line.
+TEST(ExecCliTest, OpTheKernelBackendCannotRunIsAnErrorLine) {
+  const std::string key(2 * 65537, '0');
+  const std::string script =
+      R"({"map":{"type":"hash","key_size":65537,"value_size":4,"max_entries":1}})"
+      "\n{\"op\":\"lookup\",\"key\":\"" + key + "\",\"via\":\"prog\"}"
+      "\n{\"op\":\"lookup\",\"key\":\"" + key + "\"}\n";
+  Execution run = run_mapsim("exec --backend kernel -", script);
+  if (run.status == 77) GTEST_SKIP() << "bpf() is not permitted here: " << run.err;
+  EXPECT_EQ(run.status, 1) << run.err;
+  EXPECT_NE(run.out.find(R"({"i":1,"op":"lookup","error":"backend: the kernel backend cannot )"
+                         R"(run this line: )"),
+            std::string::npos)
+      << run.out.substr(0, 300);
+  EXPECT_NE(run.out.find(R"({"i":2,"op":"lookup","rc":-2})"), std::string::npos);
+}
+
 constexpr const char* kPercpuScript =
     R"({"map":{"type":"percpu_array","key_size":4,"value_size":4,"max_entries":1}})"
     "\n"
