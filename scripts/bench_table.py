@@ -94,7 +94,8 @@ def program_table(results, threads):
 
 
 def syscall_table(results):
-    lines = ["| operation | entries | value | threads | mapsim | kernel (bpf(2)) | mapsim ÷ kernel |",
+    lines = ["| operation | entries | value | threads | mapsim | kernel (bpf(2)) "
+             "| mapsim ÷ kernel |",
              "|---|---|---|---:|---:|---:|---:|"]
     for operation in SYSCALL_OPERATIONS:
         for entries in (1024, 65536):

@@ -102,8 +102,8 @@ if [[ ${#tsan_targets[@]} -eq 0 ]]; then
   echo "==> test-tsan: no Stress or RealThread tests in tests/*_test.cc"
 elif run_step build-tsan bash scripts/build.sh --sanitize thread -- "${tsan_targets[@]}"; then
   # TSan needs its fixed memory layout; without ASLR it works whatever vm.mmap_rnd_bits is.
-  run_ctest test-tsan build-tsan setarch "$(uname -m)" -R env "${tsan_options[@]}" -- -R 'Stress|RealThread' \
-    --exclude-regex '_NOT_BUILT$'
+  run_ctest test-tsan build-tsan setarch "$(uname -m)" -R env "${tsan_options[@]}" -- \
+    -R 'Stress|RealThread' --exclude-regex '_NOT_BUILT$'
 fi
 
 echo
