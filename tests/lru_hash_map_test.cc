@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -213,6 +214,10 @@ struct LruCase {
   uint32_t flags;
   int cpus;
 };
+
+void PrintTo(const LruCase& value, std::ostream* out) {
+  *out << "{type " << value.type << ", flags " << value.flags << ", " << value.cpus << " CPUs}";
+}
 
 class LruSanityTest : public ::testing::TestWithParam<LruCase> {
  protected:
@@ -448,6 +453,38 @@ TEST(LruHashMapCapacityTest, CommonLruEvictsBeforeTheMapIsFull) {
     EXPECT_EQ(harness.contents().size(), 977u);
     harness.expect_invariants();
   }
+}
+
+// The scenario of scenarios/scripts/lru-premature-eviction.jsonl: on 64 CPUs a 256-entry map
+// (target_free 2) whose other CPUs each inserted and deleted one key holds 126 idle nodes on
+// their LOCAL_FREE lists; CPU 0 then starts evicting after 130 keys.
+TEST(LruHashMapCapacityTest, PrematureEvictionOn64Cpus) {
+  Harness harness(64, bpf::kMapLruHash, 0, 256);
+  ASSERT_EQ(harness.create_result(), 0);
+  EXPECT_EQ(harness.lru_map().lru().target_free(), 2u);
+  for (int cpu = 1; cpu < 64; ++cpu) {
+    harness.on_cpu(cpu);
+    ASSERT_EQ(harness.update(static_cast<uint64_t>(cpu), kValue, bpf::kAny), 0);
+    ASSERT_EQ(harness.remove(static_cast<uint64_t>(cpu)), 0);
+  }
+  harness.on_cpu(0);
+  for (uint64_t key = 0x1000; key < 0x1000 + 130; ++key) {
+    ASSERT_EQ(harness.update(key, kValue, bpf::kNoExist), 0);
+  }
+  EXPECT_EQ(harness.contents().size(), 130u) << "no eviction yet";
+  for (uint64_t key = 0x1000 + 130; key < 0x1000 + 140; ++key) {
+    ASSERT_EQ(harness.update(key, kValue, bpf::kNoExist), 0);
+  }
+  EXPECT_EQ(harness.contents().size(), 130u) << "evicting at 130 of 256";
+  for (uint64_t key = 0x1000; key < 0x100a; ++key) EXPECT_EQ(harness.lookup(key), bpf::kENOENT);
+  EXPECT_EQ(harness.lookup(0x100a), 0);
+  uint32_t idle = 0;
+  for (int cpu = 1; cpu < 64; ++cpu) {
+    idle += static_cast<uint32_t>(harness.lru_map().lru().list_nodes(LruListType::kLocalFree,
+                                                                     cpu).size());
+  }
+  EXPECT_EQ(idle, 126u);
+  harness.expect_invariants();
 }
 
 // NO_COMMON_LRU partitions capacity: CPU 0 alone can hold only max_entries / CPUs keys.
