@@ -17,11 +17,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <variant>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,7 @@
 #include "model/kernel/kernel_backend.h"
 #include "scenarios/bpf_names.h"
 #include "scenarios/op_runner.h"
+#include "scenarios/op_script.h"
 #include "scenarios/random_op_script.h"
 #include "scenarios/simulated_backend.h"
 
@@ -71,29 +74,96 @@ RunOutput run_script(const std::string& script, OpBackend& backend) {
   return result;
 }
 
-// "" when both outputs agree, else a description of the first difference.
-std::string first_difference(const RunOutput& kernel, const RunOutput& sim) {
-  if (kernel.exception != sim.exception) {
-    return "kernel threw: '" + kernel.exception + "'\n   sim threw: '" + sim.exception + "'";
+// Both backends' outputs for one script, and where they first differ.
+struct Comparison {
+  RunOutput kernel;
+  RunOutput sim;
+  bool differs = false;
+  size_t first_differing_line = 0;  ///< output line index (== counted input line index)
+  std::string description;          ///< the first difference, for the failure message
+};
+
+Comparison compare(const std::string& script, int cpus) {
+  Comparison comparison;
+  KernelBackend kernel;
+  SimulatedBackend sim(cpus);
+  comparison.kernel = run_script(script, kernel);
+  comparison.sim = run_script(script, sim);
+  const RunOutput& left = comparison.kernel;
+  const RunOutput& right = comparison.sim;
+  if (left.exception != right.exception) {
+    comparison.differs = true;
+    comparison.first_differing_line = std::min(left.lines.size(), right.lines.size());
+    comparison.description =
+        "kernel threw: '" + left.exception + "'\n   sim threw: '" + right.exception + "'";
+    return comparison;
   }
-  size_t count = std::max(kernel.lines.size(), sim.lines.size());
+  size_t count = std::max(left.lines.size(), right.lines.size());
   for (size_t index = 0; index < count; ++index) {
-    std::string kernel_line = index < kernel.lines.size() ? kernel.lines[index] : "<none>";
-    std::string sim_line = index < sim.lines.size() ? sim.lines[index] : "<none>";
-    if (kernel_line != sim_line) {
-      return "first differing output line " + std::to_string(index) + ":\n  kernel: " +
-             kernel_line + "\n     sim: " + sim_line;
-    }
+    std::string kernel_line = index < left.lines.size() ? left.lines[index] : "<none>";
+    std::string sim_line = index < right.lines.size() ? right.lines[index] : "<none>";
+    if (kernel_line == sim_line) continue;
+    comparison.differs = true;
+    comparison.first_differing_line = index;
+    comparison.description = "first differing output line " + std::to_string(index) +
+                             ":\n  kernel: " + kernel_line + "\n     sim: " + sim_line;
+    return comparison;
   }
-  return "";
+  return comparison;
 }
 
-std::string write_script(const std::string& script, const std::string& label, uint64_t seed) {
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  return text;
+}
+
+// The script up to and including the counted line that produced output line `output_line`:
+// ops run one after another, so later lines cannot matter to that difference.
+std::vector<std::string> prefix_through(const std::string& script, size_t output_line) {
+  std::vector<std::string> prefix;
+  size_t counted = 0;
+  for (const std::string& line : split_lines(script)) {
+    prefix.push_back(line);
+    if (std::holds_alternative<SkippedLine>(parse_script_line(line))) continue;
+    if (counted++ == output_line) break;
+  }
+  return prefix;
+}
+
+// Greedy delta debugging: drop chunks of lines (halving the chunk size down to single lines)
+// as long as the two backends still disagree somewhere. The work is bounded by the number of
+// script lines run in total, so minimizing stays deterministic and takes seconds at most.
+std::string minimize(const std::string& script, size_t output_line, int cpus) {
+  constexpr size_t kLinesRunMax = 200'000;
+  std::vector<std::string> lines = prefix_through(script, output_line);
+  size_t lines_run = 0;
+  for (size_t chunk = std::max<size_t>(1, lines.size() / 2); lines_run < kLinesRunMax;) {
+    bool removed = false;
+    for (size_t start = 0; start < lines.size() && lines_run < kLinesRunMax;) {
+      std::vector<std::string> candidate(lines.begin(), lines.begin() + start);
+      candidate.insert(candidate.end(),
+                       lines.begin() + std::min(lines.size(), start + chunk), lines.end());
+      lines_run += candidate.size();
+      if (compare(join_lines(candidate), cpus).differs) {
+        lines = std::move(candidate);
+        removed = true;
+      } else {
+        start += chunk;
+      }
+    }
+    if (chunk == 1 && !removed) break;
+    chunk = std::max<size_t>(1, chunk / 2);
+  }
+  return join_lines(lines);
+}
+
+std::string write_script(const std::string& script, const std::string& name) {
   const char* directory = std::getenv("MAPSIM_DIFF_DIR");
   std::string path = (directory != nullptr && *directory != '\0')
                          ? std::string(directory) + "/"
                          : ::testing::TempDir();
-  path += "mapsim-diff-" + label + "-seed" + std::to_string(seed) + ".jsonl";
+  path += name;
   std::ofstream(path) << script;
   return path;
 }
@@ -119,9 +189,31 @@ class DifferentialTest : public ::testing::Test {
 
   // Runs the scripts for `types`; fails with a reproducer on the first few mismatches.
   void run_scripts(const std::vector<uint32_t>& types, const std::string& label);
+  void report_mismatch(uint64_t seed, const std::string& label, const std::string& script,
+                       const Comparison& comparison) const;
 
   int cpus_ = 1;
 };
+
+void DifferentialTest::report_mismatch(uint64_t seed, const std::string& label,
+                                       const std::string& script,
+                                       const Comparison& comparison) const {
+  const std::string stem = "mapsim-diff-" + label + "-seed" + std::to_string(seed);
+  const std::string path = write_script(script, stem + ".jsonl");
+  const std::string reduced = minimize(script, comparison.first_differing_line, cpus_);
+  const std::string reduced_path = write_script(reduced, stem + "-min.jsonl");
+  const size_t reduced_lines = split_lines(reduced).size();
+  constexpr size_t kPrintedLinesMax = 60;
+  ADD_FAILURE() << "SEED=" << seed << " types=" << label << " possible_cpus=" << cpus_ << "\n"
+                << comparison.description << "\nscript: " << path
+                << "\nminimized (" << reduced_lines << " lines): " << reduced_path << "\n"
+                << compare(reduced, cpus_).description << "\n"
+                << (reduced_lines <= kPrintedLinesMax ? reduced : "")
+                << "reproduce: mapsim exec --backend kernel " << reduced_path
+                << "\n           mapsim exec --backend sim --possible-cpus " << cpus_ << " "
+                << reduced_path << "\n(or MAPSIM_DIFF_SEED=" << seed
+                << " MAPSIM_DIFF_SCRIPTS=" << kTestCount << ")";
+}
 
 void DifferentialTest::run_scripts(const std::vector<uint32_t>& types,
                                    const std::string& label) {
@@ -134,24 +226,16 @@ void DifferentialTest::run_scripts(const std::vector<uint32_t>& types,
   const uint64_t mismatches_reported_max = env_number("MAPSIM_DIFF_MISMATCHES_MAX", 3);
   uint64_t mismatches = 0;
   uint64_t kernel_successes = 0;
+  std::cout << "[ SEED     ] MAPSIM_DIFF_SEED=" << first_seed << " scripts=" << scripts
+            << " types=" << label << " possible_cpus=" << cpus_ << std::endl;
   for (uint64_t seed = first_seed; seed < first_seed + scripts; ++seed) {
     std::string script = random_op_script(seed, options);
-    KernelBackend kernel;
-    SimulatedBackend sim(cpus_);
-    RunOutput kernel_output = run_script(script, kernel);
-    RunOutput sim_output = run_script(script, sim);
-    for (const std::string& line : kernel_output.lines) {
+    Comparison comparison = compare(script, cpus_);
+    for (const std::string& line : comparison.kernel.lines) {
       kernel_successes += line.find("\"rc\":0") != std::string::npos;
     }
-    std::string difference = first_difference(kernel_output, sim_output);
-    if (difference.empty()) continue;
-    std::string path = write_script(script, label, seed);
-    ADD_FAILURE() << "SEED=" << seed << " types=" << label << " possible_cpus=" << cpus_
-                  << "\n" << difference << "\nscript: " << path
-                  << "\nreproduce: mapsim exec --backend kernel " << path
-                  << "\n           mapsim exec --backend sim --possible-cpus " << cpus_ << " "
-                  << path << "\n(or MAPSIM_DIFF_SEED=" << seed << " MAPSIM_DIFF_SCRIPTS="
-                  << kTestCount << ")";
+    if (!comparison.differs) continue;
+    report_mismatch(seed, label, script, comparison);
     if (++mismatches == mismatches_reported_max) break;
   }
   // A generator whose every op failed would make agreement meaningless.
@@ -201,6 +285,27 @@ TEST_F(DifferentialTest, MixedTypesAgree) {
   if (modelled.empty()) GTEST_SKIP() << "the simulated backend creates none of the six types";
   if (!skipped.empty()) std::cout << "[ NOTE ] not modelled yet, left out:" << skipped << "\n";
   run_scripts(modelled, "mixed");
+}
+
+// Every minimized reproducer kept in tests/data/diff (one per mismatch the differential test
+// found) must agree too: they are the regression tests of the simulated maps' fixes.
+TEST_F(DifferentialTest, RecordedReproducersAgree) {
+  const std::filesystem::path directory =
+      std::filesystem::path(__FILE__).parent_path() / "data" / "diff";
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  ASSERT_FALSE(files.empty()) << "no reproducers in " << directory;
+  for (const std::filesystem::path& file : files) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    Comparison comparison = compare(text.str(), cpus_);
+    EXPECT_FALSE(comparison.differs) << file.filename().string() << ": "
+                                     << comparison.description;
+  }
 }
 
 }  // namespace
