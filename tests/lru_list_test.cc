@@ -8,8 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -320,6 +323,46 @@ TEST(LruTargetFreeTest, IsHalfTheShareClampedToOneAnd128) {
   EXPECT_EQ(lru_target_free_count(1, 4), 1u);
   EXPECT_EQ(lru_target_free_count(1u << 20, 512), 128u);
   EXPECT_EQ(lru_target_free_count(1000, 64), 7u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Path event ids: stable, unique, named, documented.
+
+TEST(PathEventTest, NamesAreUniqueDottedAndRoundTrip) {
+  std::set<std::string> names;
+  uint16_t previous = 0;
+  for (PathEvent event : all_path_events()) {
+    EXPECT_GT(static_cast<uint16_t>(event), previous) << "ascending ids";
+    previous = static_cast<uint16_t>(event);
+    const char* name = path_event_name(event);
+    ASSERT_NE(name, nullptr);
+    EXPECT_EQ(std::string(name).rfind("lru.", 0), 0u) << name;
+    EXPECT_TRUE(names.insert(name).second) << "duplicate " << name;
+    EXPECT_EQ(path_event_from_name(name), event);
+    EXPECT_NE(path_event_summary(event), nullptr);
+  }
+  EXPECT_EQ(path_event_name(static_cast<PathEvent>(1)), nullptr);
+  EXPECT_FALSE(path_event_from_name("lru.no.such_event").has_value());
+  // A few pinned ids: renumbering one breaks recorded traces and flowcharts.
+  EXPECT_EQ(static_cast<uint16_t>(PathEvent::kUpdateBegin), 100);
+  EXPECT_STREQ(path_event_name(PathEvent::kPopLocalFreeHit), "lru.pop.local_free_hit");
+  EXPECT_EQ(static_cast<uint16_t>(PathEvent::kStealPendingIgnoringRef), 403);
+  EXPECT_EQ(static_cast<uint16_t>(PathEvent::kLookupSetRef), 800);
+}
+
+TEST(PathEventTest, EveryEventIsDocumented) {
+  const std::filesystem::path doc =
+      std::filesystem::path(__FILE__).parent_path().parent_path() / "docs" /
+      "lru-path-events.md";
+  std::ifstream file(doc);
+  ASSERT_TRUE(file.good()) << doc;
+  std::stringstream text;
+  text << file.rdbuf();
+  for (PathEvent event : all_path_events()) {
+    const std::string row = "| " + std::to_string(static_cast<uint16_t>(event)) + " | `" +
+                            path_event_name(event) + "` |";
+    EXPECT_NE(text.str().find(row), std::string::npos) << "docs lack the row " << row;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

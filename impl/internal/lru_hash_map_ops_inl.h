@@ -58,8 +58,8 @@ void LruHashMap<P>::push_element(Element* element) {
 
 template <class P>
 void LruHashMap<P>::report_existence_error(int error) {
-  platform_.path_event(error == bpf::kEEXIST ? PathEvent::kUpdateExists : PathEvent::kUpdateNotFound,
-                       0);
+  const bool exists = error == bpf::kEEXIST;
+  platform_.path_event(exists ? PathEvent::kUpdateExists : PathEvent::kUpdateNotFound, 0);
 }
 
 // htab_lru_map_update_elem(), fact sheet 4.10 "LRU_HASH update".
