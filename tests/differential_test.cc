@@ -135,7 +135,7 @@ std::vector<std::string> prefix_through(const std::string& script, size_t output
 // as long as the two backends still disagree somewhere. The work is bounded by the number of
 // script lines run in total, so minimizing stays deterministic and takes seconds at most.
 std::string minimize(const std::string& script, size_t output_line, int cpus) {
-  constexpr size_t kLinesRunMax = 200'000;
+  constexpr size_t kLinesRunMax = 100'000;
   std::vector<std::string> lines = prefix_through(script, output_line);
   size_t lines_run = 0;
   for (size_t chunk = std::max<size_t>(1, lines.size() / 2); lines_run < kLinesRunMax;) {
@@ -183,30 +183,37 @@ class DifferentialTest : public ::testing::Test {
     attr.key_size = 4;
     attr.value_size = 8;
     attr.max_entries = 4;
+    SimulatedBackend sim(cpus_);  // outlives the map, which uses its platform
     std::unique_ptr<BackendMap> map;
-    return SimulatedBackend(cpus_).create_map(0, attr, &map) != bpf::kENOSYS;
+    return sim.create_map(0, attr, &map) != bpf::kENOSYS;
   }
 
   // Runs the scripts for `types`; fails with a reproducer on the first few mismatches.
   void run_scripts(const std::vector<uint32_t>& types, const std::string& label);
+  // Writes the script and its prefix through the first difference; minimizes it further when
+  // `minimize_script` (the first mismatch of a test: minimizing costs seconds).
   void report_mismatch(uint64_t seed, const std::string& label, const std::string& script,
-                       const Comparison& comparison) const;
+                       const Comparison& comparison, bool minimize_script) const;
 
   int cpus_ = 1;
 };
 
 void DifferentialTest::report_mismatch(uint64_t seed, const std::string& label,
                                        const std::string& script,
-                                       const Comparison& comparison) const {
+                                       const Comparison& comparison,
+                                       bool minimize_script) const {
   const std::string stem = "mapsim-diff-" + label + "-seed" + std::to_string(seed);
   const std::string path = write_script(script, stem + ".jsonl");
-  const std::string reduced = minimize(script, comparison.first_differing_line, cpus_);
+  const std::string reduced =
+      minimize_script ? minimize(script, comparison.first_differing_line, cpus_)
+                      : join_lines(prefix_through(script, comparison.first_differing_line));
   const std::string reduced_path = write_script(reduced, stem + "-min.jsonl");
   const size_t reduced_lines = split_lines(reduced).size();
   constexpr size_t kPrintedLinesMax = 60;
   ADD_FAILURE() << "SEED=" << seed << " types=" << label << " possible_cpus=" << cpus_ << "\n"
                 << comparison.description << "\nscript: " << path
-                << "\nminimized (" << reduced_lines << " lines): " << reduced_path << "\n"
+                << "\n" << (minimize_script ? "minimized" : "prefix through the difference")
+                << " (" << reduced_lines << " lines): " << reduced_path << "\n"
                 << compare(reduced, cpus_).description << "\n"
                 << (reduced_lines <= kPrintedLinesMax ? reduced : "")
                 << "reproduce: mapsim exec --backend kernel " << reduced_path
@@ -235,7 +242,7 @@ void DifferentialTest::run_scripts(const std::vector<uint32_t>& types,
       kernel_successes += line.find("\"rc\":0") != std::string::npos;
     }
     if (!comparison.differs) continue;
-    report_mismatch(seed, label, script, comparison);
+    report_mismatch(seed, label, script, comparison, mismatches == 0);
     if (++mismatches == mismatches_reported_max) break;
   }
   // A generator whose every op failed would make agreement meaningless.
