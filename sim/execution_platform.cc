@@ -1,0 +1,224 @@
+// Execution: the services SimPlatform's primitives use (object keys, memory, RCU, lock
+// bookkeeping, race reports). See execution.h for the model.
+#include <cstdio>
+
+#include "impl/assert.h"
+#include "sim/execution.h"
+#include "sim/hashing.h"
+
+namespace mapsim::sim {
+namespace {
+
+constexpr uint32_t kPoisonEpoch = 0xdbdbdbdb;
+constexpr uint64_t kKeyBits = (uint64_t{1} << 56) - 1;
+
+// Domains keep keys of different origins apart.
+enum class KeyDomain : uint64_t { kArena = 1, kStack = 2, kSetup = 3, kContext = 4 };
+
+ObjectKey derived_key(KeyDomain domain, uint64_t a, uint64_t b) {
+  const uint64_t hash = hash_mix(hash_mix(static_cast<uint64_t>(domain), a), b);
+  return make_object_key(ObjectTag::kSimObject, hash & kKeyBits);
+}
+
+std::string address_text(const void* address) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%p", address);
+  return text;
+}
+
+}  // namespace
+
+ObjectKey Execution::stable_key_for(const void* address) {
+  if (const Arena::Block* block = arena_.find(address)) {
+    const uint64_t offset = static_cast<const char*>(address) - block->payload;
+    return derived_key(KeyDomain::kArena, block->key_id, offset);
+  }
+  size_t offset = 0;
+  const int slot = stacks_.slot_containing(address, &offset);
+  if (slot >= 0) return derived_key(KeyDomain::kStack, static_cast<uint64_t>(slot), offset);
+  if (mode_ == Mode::kDirect || current_ < 0) {
+    return derived_key(KeyDomain::kSetup, 0, setup_objects_++);
+  }
+  Context& context = contexts_[current_];
+  return derived_key(KeyDomain::kContext, static_cast<uint64_t>(context.id),
+                     context.constructed++);
+}
+
+SimObjectHeader::SimObjectHeader() {
+  if (Execution* execution = Execution::current()) execution->object_key(*this);
+}
+
+ObjectKey Execution::object_key(SimObjectHeader& header) {
+  if (header.epoch == epoch_) return object_keys_[header.index];
+  if (header.epoch == kPoisonEpoch) {
+    const std::string message = "a SimPlatform object at " + address_text(&header) +
+                                " is used after its memory was freed";
+    MAPSIM_ASSERT(mode_ == Mode::kRunning, message.c_str());
+    fail(FailureKind::kUseAfterFree, message);
+  }
+  header.epoch = epoch_;
+  header.index = static_cast<uint32_t>(object_keys_.size());
+  object_keys_.push_back(stable_key_for(&header));
+  return object_keys_.back();
+}
+
+int Execution::take_forced_lock_error() {
+  Context& context = contexts_[current_];
+  const int error = context.forced_lock_error;
+  context.forced_lock_error = 0;
+  return error;
+}
+
+void Execution::note_lock_acquired(ObjectKey lock, bool spin) {
+  if (mode_ != Mode::kRunning) return;
+  Context& context = contexts_[current_];
+  if (context.held_count == kMaxHeldLocks) {
+    fail(FailureKind::kProgramError, context_name(current_) + " holds more than " +
+                                         std::to_string(kMaxHeldLocks) + " locks");
+  }
+  context.held_locks[context.held_count++] = lock;
+  if (spin) cpus_[context.cpu].spin_locks_held += 1;
+}
+
+void Execution::note_lock_released(ObjectKey lock, bool spin) {
+  if (mode_ != Mode::kRunning) return;
+  Context& context = contexts_[current_];
+  for (int i = context.held_count - 1; i >= 0; --i) {
+    if (context.held_locks[i] != lock) continue;
+    context.held_locks[i] = context.held_locks[--context.held_count];
+    if (spin) cpus_[context.cpu].spin_locks_held -= 1;
+    return;
+  }
+  fail(FailureKind::kProgramError,
+       context_name(current_) + " releases " + object_key_name(lock) + " that it does not hold");
+}
+
+void Execution::report_race(const RaceDetector::Race& race) {
+  fail(FailureKind::kDataRace,
+       RaceDetector::describe(race, context_name(race.earlier.context),
+                              context_name(race.later.context)));
+}
+
+void* Execution::allocate(size_t bytes) {
+  if (mode_ == Mode::kDirect) return arena_.allocate(bytes, 0);
+  schedule(VisibleOp{VisibleOpKind::kAllocate});
+  Context& context = contexts_[current_];
+  if (choose_allocation_failure(context)) {
+    set_step_value(0);
+    return nullptr;
+  }
+  void* block = arena_.allocate(bytes, static_cast<uint32_t>(context.id) + 1);
+  if (block != nullptr) {
+    trace_.back().object = make_object_key(ObjectTag::kArenaBlock,
+                                           arena_.block(arena_.index_of(block)).key_id);
+  }
+  set_step_value(block != nullptr ? 1 : 0);
+  return block;
+}
+
+void Execution::release(void* pointer) {
+  if (pointer == nullptr) return;
+  const uint32_t index = arena_.index_of(pointer);
+  Arena::Block& block = arena_.block(index);
+  if (mode_ == Mode::kRunning) {
+    schedule(VisibleOp{VisibleOpKind::kRelease,
+                       make_object_key(ObjectTag::kArenaBlock, block.key_id)});
+    if (block.state != Arena::BlockState::kLive) {
+      fail(FailureKind::kUseAfterFree,
+           context_name(current_) + " releases block#" + std::to_string(block.key_id) +
+               (block.state == Arena::BlockState::kFreed ? ", which is already free"
+                                                         : ", which waits for a grace period"));
+    }
+  }
+  if (block.state == Arena::BlockState::kLive) arena_.poison(block);
+}
+
+void Execution::release_after_grace_period(void* pointer) {
+  if (pointer == nullptr) return;
+  const uint32_t index = arena_.index_of(pointer);
+  Arena::Block& block = arena_.block(index);
+  if (mode_ == Mode::kDirect) {
+    if (block.state != Arena::BlockState::kFreed) arena_.poison(block);
+    return;
+  }
+  schedule(VisibleOp{VisibleOpKind::kRcuDeferFree, make_object_key(ObjectTag::kRcu, 0),
+                     make_object_key(ObjectTag::kArenaBlock, block.key_id)});
+  if (block.state != Arena::BlockState::kLive) {
+    fail(FailureKind::kUseAfterFree, context_name(current_) + " retires block#" +
+                                         std::to_string(block.key_id) + " twice");
+  }
+  block.state = Arena::BlockState::kRetired;
+  reclaim_scratch_.clear();
+  rcu_.retire(index, &reclaim_scratch_);
+  reclaim(reclaim_scratch_);
+}
+
+void Execution::rcu_read_lock() {
+  if (mode_ == Mode::kDirect) return;
+  schedule(VisibleOp{VisibleOpKind::kRcuReadLock, make_object_key(ObjectTag::kRcu, 0)});
+  rcu_.read_lock(current_);
+}
+
+void Execution::rcu_read_unlock() {
+  if (mode_ == Mode::kDirect) return;
+  schedule(VisibleOp{VisibleOpKind::kRcuReadUnlock, make_object_key(ObjectTag::kRcu, 0)});
+  if (rcu_.depth(current_) == 0) {
+    fail(FailureKind::kProgramError,
+         context_name(current_) + " calls rcu_read_unlock() outside a read-side section");
+  }
+  reclaim_scratch_.clear();
+  rcu_.read_unlock(current_, &reclaim_scratch_);
+  reclaim(reclaim_scratch_);
+}
+
+void Execution::reclaim(const std::vector<uint32_t>& blocks) {
+  for (uint32_t index : blocks) {
+    Arena::Block& block = arena_.block(index);
+    if (block.state != Arena::BlockState::kFreed) arena_.poison(block);
+  }
+}
+
+ObjectKey Execution::memory_key(const void* address) const {
+  if (const Arena::Block* block = arena_.find(address)) {
+    return make_object_key(ObjectTag::kArenaBlock, block->key_id);
+  }
+  const int slot = stacks_.slot_containing(address);
+  if (slot >= 0) return make_object_key(ObjectTag::kStack, static_cast<uint64_t>(slot));
+  return make_object_key(ObjectTag::kExternal, 0);
+}
+
+void Execution::check_memory_live(const void* address, size_t bytes, const char* what) {
+  if (bytes == 0) return;
+  const char* first = static_cast<const char*>(address);
+  for (const char* byte : {first, first + bytes - 1}) {
+    const Arena::Block* block = arena_.find(byte);
+    if (block == nullptr || block->state != Arena::BlockState::kFreed) continue;
+    fail(FailureKind::kUseAfterFree,
+         context_name(current_) + " " + what + " " + std::to_string(bytes) + " bytes of block#" +
+             std::to_string(block->key_id) + " after it was freed");
+  }
+}
+
+uint64_t Execution::stable_pointer_value(const void* address) const {
+  if (address == nullptr) return 0;
+  if (const Arena::Block* block = arena_.find(address)) {
+    const uint64_t offset = static_cast<const char*>(address) - block->payload;
+    return hash_mix(block->key_id, offset);
+  }
+  size_t offset = 0;
+  const int slot = stacks_.slot_containing(address, &offset);
+  if (slot >= 0) return hash_mix(0x5354 + static_cast<uint64_t>(slot), offset);
+  return 1;  // outside the simulator's memory: only "not null" is stable
+}
+
+uint32_t Execution::random_u32() { return static_cast<uint32_t>(random_.next() >> 32); }
+
+void Execution::path_event(uint16_t event, uint64_t argument) {
+  if (mode_ != Mode::kRunning) return;
+  const Context& context = contexts_[current_];
+  trace_.push(TraceRecord{TraceKind::kPathEvent, VisibleOpKind::kAllocate,
+                          static_cast<uint8_t>(context.id), static_cast<uint16_t>(context.cpu),
+                          step_, event, kNoObject, argument});
+}
+
+}  // namespace mapsim::sim

@@ -1,0 +1,139 @@
+#include "sim/fiber.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "impl/assert.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define MAPSIM_FIBER_ASAN 1
+#else
+#define MAPSIM_FIBER_ASAN 0
+#endif
+
+namespace mapsim::sim {
+namespace {
+
+namespace context = boost::context::detail;
+
+size_t page_bytes() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
+
+size_t round_up_to_page(size_t bytes) {
+  const size_t page = page_bytes();
+  return (bytes + page - 1) / page * page;
+}
+
+}  // namespace
+
+StackPool::StackPool(size_t stack_bytes)
+    : stack_bytes_(round_up_to_page(stack_bytes < kMinimumStackBytes ? kMinimumStackBytes
+                                                                     : stack_bytes)) {}
+
+StackPool::~StackPool() {
+  for (const Mapping& mapping : mappings_) {
+    if (mapping.region != nullptr) munmap(mapping.region, mapping.region_bytes);
+  }
+}
+
+Stack StackPool::acquire(int slot) {
+  MAPSIM_ASSERT(slot >= 0, "stack slots are numbered from 0");
+  if (static_cast<size_t>(slot) >= mappings_.size()) mappings_.resize(slot + 1);
+  Mapping& mapping = mappings_[slot];
+  const size_t guard = page_bytes();
+  if (mapping.region == nullptr) {
+    mapping.region_bytes = stack_bytes_ + guard;
+    void* region = mmap(nullptr, mapping.region_bytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    MAPSIM_ASSERT(region != MAP_FAILED, "cannot map a fiber stack");
+    // The stack grows down: an overflow runs into the guard page and faults.
+    MAPSIM_ASSERT(mprotect(region, guard, PROT_NONE) == 0, "cannot protect the guard page");
+    mapping.region = region;
+  }
+  return Stack{static_cast<char*>(mapping.region) + guard, stack_bytes_};
+}
+
+int StackPool::slot_containing(const void* address, size_t* offset) const {
+  const auto* byte = static_cast<const char*>(address);
+  const size_t guard = page_bytes();
+  for (size_t slot = 0; slot < mappings_.size(); ++slot) {
+    const auto* base = static_cast<const char*>(mappings_[slot].region);
+    if (base == nullptr) continue;
+    if (byte >= base + guard && byte < base + mappings_[slot].region_bytes) {
+      if (offset != nullptr) *offset = static_cast<size_t>(byte - (base + guard));
+      return static_cast<int>(slot);
+    }
+  }
+  return -1;
+}
+
+void Fiber::start(Stack stack, Entry entry, void* argument) {
+  MAPSIM_ASSERT(stack.base != nullptr, "a fiber needs a stack");
+  MAPSIM_ASSERT(entry != nullptr, "a fiber needs an entry function");
+#if MAPSIM_FIBER_ASAN
+  // An abandoned fiber may have left redzones on this memory.
+  ASAN_UNPOISON_MEMORY_REGION(stack.base, stack.bytes);
+#endif
+  stack_ = stack;
+  entry_ = entry;
+  argument_ = argument;
+  finished_ = false;
+  caller_ = nullptr;
+  fake_stack_ = nullptr;
+  void* top = static_cast<char*>(stack.base) + stack.bytes;
+  context_ = context::make_fcontext(top, stack.bytes, &Fiber::trampoline);
+}
+
+void Fiber::resume() {
+  MAPSIM_ASSERT(context_ != nullptr, "resume() of a fiber that was not started");
+  MAPSIM_ASSERT(!finished_, "resume() of a finished fiber");
+#if MAPSIM_FIBER_ASAN
+  __sanitizer_start_switch_fiber(&main_fake_stack_, stack_.base, stack_.bytes);
+#endif
+  context::transfer_t back = context::jump_fcontext(context_, this);
+#if MAPSIM_FIBER_ASAN
+  __sanitizer_finish_switch_fiber(main_fake_stack_, nullptr, nullptr);
+#endif
+  // A finished fiber's context must never be jumped to again.
+  context_ = finished_ ? nullptr : back.fctx;
+}
+
+void Fiber::suspend() { leave_to_main(false); }
+
+void Fiber::abandon() {
+  context_ = nullptr;
+  caller_ = nullptr;
+  finished_ = false;
+}
+
+void Fiber::trampoline(context::transfer_t transfer) {
+  auto* fiber = static_cast<Fiber*>(transfer.data);
+  fiber->caller_ = transfer.fctx;
+  fiber->enter_from_main();
+  fiber->entry_(fiber->argument_);
+  fiber->finished_ = true;
+  fiber->leave_to_main(true);
+  MAPSIM_ASSERT(false, "a finished fiber was resumed");
+}
+
+void Fiber::enter_from_main() {
+#if MAPSIM_FIBER_ASAN
+  __sanitizer_finish_switch_fiber(fake_stack_, &main_stack_bottom_, &main_stack_bytes_);
+#endif
+}
+
+void Fiber::leave_to_main(bool finishing) {
+#if MAPSIM_FIBER_ASAN
+  // A null save slot tells ASan this stack is going away.
+  __sanitizer_start_switch_fiber(finishing ? nullptr : &fake_stack_, main_stack_bottom_,
+                                 main_stack_bytes_);
+#else
+  (void)finishing;
+#endif
+  context::transfer_t back = context::jump_fcontext(caller_, nullptr);
+  caller_ = back.fctx;
+  enter_from_main();
+}
+
+}  // namespace mapsim::sim

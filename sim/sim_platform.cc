@@ -1,0 +1,210 @@
+#include "sim/sim_platform.h"
+
+#include "impl/assert.h"
+#include "impl/uapi.h"
+
+namespace mapsim {
+namespace sim::detail {
+namespace {
+
+bool acquires(std::memory_order order) {
+  return order == std::memory_order_acquire || order == std::memory_order_acq_rel ||
+         order == std::memory_order_seq_cst || order == std::memory_order_consume;
+}
+
+bool releases(std::memory_order order) {
+  return order == std::memory_order_release || order == std::memory_order_acq_rel ||
+         order == std::memory_order_seq_cst;
+}
+
+// The lock word of a lock taken in direct mode (setup): owned by nobody that can run.
+constexpr uint32_t kDirectOwner = 0xffffu;
+
+}  // namespace
+
+Execution& execution() {
+  Execution* current = Execution::current();
+  MAPSIM_ASSERT(current != nullptr,
+                "SimPlatform used outside an Explorer (no execution on this thread)");
+  return *current;
+}
+
+Execution* announce(SimObjectHeader& header, VisibleOpKind kind) {
+  Execution& current = execution();
+  const ObjectKey key = current.object_key(header);
+  if (current.direct()) return nullptr;
+  current.schedule(VisibleOp{kind, key});
+  return &current;
+}
+
+void after_load(Execution& execution, const SimObjectHeader& header, std::memory_order order) {
+  if (acquires(order)) execution.races().acquire(execution.current_context(), header.index);
+}
+
+void after_store(Execution& execution, const SimObjectHeader& header, std::memory_order order) {
+  if (releases(order)) {
+    execution.races().release(execution.current_context(), header.index);
+  } else {
+    execution.races().release_clear(header.index);
+  }
+}
+
+void after_rmw(Execution& execution, const SimObjectHeader& header, std::memory_order order) {
+  const int context = execution.current_context();
+  if (acquires(order)) execution.races().acquire(context, header.index);
+  // A relaxed RMW continues the release sequence: the object's clock stays.
+  if (releases(order)) execution.races().release_join(context, header.index);
+}
+
+void plain_access(SimObjectHeader& header, bool write, const std::source_location& where) {
+  Execution& current = execution();
+  current.object_key(header);
+  if (current.direct() || !current.options().detect_races) return;
+  RaceDetector::Access access;
+  access.context = current.current_context();
+  access.step = current.step();
+  access.file = where.file_name();
+  access.line = where.line();
+  access.write = write;
+  RaceDetector::Race race;
+  if (current.races().on_plain_access(header.index, access, &race)) current.report_race(race);
+}
+
+}  // namespace sim::detail
+
+using sim::Execution;
+using sim::VisibleOp;
+using sim::VisibleOpKind;
+
+SimPlatform::SimPlatform(int possible_cpus, uint64_t memory_budget_bytes)
+    : possible_cpus_(possible_cpus), memory_budget_bytes_(memory_budget_bytes) {
+  MAPSIM_ASSERT(possible_cpus >= 1, "at least one CPU");
+  MAPSIM_ASSERT(possible_cpus <= kMaxPossibleCpus, "at most 4096 CPUs");
+}
+
+int SimPlatform::cpu() const { return sim::detail::execution().current_cpu(); }
+
+void SimPlatform::SpinLock::lock() {
+  Execution& execution = sim::detail::execution();
+  const sim::ObjectKey key = execution.object_key(header_);
+  if (execution.direct()) {
+    MAPSIM_ASSERT(!word_.held(), "a spin lock taken twice during setup");
+    word_ = sim::LockWord{sim::detail::kDirectOwner, 1};
+    return;
+  }
+  const int me = execution.current_context();
+  if (word_.owner_context_plus_one == static_cast<uint32_t>(me) + 1) {
+    execution.fail(sim::FailureKind::kDeadlock,
+                   execution.context_name(me) + " takes spin lock " + sim::object_key_name(key) +
+                       " that it already holds (AA deadlock)");
+  }
+  execution.schedule(VisibleOp{VisibleOpKind::kSpinLock, key, sim::kNoObject, &word_});
+  MAPSIM_ASSERT(!word_.held(), "a context was scheduled onto a held spin lock");
+  word_ = sim::LockWord{static_cast<uint32_t>(me) + 1,
+                        static_cast<uint32_t>(execution.current_cpu()) + 1};
+  execution.note_lock_acquired(key, true);
+  execution.races().acquire(me, header_.index);
+}
+
+void SimPlatform::SpinLock::unlock() {
+  Execution& execution = sim::detail::execution();
+  const sim::ObjectKey key = execution.object_key(header_);
+  if (execution.direct()) {
+    word_ = sim::LockWord{};
+    return;
+  }
+  execution.schedule(VisibleOp{VisibleOpKind::kSpinUnlock, key});
+  const int me = execution.current_context();
+  execution.note_lock_released(key, true);
+  execution.races().release(me, header_.index);
+  word_ = sim::LockWord{};
+}
+
+int SimPlatform::BucketLock::lock() {
+  Execution& execution = sim::detail::execution();
+  const sim::ObjectKey key = execution.object_key(header_);
+  if (execution.direct()) {
+    if (word_.held()) return bpf::kEDEADLK;
+    word_ = sim::LockWord{sim::detail::kDirectOwner, 1};
+    return 0;
+  }
+  execution.schedule(VisibleOp{VisibleOpKind::kBucketLock, key, sim::kNoObject, &word_});
+  if (const int forced = execution.take_forced_lock_error(); forced != 0) {
+    execution.set_step_value(static_cast<uint64_t>(static_cast<int64_t>(forced)));
+    return forced;
+  }
+  if (word_.held()) {
+    // Enabledness lets a context through to a held bucket lock only on the holder's CPU.
+    execution.set_step_value(static_cast<uint64_t>(static_cast<int64_t>(bpf::kEDEADLK)));
+    return bpf::kEDEADLK;
+  }
+  const int me = execution.current_context();
+  word_ = sim::LockWord{static_cast<uint32_t>(me) + 1,
+                        static_cast<uint32_t>(execution.current_cpu()) + 1};
+  execution.note_lock_acquired(key, false);
+  execution.races().acquire(me, header_.index);
+  return 0;
+}
+
+void SimPlatform::BucketLock::unlock() {
+  Execution& execution = sim::detail::execution();
+  const sim::ObjectKey key = execution.object_key(header_);
+  if (execution.direct()) {
+    word_ = sim::LockWord{};
+    return;
+  }
+  execution.schedule(VisibleOp{VisibleOpKind::kBucketUnlock, key});
+  const int me = execution.current_context();
+  execution.note_lock_released(key, false);
+  execution.races().release(me, header_.index);
+  word_ = sim::LockWord{};
+}
+
+bool SimPlatform::BucketLock::is_held_by_current_cpu() const {
+  const Execution& execution = sim::detail::execution();
+  return word_.held() &&
+         word_.owner_cpu_plus_one == static_cast<uint32_t>(execution.current_cpu()) + 1;
+}
+
+void SimPlatform::rcu_read_lock() { sim::detail::execution().rcu_read_lock(); }
+void SimPlatform::rcu_read_unlock() { sim::detail::execution().rcu_read_unlock(); }
+
+void* SimPlatform::allocate(size_t bytes) { return sim::detail::execution().allocate(bytes); }
+void SimPlatform::release(void* block) { sim::detail::execution().release(block); }
+void SimPlatform::release_after_grace_period(void* block) {
+  sim::detail::execution().release_after_grace_period(block);
+}
+uint64_t SimPlatform::bytes_in_use() const { return sim::detail::execution().bytes_in_use(); }
+uint32_t SimPlatform::random_u32() { return sim::detail::execution().random_u32(); }
+
+void SimPlatform::copy_racy(void* destination, const void* source, size_t bytes) {
+  Execution& execution = sim::detail::execution();
+  if (!execution.direct()) {
+    execution.schedule(VisibleOp{VisibleOpKind::kCopy, execution.memory_key(destination),
+                                 execution.memory_key(source)});
+    execution.check_memory_live(source, bytes, "reads");
+    execution.check_memory_live(destination, bytes, "writes");
+    execution.set_step_value(bytes);
+  }
+  std::memmove(destination, source, bytes);
+}
+
+bool SimPlatform::equal_racy(const void* left, const void* right, size_t bytes) {
+  Execution& execution = sim::detail::execution();
+  const bool running = !execution.direct();
+  if (running) {
+    execution.schedule(VisibleOp{VisibleOpKind::kCompare, execution.memory_key(left),
+                                 execution.memory_key(right)});
+    execution.check_memory_live(left, bytes, "compares");
+    execution.check_memory_live(right, bytes, "compares");
+  }
+  const bool equal = std::memcmp(left, right, bytes) == 0;
+  if (running) execution.set_step_value(equal ? 1 : 0);
+  return equal;
+}
+
+void SimPlatform::path_event(PathEvent event, uint64_t argument) {
+  sim::detail::execution().path_event(static_cast<uint16_t>(event), argument);
+}
+
+}  // namespace mapsim

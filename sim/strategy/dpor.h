@@ -1,0 +1,125 @@
+// Optimal DPOR: dynamic partial-order reduction with source sets, sleep sets and wakeup trees
+// (Abdulla, Aronis, Jonsson, Sagonas, "Source Sets: A Foundation for Optimal Dynamic Partial
+// Order Reduction", JACM 64(4), 2017, Algorithm 2 "Optimal-DPOR").
+//
+// Explores one execution per Mazurkiewicz trace of the dependency relation in
+// sim/transition.h (no two explored executions are equivalent when nothing blocks), and at
+// least one per trace (soundness). Stateless: each execution replays the prefix of the node
+// being backtracked, then follows that node's wakeup tree, then runs freely.
+//
+// Per prefix E (one Node per step depth) the algorithm keeps sleep(E), the contexts whose
+// exploration from E is already covered (with their next transition), and wut(E), the wakeup
+// tree of sequences still to explore. After a complete execution, every reversible race e ⋖ e'
+// (e happens directly before e', different contexts, dependent) is examined:
+//   E' = pre(E, e); v = notdep(e, E).e'   (the events after e not caused by it, then e')
+//   if no context of sleep(E') is a weak initial of v: insert v into wut(E').
+// Then the deepest node with a non-empty wakeup tree is backtracked to; the context just
+// explored from it goes to sleep.
+//
+// Locks and races. Acquire and release are both writes of the lock word, so happens-before
+// orders critical sections. A release racing with the next acquire is not reversible (the
+// acquire is disabled before the release); the race that matters is between the two
+// *acquires*, which is the race examined for every acquire (Abdulla et al. section 10;
+// Nidhugg's treatment of mutexes). With blocking, optimality is not guaranteed: an execution
+// can end sleep-set blocked; such executions are cut short and counted (`sleep_blocked`).
+// Nested programs: their entry is dependent on every step of their CPU, so races place the
+// entry at every distinct point; exit is never reversible (the interrupted context is
+// disabled until it).
+//
+// Fault injection: the set of allocations that fail (by context and per-context ordinal) is
+// fixed for a whole DPOR exploration ("plan"); plans with one more failure are discovered
+// while exploring and explored in turn, up to `max_injected_failures` failures.
+#pragma once
+
+#include <deque>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/result.h"
+#include "sim/strategy/strategy.h"
+#include "sim/strategy/wakeup_tree.h"
+#include "sim/vector_clock.h"
+
+namespace mapsim::sim {
+
+struct DporOptions {
+  static constexpr int kMaxInjectedFailures = 8;
+  int max_injected_failures = 1;  ///< failures per plan (the execution's own limit applies too)
+  uint64_t budget = 1'000'000;    ///< default number of executions
+
+  std::string validate() const;
+};
+
+struct DporStats {
+  uint64_t executions = 0;          ///< executions started
+  uint64_t sleep_blocked = 0;       ///< cut short: every enabled context was asleep
+  uint64_t races = 0;               ///< reversible races examined
+  uint64_t insertions = 0;          ///< races that grew a wakeup tree
+  uint64_t infeasible_wakeups = 0;  ///< wakeup sequences whose context was not enabled
+  uint64_t plans = 0;               ///< fault plans explored
+};
+
+class DporStrategy final : public Strategy {
+ public:
+  // REQUIRES: options.validate() is empty (use make()).
+  explicit DporStrategy(const DporOptions& options);
+  static Result<DporStrategy> make(const DporOptions& options);
+
+  const char* name() const override { return "dpor"; }
+  bool begin_execution() override;
+  int choose_context(const Snapshot& snapshot) override;
+  int choose_value(const Snapshot& snapshot, const ValueRequest& request) override;
+  void on_step(const Transition& transition) override;
+  void end_execution(const ExecutionSummary& summary) override;
+  bool exhausted() const override { return exhausted_; }
+  uint64_t default_budget() const override { return options_.budget; }
+  std::string abort_reason() const override { return abort_reason_; }
+  bool abort_is_failure() const override { return abort_is_failure_; }
+  std::string describe() const override;
+
+  const DporStats& stats() const { return stats_; }
+
+ private:
+  using FaultPoint = std::pair<int, uint32_t>;  // context, allocation ordinal
+  using FaultPlan = std::vector<FaultPoint>;    // sorted
+
+  struct Node {
+    std::vector<Transition> sleep;
+    WakeupTree wakeup;
+    Transition taken;
+  };
+  struct Event {
+    Transition transition;
+    VectorClock clock;  // entry c: events of context c that happen before or are this one
+  };
+
+  bool happens_before(size_t earlier, const VectorClock& later) const;
+  bool race_candidate(size_t earlier, size_t later) const;
+  std::vector<size_t> races_of(size_t later) const;
+  void examine_race(size_t earlier, size_t later);
+  void analyse_races();
+  bool backtrack();
+  bool asleep(const Node& node, int context) const;
+  int abort_with(std::string reason, bool failure);
+  bool start_next_plan();
+
+  DporOptions options_;
+  DporStats stats_;
+  std::vector<Node> nodes_;    // nodes_[k]: the prefix of length k
+  std::vector<Event> events_;  // this execution's steps
+  std::array<uint32_t, kMaxContexts> event_counts_{};
+  std::array<int32_t, kMaxContexts> last_event_{};
+  size_t replay_until_ = 0;  // steps below this follow nodes_[k].taken
+  bool started_ = false;
+  bool exhausted_ = false;
+  std::string abort_reason_;
+  bool abort_is_failure_ = false;
+
+  FaultPlan plan_;
+  std::deque<FaultPlan> pending_plans_;
+  std::set<FaultPlan> seen_plans_;
+};
+
+}  // namespace mapsim::sim

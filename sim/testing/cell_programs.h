@@ -1,0 +1,44 @@
+// Small concurrent programs over shared cells: the workloads of the DPOR proof
+// (tests/sim_dpor_test.cc) and of the simulator benchmarks. Test-only scenarios built from
+// SimPlatform primitives; nothing here is compiled into a RealPlatform build.
+//
+// Classic DPOR benchmarks (Flanagan & Godefroid, POPL 2005; Abdulla et al., JACM 2017):
+//   lastzero(n):   array[0..n] = 0; CPU 0 scans i = n, n-1, ... until array[i] == 0;
+//                  CPU j (1..n) does array[j] = array[j-1] + 1.
+//   indexer(t, m, size): t CPUs each insert m messages into an open-addressing table of `size`
+//                  cells with compare-and-swap (collisions need a small table).
+//   readers_writers(r, w, locked): w writers store to x, r readers load it; with `locked`
+//                  every access is inside one lock.
+// Generated programs: `cpus` CPUs each doing `ops` reads, writes, atomic adds (and lock-
+// protected increments) over `cells` cells, seeded; the end check fails when cell 0 ends odd
+// (an "assertion" some interleavings violate).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.h"
+
+namespace mapsim::sim::testing {
+
+struct CellStep {
+  enum class Kind : uint8_t { kRead, kWrite, kAdd, kLockedIncrement };
+  Kind kind = Kind::kRead;
+  int cell = 0;
+  int64_t value = 0;  ///< written value (plus the last value read), or the added amount
+};
+using CellProgram = std::vector<std::vector<CellStep>>;  // [cpu][step]
+
+CellProgram random_cell_program(uint64_t seed, int cpus, int steps_per_cpu, int cells,
+                                bool with_locks);
+std::string describe(const CellProgram& program);
+
+// `check_odd`: the end check fails when cell 0 ends odd.
+Scenario cell_program_scenario(const std::string& name, const CellProgram& program, int cells,
+                               bool check_odd);
+Scenario lastzero_scenario(int n);
+Scenario indexer_scenario(int threads, int messages, int table_size);
+Scenario readers_writers_scenario(int readers, int writers, bool locked);
+
+}  // namespace mapsim::sim::testing

@@ -1,0 +1,90 @@
+#include "sim/trace.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "sim/hashing.h"
+
+namespace mapsim::sim {
+namespace {
+
+std::string context_label(const Outcome& layout, int context) {
+  if (context < 0 || static_cast<size_t>(context) >= layout.contexts.size()) {
+    return "ctx" + std::to_string(context);
+  }
+  const Outcome::ContextInfo& info = layout.contexts[context];
+  return (info.nested ? "irq@cpu" : "cpu") + std::to_string(info.cpu);
+}
+
+const Operation* find_operation(const ScenarioInstance& instance, const Outcome& layout,
+                                int context, uint64_t index) {
+  if (static_cast<size_t>(context) >= layout.contexts.size()) return nullptr;
+  const Outcome::ContextInfo& info = layout.contexts[context];
+  const std::vector<Operation>* program = nullptr;
+  if (!info.nested) {
+    if (static_cast<size_t>(info.cpu) < instance.cpus.size()) program = &instance.cpus[info.cpu];
+  } else {
+    int nested_index = 0;
+    for (int c = 0; c < context; ++c) nested_index += layout.contexts[c].nested ? 1 : 0;
+    if (static_cast<size_t>(nested_index) < instance.nested.size()) {
+      program = &instance.nested[nested_index].operations;
+    }
+  }
+  if (program == nullptr || index >= program->size()) return nullptr;
+  return &(*program)[index];
+}
+
+std::string record_text(const TraceRecord& record, const ScenarioInstance& instance,
+                        const Outcome& layout) {
+  std::string text = "step " + std::to_string(record.step) + "  " +
+                     context_label(layout, record.context) + "  ";
+  const Operation* operation = nullptr;
+  switch (record.kind) {
+    case TraceKind::kStep:
+      text += describe(VisibleOp{record.op, record.object, record.object2, nullptr});
+      text += " = " + std::to_string(static_cast<int64_t>(record.value));
+      break;
+    case TraceKind::kOperationBegin:
+      operation = find_operation(instance, layout, record.context, record.value);
+      text += "begin " + (operation ? operation->name : "op" + std::to_string(record.value));
+      break;
+    case TraceKind::kOperationEnd:
+      text += "end -> " + std::to_string(static_cast<int64_t>(record.value));
+      break;
+    case TraceKind::kPathEvent:
+      text += "path event " + std::to_string(record.object) + " (" +
+              std::to_string(record.value) + ")";
+      break;
+  }
+  return text;
+}
+
+}  // namespace
+
+uint64_t Trace::hash() const {
+  uint64_t hash = 0x7472616365ull;
+  for (const TraceRecord& record : records_) {
+    hash = hash_mix(hash, (uint64_t{static_cast<uint8_t>(record.kind)} << 40) |
+                              (uint64_t{static_cast<uint8_t>(record.op)} << 32) |
+                              (uint64_t{record.context} << 16) | record.cpu);
+    hash = hash_mix(hash, record.step);
+    hash = hash_mix(hash, record.object);
+    hash = hash_mix(hash, record.object2);
+    hash = hash_mix(hash, record.value);
+  }
+  return hash;
+}
+
+std::string Trace::format(const ScenarioInstance& instance, const Outcome& layout,
+                          size_t tail) const {
+  std::string text;
+  const size_t first = tail > 0 && records_.size() > tail ? records_.size() - tail : 0;
+  if (first > 0) text += "... " + std::to_string(first) + " earlier records\n";
+  for (size_t i = first; i < records_.size(); ++i) {
+    text += record_text(records_[i], instance, layout);
+    text += '\n';
+  }
+  return text;
+}
+
+}  // namespace mapsim::sim

@@ -1,0 +1,54 @@
+// Trace: what happened in one execution, step by step, for failure reports, replay checks
+// (the trace hash) and pictures (viz/ draws swimlanes from it).
+//
+// Records are flat and fixed-size so that recording costs a store per step; the buffer is
+// reused by every execution. Values are made address-free before they are recorded (pointers
+// become arena block keys), so the same schedule gives the same hash in every process.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.h"
+#include "sim/visible_op.h"
+
+namespace mapsim::sim {
+
+enum class TraceKind : uint8_t {
+  kStep,            ///< a visible operation (op, object, object2, value = its result)
+  kOperationBegin,  ///< a scenario operation starts (value = its index in the program)
+  kOperationEnd,    ///< it returned (value = its result)
+  kPathEvent,       ///< an algorithm step reported itself (object = event id, value = argument)
+};
+
+struct TraceRecord {
+  TraceKind kind = TraceKind::kStep;
+  VisibleOpKind op = VisibleOpKind::kAllocate;
+  uint8_t context = 0;
+  uint16_t cpu = 0;
+  uint32_t step = 0;  ///< steps taken before this record
+  ObjectKey object = kNoObject;
+  ObjectKey object2 = kNoObject;
+  uint64_t value = 0;
+};
+
+class Trace {
+ public:
+  void clear() { records_.clear(); }
+  void push(const TraceRecord& record) { records_.push_back(record); }
+  TraceRecord& back() { return records_.back(); }
+  const std::vector<TraceRecord>& records() const { return records_; }
+  size_t size() const { return records_.size(); }
+  uint64_t hash() const;
+
+  // One line per record: "step 12  cpu1       atomic_load obj#3 = 5". `instance` names the
+  // operations; the last `tail` records only when tail > 0.
+  std::string format(const ScenarioInstance& instance, const Outcome& layout,
+                     size_t tail = 0) const;
+
+ private:
+  std::vector<TraceRecord> records_;
+};
+
+}  // namespace mapsim::sim
