@@ -38,6 +38,8 @@ constexpr PathEventRow kRows[] = {
     {PathEvent::kPopRefillMiss, "lru.pop.refill_miss", "refill gave nothing: try stealing"},
     {PathEvent::kPopNodeMadePending, "lru.pop.node_made_pending",
      "node is LOCAL_PENDING on this CPU"},
+    {PathEvent::kPopLocalLockFailed, "lru.pop.local_lock_failed",
+     "this CPU's local lock failed (rqspinlock): no node"},
 
     {PathEvent::kRefillFlushPending, "lru.refill.flush_pending",
      "pending nodes moved into ACTIVE/INACTIVE"},
@@ -50,6 +52,10 @@ constexpr PathEventRow kRows[] = {
      "unreferenced INACTIVE keys evicted to LOCAL_FREE"},
     {PathEvent::kRefillForceShrink, "lru.refill.force_shrink",
      "oldest key evicted ignoring its ref bit"},
+    {PathEvent::kRefillFlushPendingFree, "lru.refill.flush_pending_free",
+     "pending_free nodes went to global FREE"},
+    {PathEvent::kRefillGlobalLockFailed, "lru.refill.global_lock_failed",
+     "global list lock failed (rqspinlock): no refill"},
 
     {PathEvent::kStealBegin, "lru.steal.begin", "stealing starts at next_steal"},
     {PathEvent::kStealLocalFree, "lru.steal.local_free", "node from a CPU's LOCAL_FREE"},
@@ -58,6 +64,10 @@ constexpr PathEventRow kRows[] = {
     {PathEvent::kStealPendingIgnoringRef, "lru.steal.pending_ignoring_ref",
      "pending key evicted in the pass that ignores ref"},
     {PathEvent::kStealNothing, "lru.steal.nothing", "no CPU had a node"},
+    {PathEvent::kStealVictimLockFailed, "lru.steal.victim_lock_failed",
+     "a victim's lock failed: victim skipped"},
+    {PathEvent::kStealLocalLockFailed, "lru.steal.local_lock_failed",
+     "own lock failed after stealing: node parked on LOCAL_FREE, no node"},
 
     {PathEvent::kPercpuRotateActive, "lru.percpu.rotate_active",
      "this CPU's ACTIVE rotated (inactive < active)"},
@@ -70,6 +80,8 @@ constexpr PathEventRow kRows[] = {
      "this CPU's oldest key evicted ignoring ref"},
     {PathEvent::kPercpuNodeToInactive, "lru.percpu.node_to_inactive",
      "node handed out, now INACTIVE"},
+    {PathEvent::kPercpuLockFailed, "lru.percpu.lock_failed",
+     "this CPU's list lock failed (rqspinlock): no node"},
 
     {PathEvent::kEvictUnlinked, "lru.evict.unlinked", "evicted key unlinked from the table"},
     {PathEvent::kEvictBucketLockFailed, "lru.evict.bucket_lock_failed",
@@ -84,6 +96,8 @@ constexpr PathEventRow kRows[] = {
     {PathEvent::kPushToGlobalFree, "lru.push.to_global_free", "node to the global FREE list"},
     {PathEvent::kPushPercpuToFree, "lru.push.percpu_to_free",
      "node to its owner CPU's FREE list"},
+    {PathEvent::kPushMarkedPendingFree, "lru.push.marked_pending_free",
+     "lock failed: node marked pending_free where it is"},
 
     {PathEvent::kLookupSetRef, "lru.lookup.set_ref", "program lookup set the ref bit"},
 };

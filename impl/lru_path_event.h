@@ -43,6 +43,7 @@ enum class PathEvent : uint16_t {
   kPopRefillHit = 201,                ///< after a refill, LOCAL_FREE has a node
   kPopRefillMiss = 202,               ///< after a refill, LOCAL_FREE is still empty: steal next
   kPopNodeMadePending = 203,          ///< arg: CPU; node is now LOCAL_PENDING of that CPU
+  kPopLocalLockFailed = 204,          ///< arg: errno; this CPU's local lock failed: no node
 
   // ---- refill (lru_list_pop_free_to_local); fact sheet 4.7 step 2 ----
   kRefillFlushPending = 300,          ///< arg: pending nodes moved into the global list
@@ -51,6 +52,8 @@ enum class PathEvent : uint16_t {
   kRefillMoveFromGlobalFree = 303,    ///< arg: nodes moved from global FREE to LOCAL_FREE
   kRefillShrinkInactive = 304,        ///< arg: nodes evicted (ref bit honoured)
   kRefillForceShrink = 305,           ///< arg: nodes evicted (0 or 1; ref bit ignored)
+  kRefillFlushPendingFree = 306,      ///< arg: pending_free nodes the flush sent to FREE
+  kRefillGlobalLockFailed = 307,      ///< arg: errno; no refill this time
 
   // ---- steal (bpf_common_lru_pop_free, second half); fact sheet 4.7 step 4 ----
   kStealBegin = 400,                  ///< arg: first victim CPU (this CPU's next_steal)
@@ -58,6 +61,8 @@ enum class PathEvent : uint16_t {
   kStealPendingUnreferenced = 402,    ///< arg: victim CPU; evicted an unreferenced pending key
   kStealPendingIgnoringRef = 403,     ///< arg: victim CPU; evicted in the pass ignoring ref
   kStealNothing = 404,                ///< arg: victims tried; no node anywhere
+  kStealVictimLockFailed = 405,       ///< arg: victim CPU; its lock failed, victim skipped
+  kStealLocalLockFailed = 406,        ///< arg: errno; stolen node parked on own LOCAL_FREE
 
   // ---- per-CPU LRU pop (bpf_percpu_lru_pop_free); fact sheet 4.9 ----
   kPercpuRotateActive = 500,          ///< arg: nodes scanned (only when inactive < active)
@@ -66,6 +71,7 @@ enum class PathEvent : uint16_t {
   kPercpuShrinkInactive = 503,        ///< arg: nodes evicted (ref bit honoured)
   kPercpuForceShrink = 504,           ///< arg: nodes evicted (0 or 1; ref bit ignored)
   kPercpuNodeToInactive = 505,        ///< arg: CPU; node handed out, now INACTIVE
+  kPercpuLockFailed = 506,            ///< arg: errno; this CPU's list lock failed: no node
 
   // ---- eviction callback (htab_lru_map_delete_node); fact sheet 4.6 ----
   kEvictUnlinked = 600,               ///< arg: the node's hash; its key left the map
@@ -77,6 +83,7 @@ enum class PathEvent : uint16_t {
   kPushPendingMovedMeanwhile = 701,   ///< arg: owner CPU; flushed meanwhile: global path taken
   kPushToGlobalFree = 702,            ///< ACTIVE/INACTIVE node to the global FREE list
   kPushPercpuToFree = 703,            ///< arg: owner CPU; node to its per-CPU FREE list
+  kPushMarkedPendingFree = 704,       ///< arg: errno; lock failed, node marked pending_free
 
   // ---- program lookup (htab_lru_map_lookup_elem & co.); fact sheet 3.7 ----
   kLookupSetRef = 800,                ///< ref bit was 0 and is now 1

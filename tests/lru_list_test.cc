@@ -7,6 +7,7 @@
 // it is linked and not marked as refused (a refused node is what a failing bucket lock gives).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +26,24 @@
 #include "impl/real_platform.h"
 
 namespace mapsim {
+
+// Reaches the LRU locks, so that a test can hold one the way a program nested on that CPU
+// (interrupting a locked section) would.
+struct LruPoolTestOnlyAccess {
+  template <class P>
+  static typename P::BucketLock& local_lock(LruPool<P>& pool, int cpu) {
+    return pool.local_lists_[cpu].lock;
+  }
+  template <class P>
+  static typename P::BucketLock& global_lock(LruPool<P>& pool) {
+    return pool.global_list_.lock;
+  }
+  template <class P>
+  static typename P::BucketLock& percpu_lock(LruPool<P>& pool, int cpu) {
+    return pool.percpu_lists_[cpu].lock;
+  }
+};
+
 namespace {
 
 using Node = LruNode<RealPlatform>;
@@ -56,6 +75,19 @@ struct TestTable {
   LruEvictor<P> evictor() { return LruEvictor<P>{&TestTable::delete_from_table, this}; }
 };
 
+// Takes an rqspinlock for the scope; the calling thread's CPU must not hold it yet.
+template <class Lock>
+class Hold {
+ public:
+  explicit Hold(Lock& lock) : lock_(lock) { EXPECT_EQ(lock_.lock(), 0); }
+  ~Hold() { lock_.unlock(); }
+  Hold(const Hold&) = delete;
+  Hold& operator=(const Hold&) = delete;
+
+ private:
+  Lock& lock_;
+};
+
 // ---------------------------------------------------------------------------------------------
 // List operations on hand-built lists.
 
@@ -82,6 +114,9 @@ class LruListTest : public ::testing::Test {
   std::vector<int> on(LruListType type) const { return indexes(list_.head(type)); }
   void set_ref(int index) { lru_node_set_ref(&nodes_[index]); }
 
+  // LRU locks are rqspinlocks, taken on a CPU.
+  RealPlatform platform_{1};
+  RealPlatform::CpuBinding binding_{platform_, 0};
   LruList<RealPlatform> list_;
   Node nodes_[kNodes];
   TestTable<RealPlatform> table_;
@@ -90,7 +125,7 @@ class LruListTest : public ::testing::Test {
 TEST_F(LruListTest, NodeMoveAdjustsCountersAndClearsRef) {
   fill(LruListType::kActive, {0, 1});
   set_ref(0);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   lru_node_move_locked(list_, &nodes_[0], LruListType::kInactive);
   EXPECT_EQ(on(LruListType::kActive), (std::vector<int>{1}));
   EXPECT_EQ(on(LruListType::kInactive), (std::vector<int>{0}));
@@ -107,7 +142,7 @@ TEST_F(LruListTest, NodeMoveAdjustsCountersAndClearsRef) {
 TEST_F(LruListTest, NodeMoveWithinTheSameListGoesToItsHead) {
   fill(LruListType::kActive, {0, 1, 2});  // newest first: 2 1 0
   set_ref(0);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   lru_node_move_locked(list_, &nodes_[0], LruListType::kActive);
   EXPECT_EQ(on(LruListType::kActive), (std::vector<int>{0, 2, 1}));
   EXPECT_EQ(list_.count(LruListType::kActive), 3u);
@@ -117,7 +152,7 @@ TEST_F(LruListTest, NodeMoveWithinTheSameListGoesToItsHead) {
 TEST_F(LruListTest, NodeMoveStepsTheRotationCursorBack) {
   fill(LruListType::kInactive, {0, 1, 2});  // 2 1 0: node 1's predecessor is node 2
   list_.next_inactive_rotation = &nodes_[1];
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   lru_node_move_locked(list_, &nodes_[1], LruListType::kActive);
   EXPECT_EQ(list_.next_inactive_rotation, &nodes_[2]);
 }
@@ -128,7 +163,7 @@ TEST_F(LruListTest, NodeMoveToFreeKeepsRefAndFixesCursor) {
   list_.next_inactive_rotation = &nodes_[0];
   LruLink local_free;
   lru_link_init_head(&local_free);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   lru_node_move_to_free_locked(list_, &nodes_[0], &local_free, LruListType::kLocalFree);
   EXPECT_EQ(indexes(&local_free), (std::vector<int>{0}));
   EXPECT_EQ(nodes_[0].type(), LruListType::kLocalFree);
@@ -139,10 +174,10 @@ TEST_F(LruListTest, NodeMoveToFreeKeepsRefAndFixesCursor) {
 
 TEST_F(LruListTest, NodeMoveInCountsAndClearsRef) {
   LruLocalList<RealPlatform> local;
-  SpinLockGuard local_guard(local.lock);
+  Hold local_guard(local.lock);
   local_list_add_pending_locked(local, 0, &nodes_[3], 0x33);
   set_ref(3);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   lru_node_move_in_locked(list_, &nodes_[3], LruListType::kActive);
   EXPECT_EQ(on(LruListType::kActive), (std::vector<int>{3}));
   EXPECT_EQ(list_.count(LruListType::kActive), 1u);
@@ -153,7 +188,7 @@ TEST_F(LruListTest, NodeMoveInCountsAndClearsRef) {
 TEST_F(LruListTest, RotateActiveSendsUnreferencedToInactiveAndRequeuesReferenced) {
   fill(LruListType::kActive, {0, 1, 2, 3});  // 3 2 1 0, tail is 0
   set_ref(1);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   // Scans 0 (to INACTIVE), 1 (back to ACTIVE head), 2, 3 (the head when it began): all 4.
   EXPECT_EQ(lru_list_rotate_active_locked(list_, 128), 4u);
   EXPECT_EQ(on(LruListType::kActive), (std::vector<int>{1}));
@@ -163,7 +198,7 @@ TEST_F(LruListTest, RotateActiveSendsUnreferencedToInactiveAndRequeuesReferenced
 
 TEST_F(LruListTest, RotateActiveStopsAfterTheScanLimit) {
   fill(LruListType::kActive, {0, 1, 2, 3, 4, 5});
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   EXPECT_EQ(lru_list_rotate_active_locked(list_, 4), 4u);
   EXPECT_EQ(on(LruListType::kActive), (std::vector<int>{5, 4}));
   EXPECT_EQ(on(LruListType::kInactive), (std::vector<int>{3, 2, 1, 0}));
@@ -172,7 +207,7 @@ TEST_F(LruListTest, RotateActiveStopsAfterTheScanLimit) {
 TEST_F(LruListTest, RotateInactiveMovesReferencedAndRemembersWhereItStopped) {
   fill(LruListType::kInactive, {0, 1, 2, 3, 4, 5});  // 5 4 3 2 1 0
   set_ref(1);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   // Cursor at the head: starts at the tail (0), examines 0, 1 (to ACTIVE), 2, 3.
   EXPECT_EQ(lru_list_rotate_inactive_locked(list_, 4), 4u);
   EXPECT_EQ(on(LruListType::kActive), (std::vector<int>{1}));
@@ -188,7 +223,7 @@ TEST_F(LruListTest, RotateInactiveMovesReferencedAndRemembersWhereItStopped) {
 }
 
 TEST_F(LruListTest, RotateInactiveOnAnEmptyListDoesNothing) {
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   EXPECT_EQ(lru_list_rotate_inactive_locked(list_, 128), 0u);
   EXPECT_EQ(list_.next_inactive_rotation, list_.head(LruListType::kInactive));
 }
@@ -200,7 +235,7 @@ TEST_F(LruListTest, ShrinkInactiveEvictsOldestUnreferencedUpToTheTarget) {
   table_.refused.insert(&nodes_[2]);
   LruLink free_list;
   lru_link_init_head(&free_list);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   const uint32_t evicted = lru_list_shrink_inactive_locked(list_, table_.evictor(), 2, 128,
                                                            &free_list, LruListType::kFree);
   EXPECT_EQ(evicted, 2u);
@@ -218,7 +253,7 @@ TEST_F(LruListTest, ShrinkInactiveCountsEveryExaminedNodeAgainstTheScanLimit) {
   set_ref(1);
   LruLink free_list;
   lru_link_init_head(&free_list);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   EXPECT_EQ(lru_list_shrink_inactive_locked(list_, table_.evictor(), 4, 3, &free_list,
                                             LruListType::kFree),
             1u);  // 0 and 1 referenced, 2 evicted, then the scan limit of 3
@@ -232,7 +267,7 @@ TEST_F(LruListTest, ForceShrinkIgnoresRefAndPrefersInactive) {
   set_ref(1);
   LruLink free_list;
   lru_link_init_head(&free_list);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   EXPECT_EQ(lru_list_force_shrink_locked(list_, table_.evictor(), &free_list, LruListType::kFree),
             1u);
   EXPECT_EQ(indexes(&free_list), (std::vector<int>{1}));
@@ -244,7 +279,7 @@ TEST_F(LruListTest, ForceShrinkFallsBackToActiveAndSkipsRefusedNodes) {
   table_.linked.insert(&nodes_[1]);    // 0 is not in the table
   LruLink free_list;
   lru_link_init_head(&free_list);
-  SpinLockGuard guard(list_.lock);
+  Hold guard(list_.lock);
   EXPECT_EQ(lru_list_force_shrink_locked(list_, table_.evictor(), &free_list, LruListType::kFree),
             1u);
   EXPECT_EQ(indexes(&free_list), (std::vector<int>{1}));
@@ -255,11 +290,11 @@ TEST_F(LruListTest, ForceShrinkFallsBackToActiveAndSkipsRefusedNodes) {
 
 TEST_F(LruListTest, LocalListFlushMovesPendingOldestFirstByRefBit) {
   LruLocalList<RealPlatform> local;
-  SpinLockGuard local_guard(local.lock);
+  Hold local_guard(local.lock);
   for (int index : {0, 1, 2}) local_list_add_pending_locked(local, 0, &nodes_[index], 0);
   set_ref(1);
-  SpinLockGuard guard(list_.lock);
-  EXPECT_EQ(local_list_flush_locked(list_, local), 3u);
+  Hold guard(list_.lock);
+  EXPECT_EQ(local_list_flush_locked(list_, local).moved, 3u);
   EXPECT_EQ(on(LruListType::kInactive), (std::vector<int>{2, 0}));
   EXPECT_EQ(on(LruListType::kActive), (std::vector<int>{1}));
   EXPECT_EQ(list_.count(LruListType::kInactive), 2u);
@@ -268,7 +303,7 @@ TEST_F(LruListTest, LocalListFlushMovesPendingOldestFirstByRefBit) {
 
 TEST_F(LruListTest, LocalListAddPendingRecordsOwnerHashAndClearsRef) {
   LruLocalList<RealPlatform> local;
-  SpinLockGuard local_guard(local.lock);
+  Hold local_guard(local.lock);
   set_ref(5);
   local_list_add_pending_locked(local, 7, &nodes_[5], 0xabcd);
   EXPECT_EQ(nodes_[5].cpu, 7);
@@ -278,21 +313,59 @@ TEST_F(LruListTest, LocalListAddPendingRecordsOwnerHashAndClearsRef) {
   EXPECT_EQ(indexes(&local.pending_list), (std::vector<int>{5}));
 }
 
-TEST_F(LruListTest, LocalListPopFreeTakesTheHead) {
+TEST_F(LruListTest, LocalListFreeLlistIsLastInFirstOut) {
   LruLocalList<RealPlatform> local;
-  SpinLockGuard local_guard(local.lock);
+  Hold local_guard(local.lock);
   EXPECT_EQ(local_list_pop_free_locked(local), nullptr);
   for (int index : {0, 1}) {
     nodes_[index].set_type(LruListType::kLocalFree);
-    lru_link_add_to_head(&nodes_[index], &local.free_list);
+    local_list_push_free(local, &nodes_[index]);
   }
   EXPECT_EQ(local_list_pop_free_locked(local), &nodes_[1]);
-  EXPECT_EQ(indexes(&local.free_list), (std::vector<int>{0}));
+  EXPECT_EQ(local_list_pop_free_locked(local), &nodes_[0]);
+  EXPECT_EQ(local_list_pop_free_locked(local), nullptr);
+}
+
+TEST_F(LruListTest, LocalListFlushSendsPendingFreeNodesToFree) {
+  LruLocalList<RealPlatform> local;
+  Hold local_guard(local.lock);
+  for (int index : {0, 1}) local_list_add_pending_locked(local, 0, &nodes_[index], 0);
+  set_ref(0);
+  nodes_[0].set_pending_free(true);  // pushed while a lock failed: ref does not matter
+  Hold guard(list_.lock);
+  const LruFlushCount count = local_list_flush_locked(list_, local);
+  EXPECT_EQ(count.moved, 2u);
+  EXPECT_EQ(count.freed, 1u);
+  EXPECT_EQ(on(LruListType::kFree), (std::vector<int>{0}));
+  EXPECT_FALSE(nodes_[0].is_pending_free());
+  EXPECT_EQ(on(LruListType::kInactive), (std::vector<int>{1}));
+}
+
+TEST_F(LruListTest, ShrinkReclaimsPendingFreeNodesWithoutTheTable) {
+  fill(LruListType::kInactive, {0, 1, 2});  // 2 1 0
+  table_.linked.insert(&nodes_[2]);
+  set_ref(0);
+  nodes_[0].set_pending_free(true);  // referenced, but already out of the table
+  nodes_[1].set_pending_free(true);
+  LruLink free_list;
+  lru_link_init_head(&free_list);
+  Hold guard(list_.lock);
+  EXPECT_EQ(lru_list_shrink_inactive_locked(list_, table_.evictor(), 2, 128, &free_list,
+                                            LruListType::kFree),
+            2u);
+  EXPECT_EQ(indexes(&free_list), (std::vector<int>{1, 0}));
+  EXPECT_EQ(table_.calls, 0) << "pending_free nodes are not offered to the table";
+  nodes_[2].set_pending_free(true);
+  set_ref(2);
+  EXPECT_EQ(lru_list_force_shrink_locked(list_, table_.evictor(), &free_list,
+                                         LruListType::kFree),
+            1u);
+  EXPECT_EQ(table_.calls, 0);
 }
 
 TEST_F(LruListTest, LocalListPopPendingPrefersOldUnreferencedThenIgnoresRef) {
   LruLocalList<RealPlatform> local;
-  SpinLockGuard local_guard(local.lock);
+  Hold local_guard(local.lock);
   for (int index : {0, 1, 2}) {
     local_list_add_pending_locked(local, 0, &nodes_[index], 0);
     table_.linked.insert(&nodes_[index]);
@@ -308,6 +381,11 @@ TEST_F(LruListTest, LocalListPopPendingPrefersOldUnreferencedThenIgnoresRef) {
   EXPECT_EQ(local_list_pop_pending_locked(local, table_.evictor(), &pass), nullptr);
   EXPECT_EQ(pass, LruPendingSteal::kNone);
   EXPECT_EQ(indexes(&local.pending_list), (std::vector<int>{2}));
+  nodes_[2].set_pending_free(true);  // referenced pending_free: the second pass takes it
+  const int calls = table_.calls;
+  EXPECT_EQ(local_list_pop_pending_locked(local, table_.evictor(), &pass), &nodes_[2]);
+  EXPECT_EQ(pass, LruPendingSteal::kIgnoringRef);
+  EXPECT_EQ(table_.calls, calls);
 }
 
 TEST_F(LruListTest, SetRefReportsOnlyTheFirstSet) {
@@ -383,6 +461,7 @@ class PoolHarness {
     pool_.populate(reinterpret_cast<unsigned char*>(slots_.get()), sizeof(NodeSlot), nodes);
   }
 
+  RecordingPlatform& platform() { return platform_; }
   LruPool<RecordingPlatform>& pool() { return pool_; }
   TestTable<RecordingPlatform>& table() { return table_; }
   LruNode<RecordingPlatform>* node(uint32_t index) { return pool_.node_at(index); }
@@ -451,28 +530,30 @@ TEST(LruPoolTest, PopulatePercpuPartitionsTheNodesByCpu) {
   harness.expect_invariants();
 }
 
+// 6.18.44 gathers a refill on a temporary list and pushes it onto the LOCAL_FREE llist, so the
+// first node taken from the global FREE list (7, its head) is the first handed out.
 TEST(LruPoolTest, CommonPopRefillsTargetFreeNodesThenUsesThem) {
   PoolHarness harness(2, 8, false);
-  EXPECT_EQ(harness.pop(0, 0x1234), 6);
+  EXPECT_EQ(harness.pop(0, 0x1234), 7);
   EXPECT_EQ(harness.events(), (Events{{PathEvent::kRefillFlushPending, 0},
                                       {PathEvent::kRefillRotateInactive, 0},
                                       {PathEvent::kRefillMoveFromGlobalFree, 2},
                                       {PathEvent::kPopRefillHit, 0},
                                       {PathEvent::kPopNodeMadePending, 0}}));
-  EXPECT_EQ(harness.on(kLocalFree, 0), (std::vector<int>{7}));
-  EXPECT_EQ(harness.on(kLocalPending, 0), (std::vector<int>{6}));
-  EXPECT_EQ(harness.node(6)->hash, 0x1234u);
-  EXPECT_EQ(harness.pop(0), 7);
+  EXPECT_EQ(harness.on(kLocalFree, 0), (std::vector<int>{6}));
+  EXPECT_EQ(harness.on(kLocalPending, 0), (std::vector<int>{7}));
+  EXPECT_EQ(harness.node(7)->hash, 0x1234u);
+  EXPECT_EQ(harness.pop(0), 6);
   EXPECT_EQ(harness.events(),
             (Events{{PathEvent::kPopLocalFreeHit, 0}, {PathEvent::kPopNodeMadePending, 0}}));
   // Third pop: the pending nodes are flushed into INACTIVE, two more come from FREE.
-  EXPECT_EQ(harness.pop(0), 4);
+  EXPECT_EQ(harness.pop(0), 5);
   EXPECT_EQ(harness.events(), (Events{{PathEvent::kRefillFlushPending, 2},
                                       {PathEvent::kRefillRotateInactive, 2},
                                       {PathEvent::kRefillMoveFromGlobalFree, 2},
                                       {PathEvent::kPopRefillHit, 0},
                                       {PathEvent::kPopNodeMadePending, 0}}));
-  EXPECT_EQ(harness.on(kInactive), (std::vector<int>{7, 6}));
+  EXPECT_EQ(harness.on(kInactive), (std::vector<int>{6, 7}));
   EXPECT_EQ(harness.pool().list_counter(kInactive), 2u);
   EXPECT_EQ(harness.on(kFree), (std::vector<int>{3, 2, 1, 0}));
   harness.expect_invariants();
@@ -480,8 +561,8 @@ TEST(LruPoolTest, CommonPopRefillsTargetFreeNodesThenUsesThem) {
 
 TEST(LruPoolTest, CommonRefillShrinksInactiveWhenGlobalFreeRunsOut) {
   PoolHarness harness(1, 4, false);  // target_free 2
-  for (int expected : {2, 3, 0, 1}) EXPECT_EQ(harness.pop(0), expected);
-  EXPECT_EQ(harness.pop(0), 3);
+  for (int expected : {3, 2, 1, 0}) EXPECT_EQ(harness.pop(0), expected);
+  EXPECT_EQ(harness.pop(0), 3);  // the oldest two keys (nodes 3, 2) are evicted
   EXPECT_EQ(harness.events(), (Events{{PathEvent::kRefillFlushPending, 2},
                                       {PathEvent::kRefillRotateInactive, 4},
                                       {PathEvent::kRefillMoveFromGlobalFree, 0},
@@ -490,17 +571,17 @@ TEST(LruPoolTest, CommonRefillShrinksInactiveWhenGlobalFreeRunsOut) {
                                       {PathEvent::kPopNodeMadePending, 0}}));
   EXPECT_EQ(harness.table().linked.count(harness.node(2)), 0u) << "evicted";
   EXPECT_EQ(harness.on(kLocalFree), (std::vector<int>{2}));
-  EXPECT_EQ(harness.on(kInactive), (std::vector<int>{1, 0}));
+  EXPECT_EQ(harness.on(kInactive), (std::vector<int>{0, 1}));
   harness.expect_invariants();
 }
 
 TEST(LruPoolTest, CommonRefillForceShrinksWhenEveryKeyIsReferenced) {
   PoolHarness harness(1, 4, false);
-  for (int expected : {2, 3, 0, 1}) EXPECT_EQ(harness.pop(0), expected);
+  for (int expected : {3, 2, 1, 0}) EXPECT_EQ(harness.pop(0), expected);
   for (uint32_t index = 0; index < 4; ++index) lru_node_set_ref(harness.node(index));
   // Flush and rotation move everything to ACTIVE (clearing refs); the force shrink takes the
   // oldest ACTIVE node.
-  EXPECT_EQ(harness.pop(0), 0);
+  EXPECT_EQ(harness.pop(0), 1);
   EXPECT_EQ(harness.events(), (Events{{PathEvent::kRefillFlushPending, 2},
                                       {PathEvent::kRefillRotateInactive, 2},
                                       {PathEvent::kRefillMoveFromGlobalFree, 0},
@@ -508,7 +589,7 @@ TEST(LruPoolTest, CommonRefillForceShrinksWhenEveryKeyIsReferenced) {
                                       {PathEvent::kRefillForceShrink, 1},
                                       {PathEvent::kPopRefillHit, 0},
                                       {PathEvent::kPopNodeMadePending, 0}}));
-  EXPECT_EQ(harness.on(kActive), (std::vector<int>{3, 2, 1}));
+  EXPECT_EQ(harness.on(kActive), (std::vector<int>{2, 3, 0}));
   harness.expect_invariants();
 }
 
@@ -569,18 +650,18 @@ TEST(LruPoolTest, CommonPopReturnsNullWhenNothingCanBeEvicted) {
 
 TEST(LruPoolTest, PushReturnsAPendingNodeToItsOwnersLocalFreeList) {
   PoolHarness harness(2, 8, false);
-  EXPECT_EQ(harness.pop(0), 6);
-  lru_node_set_ref(harness.node(6));
-  harness.push(1, 6);  // pushed from another CPU: still goes to the owner, CPU 0
+  EXPECT_EQ(harness.pop(0), 7);
+  lru_node_set_ref(harness.node(7));
+  harness.push(1, 7);  // pushed from another CPU: still goes to the owner, CPU 0
   EXPECT_EQ(harness.events(), (Events{{PathEvent::kPushPendingToLocalFree, 0}}));
-  EXPECT_EQ(harness.on(kLocalFree, 0), (std::vector<int>{6, 7}));
-  EXPECT_FALSE(harness.node(6)->is_referenced());
+  EXPECT_EQ(harness.on(kLocalFree, 0), (std::vector<int>{7, 6}));
+  EXPECT_FALSE(harness.node(7)->is_referenced());
   harness.expect_invariants();
 }
 
 TEST(LruPoolTest, PushReturnsAFlushedNodeToTheGlobalFreeList) {
   PoolHarness harness(2, 8, false);
-  for (int expected : {6, 7, 4}) EXPECT_EQ(harness.pop(0), expected);
+  for (int expected : {7, 6, 5}) EXPECT_EQ(harness.pop(0), expected);
   harness.push(0, 6);  // flushed into INACTIVE by the third pop
   EXPECT_EQ(harness.events(), (Events{{PathEvent::kPushToGlobalFree, 0}}));
   EXPECT_EQ(harness.on(kFree), (std::vector<int>{6, 3, 2, 1, 0}));
@@ -594,10 +675,10 @@ void throw_on_assert(const char* condition, const char*, const char*, int) {
 
 TEST(LruPoolTest, PushingAFreeNodeIsAProgrammerError) {
   PoolHarness harness(2, 8, false);
-  EXPECT_EQ(harness.pop(0), 6);
-  harness.push(0, 6);
+  EXPECT_EQ(harness.pop(0), 7);
+  harness.push(0, 7);
   AssertHandler previous = set_assert_handler(&throw_on_assert);
-  EXPECT_THROW(harness.push(0, 6), std::logic_error);
+  EXPECT_THROW(harness.push(0, 7), std::logic_error);
   set_assert_handler(previous);
 }
 
@@ -661,6 +742,118 @@ TEST(LruPoolTest, PercpuPushReturnsTheNodeToItsOwnersFreeList) {
   EXPECT_EQ(harness.events(), (Events{{PathEvent::kPushPercpuToFree, 0}}));
   EXPECT_EQ(harness.on(kFree, 0), (std::vector<int>{1, 0}));
   EXPECT_TRUE(harness.on(kFree, 1) == (std::vector<int>{3, 2}));
+  harness.expect_invariants();
+}
+
+// ---------------------------------------------------------------------------------------------
+// rqspinlock failures (6.18.44): a lock held by the same CPU gives -EDEADLK (35).
+
+using Access = LruPoolTestOnlyAccess;
+
+TEST(LruPoolLockTest, CommonPopFailsWhenThisCpusLocalLockIsHeld) {
+  PoolHarness harness(2, 8, false);
+  RecordingPlatform::CpuBinding on_cpu0(harness.platform(), 0);
+  {
+    Hold hold(Access::local_lock(harness.pool(), 0));
+    EXPECT_EQ(harness.pop(0), -1);
+    EXPECT_EQ(harness.events(), (Events{{PathEvent::kPopLocalLockFailed, 35}}));
+  }
+  EXPECT_EQ(harness.pop(0), 7);
+  harness.expect_invariants();
+}
+
+TEST(LruPoolLockTest, RefillIsSkippedWhenTheGlobalLockFails) {
+  PoolHarness harness(2, 8, false);
+  RecordingPlatform::CpuBinding on_cpu0(harness.platform(), 0);
+  {
+    Hold hold(Access::global_lock(harness.pool()));
+    EXPECT_EQ(harness.pop(0), -1);
+    EXPECT_EQ(harness.events(), (Events{{PathEvent::kRefillGlobalLockFailed, 35},
+                                        {PathEvent::kPopRefillMiss, 0},
+                                        {PathEvent::kStealBegin, 0},
+                                        {PathEvent::kStealNothing, 2}}));
+  }
+  harness.expect_invariants();
+}
+
+TEST(LruPoolLockTest, StealSkipsAVictimWhoseLockFails) {
+  PoolHarness harness(3, 3, false);
+  EXPECT_EQ(harness.pop(0), 2);
+  EXPECT_EQ(harness.pop(1), 1);
+  EXPECT_EQ(harness.pop(2), 0);
+  harness.push(1, 1);  // CPU 1 now has a LOCAL_FREE node
+  harness.table().refused.insert(harness.node(2));
+  RecordingPlatform::CpuBinding on_cpu0(harness.platform(), 0);
+  {
+    Hold hold(Access::local_lock(harness.pool(), 1));  // held by CPU 0 itself
+    EXPECT_EQ(harness.pop(0), 0) << "CPU 1 skipped, CPU 2's pending key evicted";
+    const Events events = harness.events();
+    EXPECT_NE(std::find(events.begin(), events.end(),
+                        Event{PathEvent::kStealVictimLockFailed, 1}),
+              events.end());
+    EXPECT_EQ(events[events.size() - 2], (Event{PathEvent::kStealPendingUnreferenced, 2}));
+  }
+  harness.expect_invariants();
+}
+
+TEST(LruPoolLockTest, PendingNodePushedWhileItsOwnersLockFailsIsFlushedToFree) {
+  PoolHarness harness(2, 8, false);
+  EXPECT_EQ(harness.pop(0), 7);
+  {
+    RecordingPlatform::CpuBinding on_cpu0(harness.platform(), 0);
+    Hold hold(Access::local_lock(harness.pool(), 0));
+    harness.push(0, 7);
+    EXPECT_EQ(harness.events(), (Events{{PathEvent::kPushMarkedPendingFree, 35}}));
+  }
+  EXPECT_TRUE(harness.node(7)->is_pending_free());
+  EXPECT_EQ(harness.on(kLocalPending, 0), (std::vector<int>{7}));
+  harness.expect_invariants();
+  EXPECT_EQ(harness.pop(0), 6);
+  // The next refill flushes node 7 to the head of FREE; it is the first node refilled.
+  EXPECT_EQ(harness.pop(0), 7);
+  EXPECT_EQ(harness.events(), (Events{{PathEvent::kRefillFlushPending, 2},
+                                      {PathEvent::kRefillFlushPendingFree, 1},
+                                      {PathEvent::kRefillRotateInactive, 1},
+                                      {PathEvent::kRefillMoveFromGlobalFree, 2},
+                                      {PathEvent::kPopRefillHit, 0},
+                                      {PathEvent::kPopNodeMadePending, 0}}));
+  EXPECT_FALSE(harness.node(7)->is_pending_free());
+  harness.expect_invariants();
+}
+
+TEST(LruPoolLockTest, NodePushedWhileTheGlobalLockFailsIsReclaimedByShrink) {
+  PoolHarness harness(1, 4, false);
+  for (int expected : {3, 2, 1}) EXPECT_EQ(harness.pop(0), expected);
+  {
+    RecordingPlatform::CpuBinding on_cpu0(harness.platform(), 0);
+    Hold hold(Access::global_lock(harness.pool()));
+    harness.push(0, 3);  // node 3 is INACTIVE: its push needs the global lock
+    EXPECT_EQ(harness.events(), (Events{{PathEvent::kPushMarkedPendingFree, 35}}));
+  }
+  harness.expect_invariants();
+  EXPECT_EQ(harness.pop(0), 0);
+  const int calls = harness.table().calls;
+  EXPECT_EQ(harness.pop(0), 3) << "3 reclaimed without the table, 2 evicted";
+  EXPECT_EQ(harness.table().calls, calls + 1);
+  harness.expect_invariants();
+}
+
+TEST(LruPoolLockTest, PercpuListLockFailures) {
+  PoolHarness harness(2, 4, true);
+  EXPECT_EQ(harness.pop(0), 1);
+  EXPECT_EQ(harness.pop(0), 0);
+  {
+    RecordingPlatform::CpuBinding on_cpu0(harness.platform(), 0);
+    Hold hold(Access::percpu_lock(harness.pool(), 0));
+    EXPECT_EQ(harness.pop(0), -1);
+    EXPECT_EQ(harness.events(), (Events{{PathEvent::kPercpuLockFailed, 35}}));
+    harness.push(0, 1);
+    EXPECT_EQ(harness.events(), (Events{{PathEvent::kPushMarkedPendingFree, 35}}));
+  }
+  const int calls = harness.table().calls;
+  EXPECT_EQ(harness.pop(0), 0) << "1 reclaimed without the table, 0 evicted";
+  EXPECT_EQ(harness.table().calls, calls + 1);
+  EXPECT_EQ(harness.on(kFree, 0), (std::vector<int>{1}));
   harness.expect_invariants();
 }
 

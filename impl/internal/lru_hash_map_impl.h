@@ -6,7 +6,7 @@
 // pool of exactly max_entries elements (no per-CPU extra elements: the LRU hands out nodes).
 // Each element reserves an area for its LruNode between the header and the key:
 //
-//   HtabElement header | LruNode (24 bytes) | key (round_up 8) | value or per-CPU pointer
+//   HtabElement header | LruNode (32 bytes) | key (round_up 8) | value or per-CPU pointer
 //
 // Update (4.10): flags > BPF_EXIST -> EINVAL; then a node is popped BEFORE the bucket lock is
 // taken (LOCK ORDER: LRU locks -> bucket lock; popping may evict keys, which takes their bucket

@@ -227,15 +227,19 @@ bool LruHashMap<P>::delete_node(void* map, Node* node) {
   return unlinked;
 }
 
-// Nodes on FREE and LOCAL_FREE lists, i.e. not holding a key. REQUIRES: quiescent.
+// Nodes holding no key: those on FREE and LOCAL_FREE lists, and pending_free ones (pushed while
+// a lock failed, still on ACTIVE/INACTIVE/LOCAL_PENDING). REQUIRES: quiescent.
 template <class P>
 uint64_t LruHashMap<P>::free_node_count() const {
   uint64_t free_nodes = 0;
-  for (int cpu = 0; cpu < platform_.possible_cpus(); ++cpu) {
-    free_nodes += lru_.percpu_lists() ? lru_.list_nodes(LruListType::kFree, cpu).size()
-                                      : lru_.list_nodes(LruListType::kLocalFree, cpu).size();
+  for (uint32_t index = 0; index < lru_.node_count(); ++index) {
+    const Node* node = lru_.node_at(index);
+    const LruListType type = node->type();
+    if (type == LruListType::kFree || type == LruListType::kLocalFree ||
+        node->is_pending_free()) {
+      ++free_nodes;
+    }
   }
-  if (!lru_.percpu_lists()) free_nodes += lru_.list_nodes(LruListType::kFree).size();
   return free_nodes;
 }
 
@@ -247,7 +251,9 @@ bool LruHashMap<P>::check_invariants(std::string* failure) {
   table_.for_each_quiescent([&](uint32_t, Element* element) {
     ++keys;
     const LruListType type = node_of(element)->type();
-    if (consistent && (type == LruListType::kFree || type == LruListType::kLocalFree)) {
+    const bool idle = type == LruListType::kFree || type == LruListType::kLocalFree ||
+                      node_of(element)->is_pending_free();
+    if (consistent && idle) {
       *failure = "a key in the table has a free LRU node (index " +
                  std::to_string(lru_.index_of(node_of(element))) + ")";
       consistent = false;

@@ -1,17 +1,31 @@
 // The LRU lists of Linux 6.18 (kernel/bpf/bpf_lru_list.c): the part of LRU_HASH and
 // LRU_PERCPU_HASH that decides which key an update evicts. Fact sheet section 4.
 //
+// WHICH 6.18. The reference is the 6.18.44 kernel this project tests against. Its BTF shows the
+// LRU that the fact sheet (written from 6.18.35) lists under "newer code" in 4.12:
+// struct bpf_lru_locallist {pending_list, free_llist, next_steal, rqspinlock_t lock},
+// bpf_lru_node.pending_free, and an rqspinlock_t in bpf_lru_list. So, as in 6.18.44:
+//   * every LRU lock is an rqspinlock (P::BucketLock): taking it can fail (-EDEADLK when this
+//     CPU holds it already, i.e. a program nested on this CPU; -ETIMEDOUT); a failed pop
+//     returns no node (-ENOMEM), a failed push marks the node pending_free;
+//   * LOCAL_FREE is a lock-free LIFO (llist): refilled nodes are gathered on a temporary list
+//     under the global lock and pushed after it, which reverses 6.18.35's hand-out order
+//     (observable through the stale padding of reused per-CPU values);
+//   * pending_free nodes are freed by the next flush / shrink / steal without the hash table.
+// Nothing else changed: constants, rotation, shrink, stealing order are those of fact sheet 4.
+//
 // IMPLEMENTATION DETAILS
 //
 // Memory layout. Every element of an LRU hash map carries one node (impl/internal/lru_node.h);
 // the hash table reserves its area inside the element:
 //
-//   struct LruNode : LruLink {   // 24 bytes on RealPlatform
-//     LruLink* prev, * next;     // position in exactly one of the lists below
+//   struct LruNode : LruLink {   // 32 bytes on RealPlatform
+//     LruLink* prev, * next;     // position in exactly one list (LOCAL_FREE: `next` only)
 //     uint16_t cpu;              // owner CPU (pending list owner, or per-CPU list owner)
 //     Racy<uint8_t> type;        // the list it is on: ACTIVE 0 INACTIVE 1 FREE 2
 //                                //                    LOCAL_FREE 3 LOCAL_PENDING 4
 //     Racy<uint8_t> ref;         // reference bit
+//     Racy<uint8_t> pending_free;  // pushed while its list's lock could not be taken
 //     uint32_t hash;             // hash of the key it was handed out for
 //   };
 //
@@ -19,14 +33,14 @@
 //     LruLink lists[3];          // ACTIVE, INACTIVE, FREE heads
 //     uint32_t counts[2];        // ACTIVE, INACTIVE sizes (FREE is not counted)
 //     LruLink* next_inactive_rotation;   // cursor: INACTIVE head or a node on INACTIVE
-//     SpinLock lock;             // own cache line
+//     BucketLock lock;           // rqspinlock, own cache line
 //   };
 //
 //   struct LruLocalList {        // bpf_lru_locallist, one per possible CPU (common LRU only)
-//     LruLink free_list;         // LOCAL_FREE: nodes reserved for this CPU's next pops
 //     LruLink pending_list;      // LOCAL_PENDING: nodes this CPU handed out since its last refill
+//     Atomic<LruLink*> free_head;  // LOCAL_FREE llist: nodes reserved for this CPU's next pops
 //     uint16_t next_steal;       // the CPU whose local lists this CPU robs first
-//     SpinLock lock;
+//     BucketLock lock;           // rqspinlock
 //   };
 //
 // Common LRU (default): one global LruList + one LruLocalList per possible CPU. Per-CPU LRU
@@ -43,6 +57,8 @@
 //   LOCAL_FREE(victim) --steal--> LOCAL_PENDING(thief)
 //   LOCAL_PENDING(victim) --steal: hash table unlinks the key--> LOCAL_PENDING(thief)
 //   push (delete/replace): LOCAL_PENDING --> owner's LOCAL_FREE; ACTIVE|INACTIVE --> FREE
+//   push whose lock fails: node marked pending_free where it is; flush sends a pending_free
+//   LOCAL_PENDING node to FREE; shrink and steal take pending_free nodes without the table
 // Per-CPU LRU:
 //   FREE --pop--> INACTIVE; rotate and shrink as above within the CPU's list; push --> FREE
 //
@@ -56,9 +72,10 @@
 //     per-CPU list lock  ->  bucket lock                             (NO_COMMON_LRU)
 // The hash map pops before it takes a bucket lock and pushes after it releases one
 // (hashtab.c: "lock acquisition of bucket_lock followed by lru_lock is not allowed"). A CPU
-// never holds two local list locks: stealing releases its own first. The eviction callback may
-// fail to take a bucket lock (rqspinlock: EDEADLK / ETIMEDOUT); that only makes it refuse the
-// node, so LRU code never blocks behind a bucket lock it cannot get.
+// never holds two local list locks: stealing releases its own first. Every acquisition may
+// fail (rqspinlock) and every caller has a way out, so LRU code never blocks forever.
+// LOCAL_FREE llist: pushes are lock-free (compare-exchange on the head); pops happen only with
+// the owner's local lock held, so there is one consumer at a time and no ABA.
 //
 // Complexity. A pop from LOCAL_FREE is O(1). A refill costs O(nr_scans + target_free) list
 // steps (nr_scans 128 common, 4 per-CPU) plus one eviction callback per evicted node; a force
@@ -68,8 +85,7 @@
 // Deliberately approximate, as in the kernel: the ref bit is racy (a set may be lost); pending
 // nodes are invisible to rotation and shrink until their CPU refills again; free nodes parked
 // on other CPUs' LOCAL_FREE lists make eviction start before the map is full ("premature
-// eviction", fact sheet 4.10). Not implemented because 6.18 does not have them (fact sheet
-// 4.12): rqspinlock LRU locks, the lockless LOCAL_FREE llist, pending_free marks.
+// eviction", fact sheet 4.10).
 #pragma once
 
 #include <cstdint>
@@ -80,16 +96,31 @@
 
 namespace mapsim {
 
-// True when `lock` is held by someone; locks that cannot tell (no is_locked()) answer true.
-// Used in `_locked` functions to check the REQUIRES line (STYLE G6).
+// True when `lock` is held by the calling CPU (or, for locks that cannot tell, by anyone, or
+// assumed). Used by `_locked` functions to check their REQUIRES line (STYLE G6).
 template <class Lock>
 bool lru_lock_is_held(const Lock& lock) {
-  if constexpr (requires { lock.is_locked(); }) {
+  if constexpr (requires { lock.is_held_by_current_cpu(); }) {
+    return lock.is_held_by_current_cpu();
+  } else if constexpr (requires { lock.is_locked(); }) {
     return lock.is_locked();
   } else {
     return true;
   }
 }
+
+// Releases, at scope exit, an rqspinlock that was acquired successfully.
+template <class Lock>
+class LruLockRelease {
+ public:
+  explicit LruLockRelease(Lock& lock) : lock_(lock) {}
+  ~LruLockRelease() { lock_.unlock(); }
+  LruLockRelease(const LruLockRelease&) = delete;
+  LruLockRelease& operator=(const LruLockRelease&) = delete;
+
+ private:
+  Lock& lock_;
+};
 
 // How LRU code asks the hash table to drop a key (the kernel's del_from_htab callback).
 template <class P>
@@ -101,6 +132,10 @@ struct LruEvictor {
   void* table = nullptr;
 
   bool remove(LruNode<P>* node) const { return delete_from_table(table, node); }
+  // A pending_free node is already out of the table: it is freed without asking.
+  bool reclaim(LruNode<P>* node) const {
+    return node->is_pending_free() || delete_from_table(table, node);
+  }
 };
 
 template <class P>
@@ -129,26 +164,9 @@ struct LruList {
   uint32_t counts[kLruCountedListTypeCount] = {0, 0};  ///< nodes on ACTIVE, INACTIVE
   /// Where the next INACTIVE rotation starts: the INACTIVE head or a node on INACTIVE.
   LruLink* next_inactive_rotation = nullptr;
-  /// Protects everything above and the nodes on these lists. Own cache line, as in the kernel
-  /// (____cacheline_aligned_in_smp): every refill of every CPU takes it.
-  alignas(64) typename P::SpinLock lock;
-};
-
-template <class P>
-struct alignas(64) LruLocalList {  // one cache line per CPU: CPUs do not share lines
-  LruLocalList() {
-    lru_link_init_head(&free_list);
-    lru_link_init_head(&pending_list);
-  }
-  LruLocalList(const LruLocalList&) = delete;
-  LruLocalList& operator=(const LruLocalList&) = delete;
-
-  LruLink free_list;      ///< LOCAL_FREE nodes, next pop takes the head
-  LruLink pending_list;   ///< LOCAL_PENDING nodes, newest at the head
-  /// First victim of this CPU's next steal. Read and written only by pops on this CPU,
-  /// without the lock (as in the kernel).
-  uint16_t next_steal = 0;
-  typename P::SpinLock lock;  ///< protects both lists and the nodes on them
+  /// rqspinlock protecting everything above and the nodes on these lists. Own cache line, as
+  /// in the kernel (____cacheline_aligned_in_smp): every refill of every CPU takes it.
+  alignas(64) typename P::BucketLock lock;
 };
 
 // ---- moves between lists of one LruList (REQUIRES: list.lock held) ----
@@ -175,8 +193,8 @@ void lru_node_move_locked(LruList<P>& list, LruNode<P>* node, LruListType target
 }
 
 // __bpf_lru_node_move_to_free(): a node of this list (ACTIVE/INACTIVE) to the head of
-// `free_list` (this list's FREE, or a CPU's LOCAL_FREE whose lock the caller also holds) with
-// type `free_type`. The ref bit is left as it is.
+// `free_list` (this list's FREE, or a refill's temporary list) with type `free_type`;
+// pending_free cleared. The ref bit is left as it is.
 template <class P>
 void lru_node_move_to_free_locked(LruList<P>& list, LruNode<P>* node, LruLink* free_list,
                                   LruListType free_type) {
@@ -190,19 +208,21 @@ void lru_node_move_to_free_locked(LruList<P>& list, LruNode<P>* node, LruLink* f
   }
   if (static_cast<int>(source) < kLruCountedListTypeCount) --list.counts[int(source)];
   node->set_type(free_type);
+  node->set_pending_free(false);
   lru_link_move_to_head(node, free_list);
 }
 
 // __bpf_lru_node_move_in(): a LOCAL_PENDING node (lock of its local list also held) to the head
-// of this list's ACTIVE or INACTIVE; ref cleared.
+// of this list's ACTIVE, INACTIVE or (pending_free nodes) FREE; ref cleared.
 template <class P>
 void lru_node_move_in_locked(LruList<P>& list, LruNode<P>* node, LruListType target) {
   MAPSIM_ASSERT(lru_lock_is_held(list.lock), "REQUIRES: list.lock held");
   MAPSIM_ASSERT(lru_list_type_is_local(node->type()), "only local nodes move in");
-  MAPSIM_ASSERT(static_cast<int>(target) < kLruCountedListTypeCount, "into ACTIVE/INACTIVE");
-  ++list.counts[static_cast<int>(target)];
+  MAPSIM_ASSERT(!lru_list_type_is_local(target), "into the global lists");
+  if (static_cast<int>(target) < kLruCountedListTypeCount) ++list.counts[int(target)];
   node->set_type(target);
   node->clear_ref();
+  if (target == LruListType::kFree) node->set_pending_free(false);
   lru_link_move_to_head(node, list.head(target));
 }
 
@@ -267,12 +287,12 @@ uint32_t lru_list_rotate_inactive_locked(LruList<P>& list, uint32_t scan_count_m
   return examined;
 }
 
-// ---- eviction (REQUIRES: list.lock held, and the lock of `free_list` if it is local) ----
+// ---- eviction (REQUIRES: list.lock held) ----
 
-// __bpf_lru_list_shrink_inactive(): from the tail of INACTIVE, referenced nodes move to the
-// ACTIVE head; unreferenced ones are offered to the hash table and, when it unlinks the key,
-// moved to `free_list`. Stops at `eviction_target` evictions or after `scan_count_max` nodes.
-// Returns the number evicted.
+// __bpf_lru_list_shrink_inactive(): from the tail of INACTIVE, referenced nodes (not
+// pending_free) move to the ACTIVE head; the others are freed to `free_list` when they are
+// pending_free or the hash table unlinks their key. Stops at `eviction_target` nodes freed or
+// after `scan_count_max` nodes. Returns the number freed.
 template <class P>
 uint32_t lru_list_shrink_inactive_locked(LruList<P>& list, const LruEvictor<P>& evictor,
                                          uint32_t eviction_target, uint32_t scan_count_max,
@@ -284,9 +304,9 @@ uint32_t lru_list_shrink_inactive_locked(LruList<P>& list, const LruEvictor<P>& 
   for (LruLink *link = inactive->prev, *newer = nullptr; link != inactive; link = newer) {
     newer = link->prev;  // captured first: the node may move
     LruNode<P>* node = lru_node_of<P>(link);
-    if (node->is_referenced()) {
+    if (node->is_referenced() && !node->is_pending_free()) {
       lru_node_move_locked(list, node, LruListType::kActive);
-    } else if (evictor.remove(node)) {
+    } else if (evictor.reclaim(node)) {
       lru_node_move_to_free_locked(list, node, free_list, free_type);
       if (++evicted == eviction_target) break;
     }
@@ -295,9 +315,9 @@ uint32_t lru_list_shrink_inactive_locked(LruList<P>& list, const LruEvictor<P>& 
   return evicted;
 }
 
-// The second half of __bpf_lru_list_shrink(): when shrink_inactive evicted nothing, evict the
-// oldest node the hash table agrees to drop, ignoring ref bits, from INACTIVE if it is non-empty,
-// else from ACTIVE. Returns 1 if a node was evicted, 0 otherwise.
+// The second half of __bpf_lru_list_shrink(): when shrink_inactive freed nothing, free the
+// oldest node that is pending_free or whose key the hash table agrees to drop, ignoring ref
+// bits, from INACTIVE if it is non-empty, else from ACTIVE. Returns 1 if a node was freed.
 template <class P>
 uint32_t lru_list_force_shrink_locked(LruList<P>& list, const LruEvictor<P>& evictor,
                                       LruLink* free_list, LruListType free_type) {
@@ -307,83 +327,12 @@ uint32_t lru_list_force_shrink_locked(LruList<P>& list, const LruEvictor<P>& evi
   for (LruLink *link = victims->prev, *newer = nullptr; link != victims; link = newer) {
     newer = link->prev;  // captured first: the node may move
     LruNode<P>* node = lru_node_of<P>(link);
-    if (evictor.remove(node)) {
+    if (evictor.reclaim(node)) {
       lru_node_move_to_free_locked(list, node, free_list, free_type);
       return 1;
     }
   }
   return 0;
-}
-
-// ---- local lists of the common LRU (REQUIRES: local.lock held) ----
-
-// __local_list_flush(): every pending node, oldest first, moves into the global list: ACTIVE if
-// referenced, else INACTIVE (ref cleared). REQUIRES: list.lock held too. Returns nodes moved.
-template <class P>
-uint32_t local_list_flush_locked(LruList<P>& list, LruLocalList<P>& local) {
-  MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held");
-  MAPSIM_ASSERT(lru_lock_is_held(list.lock), "REQUIRES: list.lock held");
-  uint32_t moved = 0;
-  LruLink* pending = &local.pending_list;
-  for (LruLink *link = pending->prev, *newer = nullptr; link != pending; link = newer) {
-    newer = link->prev;  // captured first: the node may move
-    LruNode<P>* node = lru_node_of<P>(link);
-    lru_node_move_in_locked(list, node,
-                            node->is_referenced() ? LruListType::kActive : LruListType::kInactive);
-    ++moved;
-  }
-  return moved;
-}
-
-// __local_list_pop_free(): unlink the head of LOCAL_FREE (type still LOCAL_FREE), or nullptr.
-template <class P>
-LruNode<P>* local_list_pop_free_locked(LruLocalList<P>& local) {
-  MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held");
-  if (lru_link_list_is_empty(&local.free_list)) return nullptr;
-  LruNode<P>* node = lru_node_of<P>(local.free_list.next);
-  MAPSIM_ASSERT(node->type() == LruListType::kLocalFree, "LOCAL_FREE holds LOCAL_FREE nodes");
-  lru_link_unlink(node);
-  return node;
-}
-
-// Which pass of local_list_pop_pending_locked() found the node.
-enum class LruPendingSteal : uint8_t { kNone, kUnreferenced, kIgnoringRef };
-
-// __local_list_pop_pending(): from the tail of LOCAL_PENDING, the first unreferenced node whose
-// key the hash table unlinks; failing that, a second pass accepting any node. The node is
-// unlinked (type still LOCAL_PENDING). *pass tells which pass found it.
-template <class P>
-LruNode<P>* local_list_pop_pending_locked(LruLocalList<P>& local, const LruEvictor<P>& evictor,
-                                          LruPendingSteal* pass) {
-  MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held");
-  LruLink* pending = &local.pending_list;
-  for (LruPendingSteal attempt : {LruPendingSteal::kUnreferenced, LruPendingSteal::kIgnoringRef}) {
-    for (LruLink* link = pending->prev; link != pending; link = link->prev) {
-      LruNode<P>* node = lru_node_of<P>(link);
-      const bool eligible = attempt == LruPendingSteal::kIgnoringRef || !node->is_referenced();
-      if (eligible && evictor.remove(node)) {
-        lru_link_unlink(node);
-        *pass = attempt;
-        return node;
-      }
-    }
-  }
-  *pass = LruPendingSteal::kNone;
-  return nullptr;
-}
-
-// __local_list_add_pending(): hand `node` out on `cpu`: record the key's hash and the owner,
-// type LOCAL_PENDING, ref 0, at the head of LOCAL_PENDING.
-template <class P>
-void local_list_add_pending_locked(LruLocalList<P>& local, int cpu, LruNode<P>* node,
-                                   uint32_t hash) {
-  MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held");
-  MAPSIM_ASSERT(cpu >= 0 && cpu <= UINT16_MAX, "CPU ids fit the node's u16");
-  node->hash = hash;
-  node->cpu = static_cast<uint16_t>(cpu);
-  node->set_type(LruListType::kLocalPending);
-  node->clear_ref();
-  lru_link_add_to_head(node, &local.pending_list);
 }
 
 }  // namespace mapsim

@@ -28,6 +28,8 @@ constexpr bool lru_list_type_is_local(LruListType type) {
 
 // Derives from LruLink so that a link found on a list converts back to its node with a checked
 // static_cast (no offsetof arithmetic, no layout assumption about the platform's Racy cells).
+// A node on a CPU's LOCAL_FREE llist uses only `next` of its LruLink (the kernel's union of
+// list_head and llist_node).
 template <class P>
 struct LruNode : LruLink {
   LruNode() = default;
@@ -38,6 +40,8 @@ struct LruNode : LruLink {
   void set_type(LruListType type) { type_cell.store(static_cast<uint8_t>(type)); }
   bool is_referenced() const { return ref_cell.load() != 0; }
   void clear_ref() { ref_cell.store(0); }
+  bool is_pending_free() const { return pending_free_cell.load() != 0; }
+  void set_pending_free(bool pending) { pending_free_cell.store(pending ? 1 : 0); }
 
   /// Owner CPU: of the LOCAL_PENDING list the node was last added to (common LRU; also read by a
   /// push to find that list), or of the per-CPU list the node belongs to forever (NO_COMMON_LRU).
@@ -50,6 +54,11 @@ struct LruNode : LruLink {
   /// cleared under the list lock when the node moves. "An approximation ... no protection is
   /// used" (bpf_lru_list.h): a set can be lost against a concurrent clear. Intended race.
   typename P::template Racy<uint8_t> ref_cell{0};
+  /// 1 when a push could not take the lock of the list the node should go to (an rqspinlock
+  /// failure): the node stays where it is, already out of the table, and the next flush, shrink
+  /// or steal that meets it frees it without asking the table. Written without the list lock
+  /// (that is the point), hence racy.
+  typename P::template Racy<uint8_t> pending_free_cell{0};
   /// Hash of the key the node was last handed out for; written by the pop under the LRU lock
   /// that makes the node visible, read by the eviction callback to find the key's bucket.
   uint32_t hash = 0;

@@ -1,15 +1,18 @@
 // LruPool: where an LRU hash map gets a node for a new element (pop, which may evict other
 // keys) and where it returns nodes (push). This is the kernel's struct bpf_lru with
-// bpf_lru_init / bpf_lru_populate / bpf_lru_pop_free / bpf_lru_push_free (bpf_lru_list.c),
-// common LRU and per-CPU LRU (BPF_F_NO_COMMON_LRU). The lists, their transitions, the lock order
-// and what is approximate are described in impl/internal/lru_list.h; fact sheet 4.1-4.9.
+// bpf_lru_init / bpf_lru_populate / bpf_lru_pop_free / bpf_lru_push_free (bpf_lru_list.c of
+// Linux 6.18.44), common LRU and per-CPU LRU (BPF_F_NO_COMMON_LRU). The lists, their
+// transitions, the lock order, what 6.18.44 changed against the fact sheet and what is
+// approximate are described in impl/internal/lru_list.h; fact sheet 4.1-4.9.
 //
 // Every step of a pop and a push reports itself through platform.path_event() with the ids of
 // impl/lru_path_event.h (documented in docs/lru-path-events.md).
 //
 // Thread safety: pop_free() and push_free() may run concurrently on any CPUs, each caller on
-// its platform CPU; they must not be called with a bucket lock held (LOCK ORDER). populate()
-// and the inspection functions require a quiescent pool (no pop or push in flight).
+// its platform CPU; they must not be called with a bucket lock held (LOCK ORDER). They never
+// block forever: every LRU lock is an rqspinlock, and a failed acquisition makes a pop return
+// nullptr and a push mark the node pending_free. populate() and the inspection functions
+// require a quiescent pool (no pop or push in flight).
 #pragma once
 
 #include <cstddef>
@@ -19,6 +22,7 @@
 
 #include "impl/internal/lru_cpu_array.h"
 #include "impl/internal/lru_list.h"
+#include "impl/internal/lru_local_list.h"
 #include "impl/internal/lru_node.h"
 #include "impl/lru_path_event.h"
 #include "impl/platform.h"
@@ -34,6 +38,8 @@ inline constexpr uint32_t kLruPercpuScanCountMax = 4;    ///< PERCPU_NR_SCANS: n
 // Nodes a refill moves to a CPU's LOCAL_FREE list (6.18: bpf_common_lru_populate):
 // clamp((node_count / possible_cpus) / 2, 1, LOCAL_FREE_TARGET).
 uint32_t lru_target_free_count(uint32_t node_count, int possible_cpus);
+
+struct LruPoolTestOnlyAccess;
 
 template <class P>
 class LruPool {
@@ -68,8 +74,9 @@ class LruPool {
   uint32_t index_of(const LruNode<P>* node) const;
 
   // ---- inspection (REQUIRES: quiescent) ----
-  // Nodes on a list, newest first. Common LRU: ACTIVE/INACTIVE/FREE are the global list (cpu
-  // ignored), LOCAL_FREE/LOCAL_PENDING are `cpu`'s. Per-CPU LRU: `cpu`'s list.
+  // Nodes on a list, newest first (LOCAL_FREE: next to be handed out first). Common LRU:
+  // ACTIVE/INACTIVE/FREE are the global list (cpu ignored), LOCAL_FREE/LOCAL_PENDING are
+  // `cpu`'s. Per-CPU LRU: `cpu`'s list.
   std::vector<const LruNode<P>*> list_nodes(LruListType type, int cpu = 0) const;
   // The counter the kernel keeps for ACTIVE/INACTIVE.
   uint32_t list_counter(LruListType type, int cpu = 0) const;
@@ -81,11 +88,15 @@ class LruPool {
   bool check_invariants(std::string* failure) const;
 
  private:
+  friend struct LruPoolTestOnlyAccess;
+
   LruNode<P>* common_pop_free(uint32_t hash);
   LruNode<P>* common_steal(LruLocalList<P>& local, int cpu, uint32_t hash);
+  void park_stolen_node(LruLocalList<P>& local, LruNode<P>* node);
   LruNode<P>* steal_from_victim(int victim);
   LruNode<P>* percpu_pop_free(uint32_t hash);
   void lru_list_pop_free_to_local(LruLocalList<P>& local);
+  void local_list_take_refill(LruLocalList<P>& local, LruLink* refill);
   void lru_list_rotate_locked(LruList<P>& list, PathEvent active_event, PathEvent inactive_event);
   uint32_t lru_list_shrink_locked(LruList<P>& list, uint32_t eviction_target, LruLink* free_list,
                                   LruListType free_type, PathEvent shrink_event,
@@ -102,6 +113,8 @@ class LruPool {
   const LruLink* list_head(LruListType type, int cpu) const;
   const LruList<P>& list_for(LruListType type, int cpu) const;
   bool check_list(LruListType type, int cpu, std::vector<uint8_t>* seen, uint32_t* length,
+                  std::string* failure) const;
+  bool check_node(const LruNode<P>* node, LruListType type, int cpu, std::vector<uint8_t>* seen,
                   std::string* failure) const;
   bool check_counters_and_cursor(const LruList<P>& list, int cpu, std::string* failure) const;
 

@@ -4,7 +4,7 @@
 // The invariants (what check_invariants() proves, in this order):
 //   1. every list is a well-formed circular list (prev/next agree, it ends at its head);
 //   2. every node on a list has that list's type; local pending nodes and per-CPU nodes name
-//      the CPU that owns the list;
+//      the CPU that owns the list; no free node is still marked pending_free;
 //   3. every populated node is on exactly one list (no node leaked, none on two lists);
 //   4. ACTIVE/INACTIVE counters equal the list lengths;
 //   5. the rotation cursor is the INACTIVE head or a node on INACTIVE.
@@ -24,12 +24,13 @@ const LruList<P>& LruPool<P>::list_for(LruListType type, int cpu) const {
   return uses_percpu_lists_ ? percpu_lists_[cpu] : global_list_;
 }
 
+// The head of a doubly linked list; LOCAL_FREE is an llist and has none.
 template <class P>
 const LruLink* LruPool<P>::list_head(LruListType type, int cpu) const {
-  if (type == LruListType::kLocalFree || type == LruListType::kLocalPending) {
+  MAPSIM_ASSERT(type != LruListType::kLocalFree, "LOCAL_FREE is an llist");
+  if (type == LruListType::kLocalPending) {
     MAPSIM_ASSERT(!uses_percpu_lists_, "per-CPU LRU lists have no local lists");
-    const LruLocalList<P>& local = local_lists_[cpu];
-    return type == LruListType::kLocalFree ? &local.free_list : &local.pending_list;
+    return &local_lists_[cpu].pending_list;
   }
   return list_for(type, cpu).head(type);
 }
@@ -37,6 +38,15 @@ const LruLink* LruPool<P>::list_head(LruListType type, int cpu) const {
 template <class P>
 std::vector<const LruNode<P>*> LruPool<P>::list_nodes(LruListType type, int cpu) const {
   std::vector<const LruNode<P>*> nodes;
+  if (type == LruListType::kLocalFree) {
+    MAPSIM_ASSERT(!uses_percpu_lists_, "per-CPU LRU lists have no local lists");
+    for (const LruLink* link = local_lists_[cpu].free_head.load(std::memory_order_acquire);
+         link != nullptr; link = link->next) {
+      MAPSIM_ASSERT(nodes.size() <= node_count_, "list longer than the pool: corrupt");
+      nodes.push_back(static_cast<const LruNode<P>*>(link));
+    }
+    return nodes;
+  }
   const LruLink* head = list_head(type, cpu);
   for (const LruLink* link = head->next; link != head; link = link->next) {
     MAPSIM_ASSERT(nodes.size() <= node_count_, "list longer than the pool: corrupt");
@@ -58,35 +68,54 @@ int64_t LruPool<P>::rotation_cursor(int cpu) const {
 }
 
 template <class P>
+bool LruPool<P>::check_node(const LruNode<P>* node, LruListType type, int cpu,
+                            std::vector<uint8_t>* seen, std::string* failure) const {
+  const std::string where = "list " + std::to_string(static_cast<int>(type)) + " of CPU " +
+                            std::to_string(cpu) + ": node " + std::to_string(index_of(node));
+  const uint32_t index = index_of(node);
+  if ((*seen)[index] != 0) {
+    *failure = where + " is on two lists (or a cycle)";
+    return false;
+  }
+  (*seen)[index] = 1;
+  if (node->type() != type) {
+    *failure = where + " has type " + std::to_string(static_cast<int>(node->type()));
+    return false;
+  }
+  const bool owner_is_fixed = uses_percpu_lists_ || type == LruListType::kLocalPending;
+  if (owner_is_fixed && node->cpu != cpu) {
+    *failure = where + " names CPU " + std::to_string(node->cpu) + " as its owner";
+    return false;
+  }
+  if (node->is_pending_free() && (type == LruListType::kFree || type == LruListType::kLocalFree)) {
+    *failure = where + " is free and still marked pending_free";
+    return false;
+  }
+  return true;
+}
+
+template <class P>
 bool LruPool<P>::check_list(LruListType type, int cpu, std::vector<uint8_t>* seen,
                             uint32_t* length, std::string* failure) const {
-  const std::string where = "list " + std::to_string(static_cast<int>(type)) + " of CPU " +
-                            std::to_string(cpu) + ": ";
-  const LruLink* head = list_head(type, cpu);
-  const bool owner_is_fixed = uses_percpu_lists_ || type == LruListType::kLocalPending;
   *length = 0;
-  for (const LruLink* link = head->next; link != head; link = link->next) {
+  if (type == LruListType::kLocalFree) {
+    const LruLink* link = local_lists_[cpu].free_head.load(std::memory_order_acquire);
+    for (; link != nullptr; link = link->next, ++*length) {
+      if (!check_node(static_cast<const LruNode<P>*>(link), type, cpu, seen, failure)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  const LruLink* head = list_head(type, cpu);
+  for (const LruLink* link = head->next; link != head; link = link->next, ++*length) {
     if (link == nullptr || link->prev == nullptr || link->next == nullptr ||
         link->next->prev != link) {
-      *failure = where + "broken links";
+      *failure = "list " + std::to_string(static_cast<int>(type)) + " of CPU " +
+                 std::to_string(cpu) + ": broken links";
       return false;
     }
-    const auto* node = static_cast<const LruNode<P>*>(link);
-    const uint32_t index = index_of(node);
-    if ((*seen)[index] != 0) {
-      *failure = where + "node " + std::to_string(index) + " is on two lists (or a cycle)";
-      return false;
-    }
-    (*seen)[index] = 1;
-    ++*length;
-    if (node->type() != type) {
-      *failure = where + "node " + std::to_string(index) + " has type " +
-                 std::to_string(static_cast<int>(node->type()));
-      return false;
-    }
-    if (owner_is_fixed && node->cpu != cpu) {
-      *failure = where + "node " + std::to_string(index) + " names CPU " +
-                 std::to_string(node->cpu) + " as its owner";
+    if (!check_node(static_cast<const LruNode<P>*>(link), type, cpu, seen, failure)) {
       return false;
     }
   }

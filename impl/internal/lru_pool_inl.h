@@ -65,12 +65,13 @@ void LruPool<P>::populate(unsigned char* first_node, size_t stride_bytes, uint32
 }
 
 // bpf_common_lru_populate(): every node, first one first, to the head of the global FREE list.
+// No lock: the map is not published yet.
 template <class P>
 void LruPool<P>::populate_common() {
-  SpinLockGuard guard(global_list_.lock);
   for (uint32_t index = 0; index < node_count_; ++index) {
     LruNode<P>* node = node_at(index);
     node->set_type(LruListType::kFree);
+    node->set_pending_free(false);
     node->clear_ref();
     lru_link_add_to_head(node, global_list_.head(LruListType::kFree));
   }
@@ -86,11 +87,11 @@ void LruPool<P>::populate_percpu() {
   uint32_t index = 0;
   for (int cpu = 0; cpu < possible_cpus_ && index < node_count_; ++cpu) {
     LruList<P>& list = percpu_lists_[cpu];
-    SpinLockGuard guard(list.lock);
     do {
       LruNode<P>* node = node_at(index);
       node->cpu = static_cast<uint16_t>(cpu);
       node->set_type(LruListType::kFree);
+      node->set_pending_free(false);
       node->clear_ref();
       lru_link_add_to_head(node, list.head(LruListType::kFree));
       ++index;
@@ -125,9 +126,13 @@ template <class P>
 LruNode<P>* LruPool<P>::common_pop_free(uint32_t hash) {
   const int cpu = platform_.cpu();
   LruLocalList<P>& local = local_lists_[cpu];
+  if (int error = local.lock.lock()) {
+    platform_.path_event(PathEvent::kPopLocalLockFailed, static_cast<uint64_t>(-error));
+    return nullptr;
+  }
   LruNode<P>* node = nullptr;
   {
-    SpinLockGuard guard(local.lock);
+    LruLockRelease release(local.lock);
     // Step 1: this CPU's LOCAL_FREE list.
     node = local_list_pop_free_locked(local);
     if (node != nullptr) {
@@ -147,30 +152,54 @@ LruNode<P>* LruPool<P>::common_pop_free(uint32_t hash) {
   return common_steal(local, cpu, hash);
 }
 
-// bpf_lru_list_pop_free_to_local(), fact sheet 4.7 step 2. REQUIRES: local.lock held.
+// bpf_lru_list_pop_free_to_local(), fact sheet 4.7 step 2. The nodes are gathered on a
+// temporary list under the global lock and pushed onto LOCAL_FREE after it (6.18.44), so the
+// first node taken from the global FREE list is the first handed out.
+// REQUIRES: local.lock held.
 template <class P>
 void LruPool<P>::lru_list_pop_free_to_local(LruLocalList<P>& local) {
   MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held");
   LruList<P>& list = global_list_;
   // LOCK ORDER: local list lock -> global list lock (-> bucket locks in the evictor).
-  SpinLockGuard guard(list.lock);
-  // 2a: pending nodes of this CPU join the global list.
-  platform_.path_event(PathEvent::kRefillFlushPending, local_list_flush_locked(list, local));
-  // 2b: rotate.
-  lru_list_rotate_locked(list, PathEvent::kRefillRotateActive, PathEvent::kRefillRotateInactive);
-  // 2c: up to target_free nodes from the head of the global FREE list.
-  LruLink* global_free = list.head(LruListType::kFree);
-  uint32_t moved = 0;
-  while (moved < target_free_ && !lru_link_list_is_empty(global_free)) {
-    lru_node_move_to_free_locked(list, lru_node_of<P>(global_free->next), &local.free_list,
-                                 LruListType::kLocalFree);
-    ++moved;
+  if (int error = list.lock.lock()) {
+    platform_.path_event(PathEvent::kRefillGlobalLockFailed, static_cast<uint64_t>(-error));
+    return;
   }
-  platform_.path_event(PathEvent::kRefillMoveFromGlobalFree, moved);
-  // 2d: evict for the difference.
-  if (moved < target_free_) {
-    lru_list_shrink_locked(list, target_free_ - moved, &local.free_list, LruListType::kLocalFree,
-                           PathEvent::kRefillShrinkInactive, PathEvent::kRefillForceShrink);
+  LruLink refill;
+  lru_link_init_head(&refill);
+  {
+    LruLockRelease release(list.lock);
+    // 2a: pending nodes of this CPU join the global list (pending_free ones go to FREE).
+    const LruFlushCount flushed = local_list_flush_locked(list, local);
+    platform_.path_event(PathEvent::kRefillFlushPending, flushed.moved);
+    if (flushed.freed > 0) platform_.path_event(PathEvent::kRefillFlushPendingFree, flushed.freed);
+    // 2b: rotate.
+    lru_list_rotate_locked(list, PathEvent::kRefillRotateActive, PathEvent::kRefillRotateInactive);
+    // 2c: up to target_free nodes from the head of the global FREE list.
+    LruLink* global_free = list.head(LruListType::kFree);
+    uint32_t moved = 0;
+    while (moved < target_free_ && !lru_link_list_is_empty(global_free)) {
+      lru_node_move_to_free_locked(list, lru_node_of<P>(global_free->next), &refill,
+                                   LruListType::kLocalFree);
+      ++moved;
+    }
+    platform_.path_event(PathEvent::kRefillMoveFromGlobalFree, moved);
+    // 2d: evict for the difference.
+    if (moved < target_free_) {
+      lru_list_shrink_locked(list, target_free_ - moved, &refill, LruListType::kLocalFree,
+                             PathEvent::kRefillShrinkInactive, PathEvent::kRefillForceShrink);
+    }
+  }
+  local_list_take_refill(local, &refill);
+}
+
+// The end of a refill: the temporary list, from its head, onto the LOCAL_FREE llist.
+template <class P>
+void LruPool<P>::local_list_take_refill(LruLocalList<P>& local, LruLink* refill) {
+  while (!lru_link_list_is_empty(refill)) {
+    LruNode<P>* node = lru_node_of<P>(refill->next);
+    lru_link_unlink(node);
+    local_list_push_free(local, node);
   }
 }
 
@@ -184,7 +213,7 @@ void LruPool<P>::lru_list_rotate_locked(LruList<P>& list, PathEvent active_event
   platform_.path_event(inactive_event, lru_list_rotate_inactive_locked(list, scan_count_max_));
 }
 
-// __bpf_lru_list_shrink(), fact sheet 4.6. REQUIRES: list.lock held (and free_list's lock).
+// __bpf_lru_list_shrink(), fact sheet 4.6. REQUIRES: list.lock held.
 template <class P>
 uint32_t LruPool<P>::lru_list_shrink_locked(LruList<P>& list, uint32_t eviction_target,
                                             LruLink* free_list, LruListType free_type,
@@ -224,17 +253,37 @@ LruNode<P>* LruPool<P>::common_steal(LruLocalList<P>& local, int cpu, uint32_t h
     platform_.path_event(PathEvent::kStealNothing, tried);
     return nullptr;
   }
-  SpinLockGuard guard(local.lock);
+  if (int error = local.lock.lock()) {
+    platform_.path_event(PathEvent::kStealLocalLockFailed, static_cast<uint64_t>(-error));
+    park_stolen_node(local, node);
+    return nullptr;
+  }
+  LruLockRelease release(local.lock);
   local_list_make_pending_locked(local, cpu, node, hash);
   return node;
 }
 
-// One victim: its LOCAL_FREE head, else a pending node whose key the table gives up.
+// A stolen node whose thief cannot take its own lock goes to the thief's LOCAL_FREE instead of
+// being lost; the next pop on that CPU finds it.
+template <class P>
+void LruPool<P>::park_stolen_node(LruLocalList<P>& local, LruNode<P>* node) {
+  node->set_type(LruListType::kLocalFree);
+  node->clear_ref();
+  node->set_pending_free(false);
+  local_list_push_free(local, node);
+}
+
+// One victim: its LOCAL_FREE head, else a pending node that is pending_free or whose key the
+// table gives up. A victim whose lock fails is skipped.
 template <class P>
 LruNode<P>* LruPool<P>::steal_from_victim(int victim) {
   LruLocalList<P>& victim_list = local_lists_[victim];
   // LOCK ORDER: victim's local list lock -> bucket lock (in the evictor).
-  SpinLockGuard guard(victim_list.lock);
+  if (victim_list.lock.lock() != 0) {
+    platform_.path_event(PathEvent::kStealVictimLockFailed, static_cast<uint64_t>(victim));
+    return nullptr;
+  }
+  LruLockRelease release(victim_list.lock);
   LruNode<P>* node = local_list_pop_free_locked(victim_list);
   if (node != nullptr) {
     platform_.path_event(PathEvent::kStealLocalFree, static_cast<uint64_t>(victim));
@@ -256,7 +305,11 @@ LruNode<P>* LruPool<P>::percpu_pop_free(uint32_t hash) {
   const int cpu = platform_.cpu();
   LruList<P>& list = percpu_lists_[cpu];
   // LOCK ORDER: per-CPU list lock -> bucket lock (in the evictor).
-  SpinLockGuard guard(list.lock);
+  if (int error = list.lock.lock()) {
+    platform_.path_event(PathEvent::kPercpuLockFailed, static_cast<uint64_t>(-error));
+    return nullptr;
+  }
+  LruLockRelease release(list.lock);
   // Step 1: rotate.
   lru_list_rotate_locked(list, PathEvent::kPercpuRotateActive, PathEvent::kPercpuRotateInactive);
   // Step 2: shrink into FREE if it is empty.
@@ -294,16 +347,26 @@ void LruPool<P>::common_push_free(LruNode<P>* node) {
                 "pushing a node that is already free (double free)");
   if (type == LruListType::kLocalPending) {
     const int owner = node->cpu;
+    LruLocalList<P>& local = local_lists_[owner];
+    if (int error = local.lock.lock()) {
+      node->set_pending_free(true);
+      platform_.path_event(PathEvent::kPushMarkedPendingFree, static_cast<uint64_t>(-error));
+      return;
+    }
+    bool still_pending = false;
     {
-      LruLocalList<P>& local = local_lists_[owner];
-      SpinLockGuard guard(local.lock);
-      if (node->type() == LruListType::kLocalPending) {  // re-check under the owner's lock
+      LruLockRelease release(local.lock);
+      still_pending = node->type() == LruListType::kLocalPending;  // re-check under the lock
+      if (still_pending) {
         node->set_type(LruListType::kLocalFree);
         node->clear_ref();
-        lru_link_move_to_head(node, &local.free_list);
-        platform_.path_event(PathEvent::kPushPendingToLocalFree, static_cast<uint64_t>(owner));
-        return;
+        lru_link_unlink(node);
       }
+    }
+    if (still_pending) {
+      local_list_push_free(local, node);
+      platform_.path_event(PathEvent::kPushPendingToLocalFree, static_cast<uint64_t>(owner));
+      return;
     }
     platform_.path_event(PathEvent::kPushPendingMovedMeanwhile, static_cast<uint64_t>(owner));
   }
@@ -314,7 +377,12 @@ void LruPool<P>::common_push_free(LruNode<P>* node) {
 template <class P>
 void LruPool<P>::lru_list_push_free(LruList<P>& list, LruNode<P>* node) {
   MAPSIM_ASSERT(!lru_list_type_is_local(node->type()), "a flushed node is ACTIVE/INACTIVE");
-  SpinLockGuard guard(list.lock);
+  if (int error = list.lock.lock()) {
+    node->set_pending_free(true);
+    platform_.path_event(PathEvent::kPushMarkedPendingFree, static_cast<uint64_t>(-error));
+    return;
+  }
+  LruLockRelease release(list.lock);
   lru_node_move_locked(list, node, LruListType::kFree);
   platform_.path_event(PathEvent::kPushToGlobalFree, 0);
 }
@@ -324,7 +392,12 @@ template <class P>
 void LruPool<P>::percpu_push_free(LruNode<P>* node) {
   const int owner = node->cpu;
   LruList<P>& list = percpu_lists_[owner];
-  SpinLockGuard guard(list.lock);
+  if (int error = list.lock.lock()) {
+    node->set_pending_free(true);
+    platform_.path_event(PathEvent::kPushMarkedPendingFree, static_cast<uint64_t>(-error));
+    return;
+  }
+  LruLockRelease release(list.lock);
   MAPSIM_ASSERT(node->type() != LruListType::kFree, "pushing a free node (double free)");
   lru_node_move_locked(list, node, LruListType::kFree);
   platform_.path_event(PathEvent::kPushPercpuToFree, static_cast<uint64_t>(owner));
