@@ -125,6 +125,13 @@ MapAttr random_valid_attr(Random& random, uint32_t type, int possible_cpus, bool
     attr.value_size /= 2;
   }
   attr.map_flags = random_valid_flags(random, type, program_ops);
+  if (is_per_cpu(type) && (attr.map_flags & bpf::kFNoPrealloc)) {
+    // A program insert into a NO_PREALLOC per-CPU hash may get a per-CPU area that another CPU
+    // freed; whether it still holds the old padding bytes or was zeroed depends on whether an
+    // RCU tasks-trace grace period ended in between (bpf_mem_alloc), i.e. on timing. Values
+    // without padding keep those maps comparable.
+    attr.value_size = static_cast<uint32_t>(bpf::round_up(attr.value_size, 8));
+  }
   attr.name = random_valid_name(random);
   return attr;
 }

@@ -19,7 +19,9 @@
 //   drive LRU maps through eviction, with program lookups setting reference bits in between;
 // - a final dump of every valid map.
 // Program operations are left out on maps created with BPF_F_RDONLY_PROG or BPF_F_WRONLY_PROG,
-// whose programs the kernel's verifier refuses to load (nothing to compare).
+// whose programs the kernel's verifier refuses to load (nothing to compare). NO_PREALLOC
+// PERCPU_HASH maps get value sizes that are multiples of 8: the padding of a per-CPU area that
+// a program insert recycles from another CPU depends on RCU grace-period timing in the kernel.
 #pragma once
 
 #include <cstdint>
