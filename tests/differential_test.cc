@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -41,6 +42,11 @@ namespace {
 constexpr uint32_t kTypes[] = {bpf::kMapHash,         bpf::kMapPercpuHash, bpf::kMapArray,
                                bpf::kMapPercpuArray,  bpf::kMapLruHash,    bpf::kMapLruPercpuHash};
 constexpr int kTestCount = 7;  // one per type, one mixing all types
+
+bool is_hash_type(uint32_t type) {
+  return type == bpf::kMapHash || type == bpf::kMapPercpuHash || type == bpf::kMapLruHash ||
+         type == bpf::kMapLruPercpuHash;
+}
 
 uint64_t env_number(const char* name, uint64_t fallback) {
   const char* text = std::getenv(name);
@@ -240,6 +246,9 @@ void DifferentialTest::run_scripts(const std::vector<uint32_t>& types,
     Comparison comparison = compare(script, cpus_);
     for (const std::string& line : comparison.kernel.lines) {
       kernel_successes += line.find("\"rc\":0") != std::string::npos;
+      // Generated ops always fit their map: an input error line means a generator bug (or a
+      // program the kernel refused), which would make both sides agree for nothing.
+      EXPECT_EQ(line.find("\"error\""), std::string::npos) << "SEED=" << seed << ": " << line;
     }
     if (!comparison.differs) continue;
     report_mismatch(seed, label, script, comparison, mismatches == 0);
@@ -292,6 +301,38 @@ TEST_F(DifferentialTest, MixedTypesAgree) {
   if (modelled.empty()) GTEST_SKIP() << "the simulated backend creates none of the six types";
   if (!skipped.empty()) std::cout << "[ NOTE ] not modelled yet, left out:" << skipped << "\n";
   run_scripts(modelled, "mixed");
+}
+
+// The generator alone (no kernel needed): one seed, one script; every line is well-formed; the
+// simulated backend runs every op without an input error; maps meant to be created with a hash
+// type carry BPF_F_ZERO_SEED, so hash order is comparable.
+TEST(RandomOpScriptTest, SameSeedGivesTheSameScript) {
+  RandomScriptOptions options;
+  options.map_types = {kTypes, kTypes + std::size(kTypes)};
+  options.possible_cpus = 2;
+  EXPECT_EQ(random_op_script(7, options), random_op_script(7, options));
+  EXPECT_NE(random_op_script(7, options), random_op_script(8, options));
+}
+
+TEST(RandomOpScriptTest, ScriptsAreWellFormedAndRunWithoutInputErrors) {
+  RandomScriptOptions options;
+  options.map_types = {kTypes, kTypes + std::size(kTypes)};
+  options.possible_cpus = 2;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    std::string script = random_op_script(seed, options);
+    for (const std::string& line : split_lines(script)) {
+      ScriptLine parsed = parse_script_line(line);
+      ASSERT_FALSE(std::holds_alternative<InputError>(parsed)) << "SEED=" << seed << ": " << line;
+      const auto* map = std::get_if<MapLine>(&parsed);
+      if (map == nullptr || map->id.value_or("").rfind("bad", 0) == 0) continue;
+      if (!is_hash_type(map->attr.map_type)) continue;
+      EXPECT_TRUE(map->attr.map_flags & bpf::kFZeroSeed) << "SEED=" << seed << ": " << line;
+    }
+    SimulatedBackend sim(options.possible_cpus);
+    for (const std::string& line : run_script(script, sim).lines) {
+      EXPECT_EQ(line.find("\"error\""), std::string::npos) << "SEED=" << seed << ": " << line;
+    }
+  }
 }
 
 // Every minimized reproducer kept in tests/data/diff (one per mismatch the differential test
