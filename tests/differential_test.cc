@@ -24,6 +24,7 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 #include <variant>
 #include <string>
 #include <vector>
@@ -89,12 +90,12 @@ struct Comparison {
   std::string description;          ///< the first difference, for the failure message
 };
 
-Comparison compare(const std::string& script, int cpus) {
+// Runs `script` on the live kernel and on `model` (the simulated backend, or a canary mutant).
+Comparison compare_with(const std::string& script, OpBackend& model) {
   Comparison comparison;
   KernelBackend kernel;
-  SimulatedBackend sim(cpus);
   comparison.kernel = run_script(script, kernel);
-  comparison.sim = run_script(script, sim);
+  comparison.sim = run_script(script, model);
   const RunOutput& left = comparison.kernel;
   const RunOutput& right = comparison.sim;
   if (left.exception != right.exception) {
@@ -116,6 +117,11 @@ Comparison compare(const std::string& script, int cpus) {
     return comparison;
   }
   return comparison;
+}
+
+Comparison compare(const std::string& script, int cpus) {
+  SimulatedBackend sim(cpus);
+  return compare_with(script, sim);
 }
 
 std::string join_lines(const std::vector<std::string>& lines) {
@@ -333,6 +339,66 @@ TEST(RandomOpScriptTest, ScriptsAreWellFormedAndRunWithoutInputErrors) {
       EXPECT_EQ(line.find("\"error\""), std::string::npos) << "SEED=" << seed << ": " << line;
     }
   }
+}
+
+// Canary (STYLE G11): a simulated backend whose program lookups on LRU_HASH maps act like
+// syscall lookups, so they never set the reference bit. The generated scripts must catch it,
+// or the differential test could not see the one thing program lookups exist for.
+class NoReferenceBitMap : public BackendMap {
+ public:
+  explicit NoReferenceBitMap(std::unique_ptr<BackendMap> inner) : inner_(std::move(inner)) {}
+  const MapInfo& info() const override { return inner_->info(); }
+  size_t syscall_value_size() const override { return inner_->syscall_value_size(); }
+  int lookup(Via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
+    return inner_->lookup(Via::kSyscall, cpu, key, flags, value);
+  }
+  int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
+    return inner_->update(via, cpu, key, value, flags);
+  }
+  int remove(Via via, int cpu, const Bytes& key) override {
+    return inner_->remove(via, cpu, key);
+  }
+  int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) override {
+    return inner_->get_next_key(cpu, key, next_key);
+  }
+  int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
+    return inner_->lookup_and_delete(cpu, key, flags, value);
+  }
+
+ private:
+  std::unique_ptr<BackendMap> inner_;
+};
+
+class NoReferenceBitBackend : public OpBackend {
+ public:
+  explicit NoReferenceBitBackend(int cpus) : sim_(cpus) {}
+  std::string name() const override { return "sim-without-reference-bit"; }
+  int possible_cpus() const override { return sim_.possible_cpus(); }
+  int create_map(int cpu, const MapAttr& attr, std::unique_ptr<BackendMap>* out) override {
+    std::unique_ptr<BackendMap> map;
+    int rc = sim_.create_map(cpu, attr, &map);
+    if (rc == 0) *out = std::make_unique<NoReferenceBitMap>(std::move(map));
+    return rc;
+  }
+
+ private:
+  SimulatedBackend sim_;
+};
+
+TEST_F(DifferentialTest, CanaryWithoutReferenceBitIsCaught) {
+  if (!sim_models(bpf::kMapLruHash)) GTEST_SKIP() << "no simulated LRU_HASH yet";
+  RandomScriptOptions options;
+  options.map_types = {bpf::kMapLruHash};
+  options.possible_cpus = cpus_;
+  constexpr uint64_t kSeedsMax = 200;
+  uint64_t caught_at = 0;
+  for (uint64_t seed = 1; seed <= kSeedsMax && caught_at == 0; ++seed) {
+    NoReferenceBitBackend mutant(cpus_);
+    if (compare_with(random_op_script(seed, options), mutant).differs) caught_at = seed;
+  }
+  EXPECT_NE(caught_at, 0u) << "no LRU_HASH script among " << kSeedsMax
+                           << " tells a program lookup from a syscall lookup";
+  std::cout << "[ CANARY   ] caught by seed " << caught_at << std::endl;
 }
 
 // Every minimized reproducer kept in tests/data/diff (one per mismatch the differential test
