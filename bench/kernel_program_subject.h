@@ -69,8 +69,10 @@ class KernelProgramSubject {
   }
 
   ~KernelProgramSubject() {
-    for (int fd : program_fds_) {
-      if (fd >= 0) close(fd);
+    for (const auto& pair : program_fds_) {
+      for (int fd : pair) {
+        if (fd >= 0) close(fd);
+      }
     }
   }
   KernelProgramSubject(const KernelProgramSubject&) = delete;
@@ -79,7 +81,34 @@ class KernelProgramSubject {
   // Average ns of one run of `operation`'s program over `repeat` runs on this thread's CPU,
   // or a negative errno.
   double run_ns(ProgramOperation operation, int repeat, std::string* error) {
-    const int fd = program_fd(operation, error);
+    TestRun run;
+    if (int rc = test_run(operation, /*counted=*/false, repeat, &run, error)) return rc;
+    return run.duration_ns;
+  }
+
+  // How many of one run's operations succeeded (a lookup found its key, an update returned 0),
+  // from a variant of the program that counts them; or a negative errno. Checked before timing
+  // so that a wrong key or a failing update cannot pass for a fast one.
+  int successes(ProgramOperation operation, std::string* error) {
+    TestRun run;
+    if (int rc = test_run(operation, /*counted=*/true, 1, &run, error)) return rc;
+    return static_cast<int>(run.return_value);
+  }
+
+ private:
+  struct TestRun {
+    uint32_t duration_ns = 0;   ///< average per run, measured by the kernel
+    uint32_t return_value = 0;  ///< the program's return value (of the last run)
+  };
+
+  KernelProgramSubject(std::unique_ptr<KernelSubject> map, const MapConfig& config)
+      : map_(std::move(map)), config_(config) {
+    for (auto& pair : program_fds_) std::fill(std::begin(pair), std::end(pair), -1);
+  }
+
+  int test_run(ProgramOperation operation, bool counted, int repeat, TestRun* run,
+               std::string* error) {
+    const int fd = program_fd(operation, counted, error);
     if (fd < 0) return fd;
     unsigned char packet[64] = {};  // a socket filter's test run needs an Ethernet frame
     bpf_test_run_opts options{};
@@ -91,19 +120,15 @@ class KernelProgramSubject {
       *error = std::string("BPF_PROG_TEST_RUN failed: ") + std::strerror(errno);
       return -errno;
     }
-    return options.duration;
+    run->duration_ns = options.duration;
+    run->return_value = options.retval;
+    return 0;
   }
 
- private:
-  KernelProgramSubject(std::unique_ptr<KernelSubject> map, const MapConfig& config)
-      : map_(std::move(map)), config_(config) {
-    std::fill(std::begin(program_fds_), std::end(program_fds_), -1);
-  }
-
-  int program_fd(ProgramOperation operation, std::string* error) {
-    int& fd = program_fds_[static_cast<int>(operation)];
+  int program_fd(ProgramOperation operation, bool counted, std::string* error) {
+    int& fd = program_fds_[static_cast<int>(operation)][counted ? 1 : 0];
     if (fd >= 0) return fd;
-    const std::vector<bpf_insn> text = program_text(operation);
+    const std::vector<bpf_insn> text = program_text(operation, counted);
     static char log[1 << 16];
     bpf_prog_load_opts options{};
     options.sz = sizeof(options);
@@ -120,20 +145,32 @@ class KernelProgramSubject {
     return fd;
   }
 
-  std::vector<bpf_insn> program_text(ProgramOperation operation) const {
+  // r6 walks the keys; r7 counts successes (counted variant only) and is returned.
+  std::vector<bpf_insn> program_text(ProgramOperation operation, bool counted) const {
     BenchProgramText text;
     text.call(BPF_FUNC_get_prandom_u32);
     text.emit(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_0, 0, 0);  // r6 = start
+    text.emit(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_7, 0, 0, 0);
     if (operation == ProgramOperation::kUpdate) {
       for (int offset = kStackValueOffset; offset < kStackValueOffset + 64; offset += 8) {
         text.emit(BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, static_cast<int16_t>(offset), 0);
       }
     }
     const int ops = operation == ProgramOperation::kNone ? 0 : kOpsPerRun;
-    for (int k = 0; k < ops; ++k) emit_operation(&text, operation);
-    text.emit(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+    for (int k = 0; k < ops; ++k) {
+      emit_operation(&text, operation);
+      if (counted) emit_count_success(&text, operation);
+    }
+    text.emit(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_0, BPF_REG_7, 0, 0);
     text.emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
     return text.instructions();
+  }
+
+  // r7 += 1 when the helper succeeded: a lookup returned non-NULL, an update returned 0.
+  static void emit_count_success(BenchProgramText* text, ProgramOperation operation) {
+    const uint8_t skip_when = operation == ProgramOperation::kUpdate ? BPF_JNE : BPF_JEQ;
+    text->emit(BPF_JMP | skip_when | BPF_K, BPF_REG_0, 0, 1, 0);
+    text->emit(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_7, 0, 0, 1);
   }
 
   // key = (r6 * scramble) & mask (+ entries for a miss); r6 += 1; then the helper call.
@@ -164,7 +201,7 @@ class KernelProgramSubject {
 
   std::unique_ptr<KernelSubject> map_;
   MapConfig config_;
-  int program_fds_[4];  ///< per ProgramOperation, -1 until loaded
+  int program_fds_[4][2];  ///< per ProgramOperation, timed / counted; -1 until loaded
 };
 
 // Pins the calling thread to one CPU while alive: a test run executes on the caller's CPU, and

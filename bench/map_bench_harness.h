@@ -177,6 +177,16 @@ inline void bench_kernel_program(benchmark::State& state, MapConfig config,
       baseline_ns = baseline_ns < 0 ? ns : std::min(baseline_ns, ns);
     }
   }
+  if (subject != nullptr && error.empty()) {
+    constexpr int kOpsPerRun = KernelProgramSubject::kOpsPerRun;
+    const int expected = operation == ProgramOperation::kLookupMiss ? 0 : kOpsPerRun;
+    const int successes = subject->successes(operation, &error);
+    if (error.empty() && successes != expected) {
+      error = "kernel program check failed: " + std::to_string(successes) + " of " +
+              std::to_string(kOpsPerRun) + " operations succeeded, " +
+              "expected " + std::to_string(expected);
+    }
+  }
   if (!pin.pinned()) error = "cannot pin the thread to CPU " + std::to_string(state.thread_index());
   if (!error.empty()) {
     state.SkipWithError(error.c_str());

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Turns hash_map_bench's JSON output into the Markdown tables of docs/benchmarks.md.
 
-Usage: scripts/bench_table.py out/bench/hash_map.json
+Usage: scripts/bench_table.py [--wall | --summary] out/bench/hash_map.json
+
+--summary prints only the README's table: program side, 1 thread, 8-byte values.
 
 The cost of an operation is one thread's time per operation: Google Benchmark's CPU column
 (CPU time of all threads / operations of all threads). With --wall, it is wall time per
@@ -109,11 +111,27 @@ def syscall_table(results):
     return "\n".join(lines)
 
 
+def summary_table(results):
+    lines = ["| operation | entries | mapsim | kernel | unordered_map+mutex | "
+             "tbb::concurrent_hash_map |",
+             "|---|---|---:|---:|---:|---:|"]
+    for entries in (1024, 65536):
+        for operation in PROGRAM_OPERATIONS:
+            row = [operation, entries_label(entries)]
+            for subject in ("mapsim", "kernel") + tuple(subject for subject, _ in PEERS):
+                row.append(cell(results.get((operation, subject, entries, 8, 1))))
+            lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main():
     args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     if len(args) != 1:
         sys.exit(__doc__)
     results = load(args[0], wall="--wall" in sys.argv)
+    if "--summary" in sys.argv:
+        print(summary_table(results))
+        return
     for threads in (1, 2):
         print(f"#### Program side, {threads} thread{'s' if threads > 1 else ''} (ns/op per thread)")
         print()
