@@ -129,7 +129,7 @@ ExecutionResult Execution::run(const Scenario& scenario, Strategy& strategy,
   result.abort_reason = abort_reason_;
   result.completed = !failure_ && !aborted_;
   if (result.completed && instance_.check_end) {
-    std::string problem = instance_.check_end(outcome_);
+    std::string problem = run_check([this] { return instance_.check_end(outcome_); });
     if (!problem.empty()) result.failure = Failure{FailureKind::kCheck, problem, step_};
   }
   result.trace_hash = trace_.hash();
@@ -203,6 +203,7 @@ void Execution::Context::reset(Execution* owner, int context_id, int context_cpu
   results = nullptr;
   status = nested ? ContextStatus::kDormant : ContextStatus::kReady;
   pending = VisibleOp{VisibleOpKind::kIrqEntry, make_object_key(ObjectTag::kCpu, cpu)};
+  pending_lock = nullptr;
   forced_lock_error = 0;
   allocations = 0;
   constructed = 0;
@@ -213,28 +214,29 @@ void Execution::Context::reset(Execution* owner, int context_id, int context_cpu
 void Execution::context_entry(void* argument) {
   auto* context = static_cast<Context*>(argument);
   Execution* execution = context->execution;
+  // The message is built inside the handler and the failure raised after it: a context that
+  // stops never returns, so nothing may be left alive on its stack but moved-from locals.
+  std::string message;
   try {
     execution->run_program(*context);
   } catch (const std::exception& error) {
-    execution->stop(FailureKind::kException,
-                    execution->context_name(context->id) + " threw: " + error.what());
+    message = execution->context_name(context->id) + " threw: " + error.what();
   } catch (...) {
-    execution->stop(FailureKind::kException,
-                    execution->context_name(context->id) + " threw a non-std exception");
+    message = execution->context_name(context->id) + " threw a non-std exception";
   }
+  if (!message.empty()) execution->stop(FailureKind::kException, std::move(message));
 }
 
 void Execution::run_program(Context& context) {
   const std::vector<Operation>& program = *context.program;
   for (size_t index = 0; index < program.size(); ++index) {
-    trace_.push(TraceRecord{TraceKind::kOperationBegin, VisibleOpKind::kAllocate,
-                            static_cast<uint8_t>(context.id), static_cast<uint16_t>(context.cpu),
-                            step_, kNoObject, kNoObject, index});
+    trace_.push(TraceRecord{TraceKind::kOperationBegin, static_cast<uint8_t>(context.id),
+                            static_cast<uint16_t>(context.cpu), step_, VisibleOp{}, index});
     const int64_t result = program[index].run();
     context.results->push_back(result);
-    trace_.push(TraceRecord{TraceKind::kOperationEnd, VisibleOpKind::kAllocate,
-                            static_cast<uint8_t>(context.id), static_cast<uint16_t>(context.cpu),
-                            step_, kNoObject, kNoObject, static_cast<uint64_t>(result)});
+    trace_.push(TraceRecord{TraceKind::kOperationEnd, static_cast<uint8_t>(context.id),
+                            static_cast<uint16_t>(context.cpu), step_, VisibleOp{},
+                            static_cast<uint64_t>(result)});
   }
   if (context.nested) {
     schedule(VisibleOp{VisibleOpKind::kIrqExit, make_object_key(ObjectTag::kCpu, context.cpu)});
@@ -282,10 +284,11 @@ void Execution::main_loop() {
   }
 }
 
-void Execution::schedule(const VisibleOp& op) {
+void Execution::schedule(const VisibleOp& op, const LockWord* lock) {
   MAPSIM_ASSERT(on_fiber_, "scheduling points are reached on a context's fiber");
   Context& me = contexts_[current_];
   me.pending = op;
+  me.pending_lock = lock;
   if (starting_) {
     switch_to_main();
     commit_step(me);
@@ -312,7 +315,11 @@ void Execution::switch_to_main() {
 }
 
 void Execution::stop(FailureKind kind, std::string message) {
-  if (!failure_) failure_ = Failure{kind, std::move(message), step_};
+  if (!failure_) {
+    failure_ = Failure{kind, std::move(message), step_};
+  } else {
+    std::string().swap(message);  // nothing may stay alive on a stack that is abandoned
+  }
   leave_forever();
 }
 
@@ -335,16 +342,16 @@ void Execution::commit_step(Context& context) {
   context.status = ContextStatus::kReady;
   current_ = context.id;
   last_stepped_ = context.id;
-  trace_.push(TraceRecord{TraceKind::kStep, context.pending.kind,
-                          static_cast<uint8_t>(context.id), static_cast<uint16_t>(context.cpu),
-                          step_, context.pending.object, context.pending.object2, 0});
+  trace_.push(TraceRecord{TraceKind::kStep, static_cast<uint8_t>(context.id),
+                          static_cast<uint16_t>(context.cpu), step_, context.pending, 0});
   ++step_;
   races_.tick(context.id);
   strategy_->on_step(Transition{static_cast<uint16_t>(context.id),
                                 static_cast<uint16_t>(context.cpu), context.pending});
   if (step_ >= options_.max_steps) {
-    stop(FailureKind::kLivelock, "no end after " + std::to_string(step_) +
-                                     " steps (max_steps); a context may spin forever");
+    std::string message = "no end after " + std::to_string(step_) +
+                          " steps (max_steps); a context may spin forever";
+    stop(FailureKind::kLivelock, std::move(message));
   }
 }
 
@@ -371,11 +378,12 @@ void Execution::finish_context(Context& context) {
     contexts_[context.interrupted].status = ContextStatus::kReady;
   }
   if (rcu_.depth(context.id) > 0) {
-    stop(FailureKind::kProgramError,
-         context_name(context.id) + " finished inside an RCU read-side section");
+    std::string message = context_name(context.id) + " finished inside an RCU read-side section";
+    stop(FailureKind::kProgramError, std::move(message));
   } else if (context.held_count > 0) {
-    stop(FailureKind::kProgramError, context_name(context.id) + " finished holding lock " +
-                                         object_key_name(context.held_locks[0]));
+    std::string message = context_name(context.id) + " finished holding lock " +
+                          object_key_name(context.held_locks[0]);
+    stop(FailureKind::kProgramError, std::move(message));
   } else {
     run_step_check();
   }
@@ -385,9 +393,23 @@ void Execution::run_step_check() {
   if (!instance_.check_step) return;
   const Mode saved = mode_;
   mode_ = Mode::kDirect;
-  std::string problem = instance_.check_step();
+  std::string problem = run_check([this] { return instance_.check_step(); });
   mode_ = saved;
   if (!problem.empty()) stop(FailureKind::kStepCheck, std::move(problem));
+}
+
+std::string Execution::run_check(const std::function<std::string()>& check) {
+  check_operations_ = 0;
+  checking_ = true;
+  std::string problem;
+  try {
+    problem = check();
+  } catch (const CheckDidNotFinish&) {
+    problem = "the check did not finish within " + std::to_string(options_.max_steps) +
+              " operations (it may be walking a corrupt structure, e.g. a cyclic chain)";
+  }
+  checking_ = false;
+  return problem;
 }
 
 void Execution::abandon_fibers() {

@@ -33,6 +33,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -141,8 +142,9 @@ class Execution {
   // Registers (or looks up) the object and returns its stable key; the local index is in
   // header.index afterwards. A header full of poison is a use after free.
   ObjectKey object_key(SimObjectHeader& header);
-  // A scheduling point: returns when this context has been chosen to perform `op`.
-  void schedule(const VisibleOp& op);
+  // A scheduling point: returns when this context has been chosen to perform `op`. `lock` is
+  // the lock an acquire waits for (it decides whether the context is enabled).
+  void schedule(const VisibleOp& op, const LockWord* lock = nullptr);
   // The result of the step just taken, for the trace.
   void set_step_value(uint64_t value) { trace_.back().value = value; }
   // A bucket-lock acquire the simulator resolved as failed (0 if none).
@@ -151,6 +153,7 @@ class Execution {
   void note_lock_released(ObjectKey lock, bool spin);
   RaceDetector& races() { return races_; }
   void report_race(const RaceDetector::Race& race);
+  // Fails the execution from a context and never returns (see stop()).
   [[noreturn]] void fail(FailureKind kind, std::string message);
 
   void* allocate(size_t bytes);
@@ -158,14 +161,16 @@ class Execution {
   void release_after_grace_period(void* block);
   void rcu_read_lock();
   void rcu_read_unlock();
-  // The key of the memory at `address` for racy copies: its arena block, its fiber stack, or
-  // "external".
-  ObjectKey memory_key(const void* address) const;
+  // The key of the memory at [address, address + bytes) for racy copies: its arena block (with
+  // the span touched), its fiber stack, or "external".
+  ObjectKey memory_key(const void* address, size_t bytes, Span* span) const;
   // Fails the execution when [address, address + bytes) lies in freed memory; `what` names
   // the access ("copies", "compares").
   void check_memory_live(const void* address, size_t bytes, const char* what);
   // A pointer as an address-free value (arena block key and offset) for traces.
   uint64_t stable_pointer_value(const void* address) const;
+  // An 8-byte value that may hold an address (uintptr_t links), made address-free.
+  uint64_t stable_word(uint64_t bits) const;
   void path_event(uint16_t event, uint64_t argument);
   // get_random_u32() for map hash seeds: a deterministic stream seeded by the scenario.
   uint32_t random_u32();
@@ -186,6 +191,7 @@ class Execution {
     Fiber fiber;
     ContextStatus status = ContextStatus::kFinished;
     VisibleOp pending;
+    const LockWord* pending_lock = nullptr;  // what a pending acquire waits for
     int forced_lock_error = 0;     // set when a stuck bucket-lock wait is given up
     uint32_t allocations = 0;      // allocation requests so far (fault-injection ordinal)
     uint32_t constructed = 0;      // objects registered outside arena and stacks
@@ -218,12 +224,18 @@ class Execution {
   void enter_nested(Context& context);
   void finish_context(Context& context);
   void run_step_check();
+  // Runs a check in direct mode; a check that performs more than max_steps operations (a walk
+  // around a corrupt, cyclic structure) is stopped and reported.
+  std::string run_check(const std::function<std::string()>& check);
+  struct CheckDidNotFinish {};
   void switch_to_main();
   void reclaim(const std::vector<uint32_t>& blocks);
   void abandon_fibers();
   Snapshot snapshot(uint64_t enabled);
   ObjectKey stable_key_for(const void* address);
   // Records the failure; on a context's fiber, also leaves it for good (returns on main).
+  // Callers pass a named, moved message: temporaries of the calling expression would never be
+  // destroyed on an abandoned stack.
   void stop(FailureKind kind, std::string message);
   void leave_forever();
   void strategy_aborted();
@@ -250,6 +262,8 @@ class Execution {
 
   Mode mode_ = Mode::kDirect;
   bool starting_ = false;
+  bool checking_ = false;
+  uint32_t check_operations_ = 0;
   bool on_fiber_ = false;
   int current_ = -1;
   int last_stepped_ = -1;

@@ -1,5 +1,7 @@
 // Execution: the services SimPlatform's primitives use (object keys, memory, RCU, lock
 // bookkeeping, race reports). See execution.h for the model.
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 
 #include "impl/assert.h"
@@ -35,7 +37,11 @@ ObjectKey Execution::stable_key_for(const void* address) {
   }
   size_t offset = 0;
   const int slot = stacks_.slot_containing(address, &offset);
-  if (slot >= 0) return derived_key(KeyDomain::kStack, static_cast<uint64_t>(slot), offset);
+  if (slot >= 0) {
+    // From the top of the stack, where frames start: independent of the stack size.
+    return derived_key(KeyDomain::kStack, static_cast<uint64_t>(slot),
+                       stacks_.stack_bytes() - offset);
+  }
   if (mode_ == Mode::kDirect || current_ < 0) {
     return derived_key(KeyDomain::kSetup, 0, setup_objects_++);
   }
@@ -49,12 +55,13 @@ SimObjectHeader::SimObjectHeader() {
 }
 
 ObjectKey Execution::object_key(SimObjectHeader& header) {
+  if (checking_ && ++check_operations_ > options_.max_steps) throw CheckDidNotFinish{};
   if (header.epoch == epoch_) return object_keys_[header.index];
   if (header.epoch == kPoisonEpoch) {
-    const std::string message = "a SimPlatform object at " + address_text(&header) +
-                                " is used after its memory was freed";
+    std::string message = "a SimPlatform object at " + address_text(&header) +
+                          " is used after its memory was freed";
     MAPSIM_ASSERT(mode_ == Mode::kRunning, message.c_str());
-    fail(FailureKind::kUseAfterFree, message);
+    fail(FailureKind::kUseAfterFree, std::move(message));
   }
   header.epoch = epoch_;
   header.index = static_cast<uint32_t>(object_keys_.size());
@@ -73,8 +80,9 @@ void Execution::note_lock_acquired(ObjectKey lock, bool spin) {
   if (mode_ != Mode::kRunning) return;
   Context& context = contexts_[current_];
   if (context.held_count == kMaxHeldLocks) {
-    fail(FailureKind::kProgramError, context_name(current_) + " holds more than " +
-                                         std::to_string(kMaxHeldLocks) + " locks");
+    std::string message =
+        context_name(current_) + " holds more than " + std::to_string(kMaxHeldLocks) + " locks";
+    fail(FailureKind::kProgramError, std::move(message));
   }
   context.held_locks[context.held_count++] = lock;
   if (spin) cpus_[context.cpu].spin_locks_held += 1;
@@ -89,14 +97,15 @@ void Execution::note_lock_released(ObjectKey lock, bool spin) {
     if (spin) cpus_[context.cpu].spin_locks_held -= 1;
     return;
   }
-  fail(FailureKind::kProgramError,
-       context_name(current_) + " releases " + object_key_name(lock) + " that it does not hold");
+  std::string message =
+      context_name(current_) + " releases " + object_key_name(lock) + " that it does not hold";
+  fail(FailureKind::kProgramError, std::move(message));
 }
 
 void Execution::report_race(const RaceDetector::Race& race) {
-  fail(FailureKind::kDataRace,
-       RaceDetector::describe(race, context_name(race.earlier.context),
-                              context_name(race.later.context)));
+  std::string message = RaceDetector::describe(race, context_name(race.earlier.context),
+                                               context_name(race.later.context));
+  fail(FailureKind::kDataRace, std::move(message));
 }
 
 void* Execution::allocate(size_t bytes) {
@@ -109,8 +118,8 @@ void* Execution::allocate(size_t bytes) {
   }
   void* block = arena_.allocate(bytes, static_cast<uint32_t>(context.id) + 1);
   if (block != nullptr) {
-    trace_.back().object = make_object_key(ObjectTag::kArenaBlock,
-                                           arena_.block(arena_.index_of(block)).key_id);
+    trace_.back().op.object = make_object_key(ObjectTag::kArenaBlock,
+                                              arena_.block(arena_.index_of(block)).key_id);
   }
   set_step_value(block != nullptr ? 1 : 0);
   return block;
@@ -124,10 +133,11 @@ void Execution::release(void* pointer) {
     schedule(VisibleOp{VisibleOpKind::kRelease,
                        make_object_key(ObjectTag::kArenaBlock, block.key_id)});
     if (block.state != Arena::BlockState::kLive) {
-      fail(FailureKind::kUseAfterFree,
-           context_name(current_) + " releases block#" + std::to_string(block.key_id) +
-               (block.state == Arena::BlockState::kFreed ? ", which is already free"
-                                                         : ", which waits for a grace period"));
+      std::string message =
+          context_name(current_) + " releases block#" + std::to_string(block.key_id) +
+          (block.state == Arena::BlockState::kFreed ? ", which is already free"
+                                                    : ", which waits for a grace period");
+      fail(FailureKind::kUseAfterFree, std::move(message));
     }
   }
   if (block.state == Arena::BlockState::kLive) arena_.poison(block);
@@ -144,8 +154,9 @@ void Execution::release_after_grace_period(void* pointer) {
   schedule(VisibleOp{VisibleOpKind::kRcuDeferFree, make_object_key(ObjectTag::kRcu, 0),
                      make_object_key(ObjectTag::kArenaBlock, block.key_id)});
   if (block.state != Arena::BlockState::kLive) {
-    fail(FailureKind::kUseAfterFree, context_name(current_) + " retires block#" +
-                                         std::to_string(block.key_id) + " twice");
+    std::string message =
+        context_name(current_) + " retires block#" + std::to_string(block.key_id) + " twice";
+    fail(FailureKind::kUseAfterFree, std::move(message));
   }
   block.state = Arena::BlockState::kRetired;
   reclaim_scratch_.clear();
@@ -163,8 +174,9 @@ void Execution::rcu_read_unlock() {
   if (mode_ == Mode::kDirect) return;
   schedule(VisibleOp{VisibleOpKind::kRcuReadUnlock, make_object_key(ObjectTag::kRcu, 0)});
   if (rcu_.depth(current_) == 0) {
-    fail(FailureKind::kProgramError,
-         context_name(current_) + " calls rcu_read_unlock() outside a read-side section");
+    std::string message =
+        context_name(current_) + " calls rcu_read_unlock() outside a read-side section";
+    fail(FailureKind::kProgramError, std::move(message));
   }
   reclaim_scratch_.clear();
   rcu_.read_unlock(current_, &reclaim_scratch_);
@@ -178,8 +190,12 @@ void Execution::reclaim(const std::vector<uint32_t>& blocks) {
   }
 }
 
-ObjectKey Execution::memory_key(const void* address) const {
+ObjectKey Execution::memory_key(const void* address, size_t bytes, Span* span) const {
+  *span = Span{};
   if (const Arena::Block* block = arena_.find(address)) {
+    const uint64_t offset = static_cast<const char*>(address) - block->payload;
+    *span = Span{static_cast<uint32_t>(offset),
+                 static_cast<uint32_t>(bytes == 0 ? 1 : std::min<uint64_t>(bytes, UINT32_MAX))};
     return make_object_key(ObjectTag::kArenaBlock, block->key_id);
   }
   const int slot = stacks_.slot_containing(address);
@@ -193,9 +209,10 @@ void Execution::check_memory_live(const void* address, size_t bytes, const char*
   for (const char* byte : {first, first + bytes - 1}) {
     const Arena::Block* block = arena_.find(byte);
     if (block == nullptr || block->state != Arena::BlockState::kFreed) continue;
-    fail(FailureKind::kUseAfterFree,
-         context_name(current_) + " " + what + " " + std::to_string(bytes) + " bytes of block#" +
-             std::to_string(block->key_id) + " after it was freed");
+    std::string message = context_name(current_) + " " + what + " " + std::to_string(bytes) +
+                          " bytes of block#" + std::to_string(block->key_id) +
+                          " after it was freed";
+    fail(FailureKind::kUseAfterFree, std::move(message));
   }
 }
 
@@ -207,8 +224,19 @@ uint64_t Execution::stable_pointer_value(const void* address) const {
   }
   size_t offset = 0;
   const int slot = stacks_.slot_containing(address, &offset);
-  if (slot >= 0) return hash_mix(0x5354 + static_cast<uint64_t>(slot), offset);
+  if (slot >= 0) {
+    return hash_mix(0x5354 + static_cast<uint64_t>(slot), stacks_.stack_bytes() - offset);
+  }
   return 1;  // outside the simulator's memory: only "not null" is stable
+}
+
+uint64_t Execution::stable_word(uint64_t bits) const {
+  if ((bits >> 32) == 0) return bits;  // small numbers are not addresses
+  const auto* address = reinterpret_cast<const void*>(static_cast<uintptr_t>(bits));
+  if (arena_.find(address) != nullptr || stacks_.slot_containing(address) >= 0) {
+    return stable_pointer_value(address);
+  }
+  return bits;
 }
 
 uint32_t Execution::random_u32() { return static_cast<uint32_t>(random_.next() >> 32); }
@@ -216,9 +244,9 @@ uint32_t Execution::random_u32() { return static_cast<uint32_t>(random_.next() >
 void Execution::path_event(uint16_t event, uint64_t argument) {
   if (mode_ != Mode::kRunning) return;
   const Context& context = contexts_[current_];
-  trace_.push(TraceRecord{TraceKind::kPathEvent, VisibleOpKind::kAllocate,
-                          static_cast<uint8_t>(context.id), static_cast<uint16_t>(context.cpu),
-                          step_, event, kNoObject, argument});
+  trace_.push(TraceRecord{TraceKind::kPathEvent, static_cast<uint8_t>(context.id),
+                          static_cast<uint16_t>(context.cpu), step_,
+                          VisibleOp{VisibleOpKind::kAllocate, event}, argument});
 }
 
 }  // namespace mapsim::sim

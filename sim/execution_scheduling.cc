@@ -23,7 +23,7 @@ bool Execution::is_enabled(const Context& context) const {
       break;
   }
   if (context.forced_lock_error != 0) return true;
-  const LockWord* lock = context.pending.lock;
+  const LockWord* lock = context.pending_lock;
   switch (context.pending.kind) {
     case VisibleOpKind::kSpinLock:
       return !lock->held();
@@ -94,7 +94,7 @@ void Execution::strategy_aborted() {
 // Follows "waits for a lock held on CPU x, whose innermost context waits for ..." from
 // `context`; true when the chain comes back to its own CPU (rqspinlock's ABBA detection).
 bool Execution::waits_in_cycle(const Context& context) const {
-  const LockWord* lock = context.pending.lock;
+  const LockWord* lock = context.pending_lock;
   for (int hop = 0; hop < kMaxContexts && lock != nullptr && lock->held(); ++hop) {
     const int owner_cpu = static_cast<int>(lock->owner_cpu_plus_one) - 1;
     if (owner_cpu == context.cpu) return true;
@@ -104,7 +104,7 @@ bool Execution::waits_in_cycle(const Context& context) const {
     if (runner.status != ContextStatus::kReady || !is_lock_acquire(runner.pending.kind)) {
       return false;
     }
-    lock = runner.pending.lock;
+    lock = runner.pending_lock;
   }
   return false;
 }
@@ -133,7 +133,7 @@ std::string Execution::describe_deadlock() const {
       continue;
     }
     text += " waits in " + describe(c.pending);
-    const LockWord* lock = c.pending.lock;
+    const LockWord* lock = c.pending_lock;
     if (lock != nullptr && lock->held()) {
       text += " held by " + context_name(static_cast<int>(lock->owner_context_plus_one) - 1);
     }

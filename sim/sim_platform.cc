@@ -94,11 +94,11 @@ void SimPlatform::SpinLock::lock() {
   }
   const int me = execution.current_context();
   if (word_.owner_context_plus_one == static_cast<uint32_t>(me) + 1) {
-    execution.fail(sim::FailureKind::kDeadlock,
-                   execution.context_name(me) + " takes spin lock " + sim::object_key_name(key) +
-                       " that it already holds (AA deadlock)");
+    std::string message = execution.context_name(me) + " takes spin lock " +
+                          sim::object_key_name(key) + " that it already holds (AA deadlock)";
+    execution.fail(sim::FailureKind::kDeadlock, std::move(message));
   }
-  execution.schedule(VisibleOp{VisibleOpKind::kSpinLock, key, sim::kNoObject, &word_});
+  execution.schedule(VisibleOp{VisibleOpKind::kSpinLock, key}, &word_);
   MAPSIM_ASSERT(!word_.held(), "a context was scheduled onto a held spin lock");
   word_ = sim::LockWord{static_cast<uint32_t>(me) + 1,
                         static_cast<uint32_t>(execution.current_cpu()) + 1};
@@ -128,7 +128,7 @@ int SimPlatform::BucketLock::lock() {
     word_ = sim::LockWord{sim::detail::kDirectOwner, 1};
     return 0;
   }
-  execution.schedule(VisibleOp{VisibleOpKind::kBucketLock, key, sim::kNoObject, &word_});
+  execution.schedule(VisibleOp{VisibleOpKind::kBucketLock, key}, &word_);
   if (const int forced = execution.take_forced_lock_error(); forced != 0) {
     execution.set_step_value(static_cast<uint64_t>(static_cast<int64_t>(forced)));
     return forced;
@@ -180,8 +180,10 @@ uint32_t SimPlatform::random_u32() { return sim::detail::execution().random_u32(
 void SimPlatform::copy_racy(void* destination, const void* source, size_t bytes) {
   Execution& execution = sim::detail::execution();
   if (!execution.direct()) {
-    execution.schedule(VisibleOp{VisibleOpKind::kCopy, execution.memory_key(destination),
-                                 execution.memory_key(source)});
+    VisibleOp op{VisibleOpKind::kCopy};
+    op.object = execution.memory_key(destination, bytes, &op.span);
+    op.object2 = execution.memory_key(source, bytes, &op.span2);
+    execution.schedule(op);
     execution.check_memory_live(source, bytes, "reads");
     execution.check_memory_live(destination, bytes, "writes");
     execution.set_step_value(bytes);
@@ -193,8 +195,10 @@ bool SimPlatform::equal_racy(const void* left, const void* right, size_t bytes) 
   Execution& execution = sim::detail::execution();
   const bool running = !execution.direct();
   if (running) {
-    execution.schedule(VisibleOp{VisibleOpKind::kCompare, execution.memory_key(left),
-                                 execution.memory_key(right)});
+    VisibleOp op{VisibleOpKind::kCompare};
+    op.object = execution.memory_key(left, bytes, &op.span);
+    op.object2 = execution.memory_key(right, bytes, &op.span2);
+    execution.schedule(op);
     execution.check_memory_live(left, bytes, "compares");
     execution.check_memory_live(right, bytes, "compares");
   }

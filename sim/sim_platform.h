@@ -55,7 +55,8 @@ uint64_t value_bits(Execution& execution, const T& value) {
   } else {
     uint64_t bits = 0;
     std::memcpy(&bits, &value, sizeof(T) < sizeof bits ? sizeof(T) : sizeof bits);
-    return bits;
+    // uintptr_t links hold addresses, which differ from process to process.
+    return sizeof(T) == sizeof(uint64_t) ? execution.stable_word(bits) : bits;
   }
 }
 }  // namespace sim::detail

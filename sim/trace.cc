@@ -41,7 +41,7 @@ std::string record_text(const TraceRecord& record, const ScenarioInstance& insta
   const Operation* operation = nullptr;
   switch (record.kind) {
     case TraceKind::kStep:
-      text += describe(VisibleOp{record.op, record.object, record.object2, nullptr});
+      text += describe(record.op);
       text += " = " + std::to_string(static_cast<int64_t>(record.value));
       break;
     case TraceKind::kOperationBegin:
@@ -52,7 +52,7 @@ std::string record_text(const TraceRecord& record, const ScenarioInstance& insta
       text += "end -> " + std::to_string(static_cast<int64_t>(record.value));
       break;
     case TraceKind::kPathEvent:
-      text += "path event " + std::to_string(record.object) + " (" +
+      text += "path event " + std::to_string(record.op.object) + " (" +
               std::to_string(record.value) + ")";
       break;
   }
@@ -65,11 +65,13 @@ uint64_t Trace::hash() const {
   uint64_t hash = 0x7472616365ull;
   for (const TraceRecord& record : records_) {
     hash = hash_mix(hash, (uint64_t{static_cast<uint8_t>(record.kind)} << 40) |
-                              (uint64_t{static_cast<uint8_t>(record.op)} << 32) |
+                              (uint64_t{static_cast<uint8_t>(record.op.kind)} << 32) |
                               (uint64_t{record.context} << 16) | record.cpu);
     hash = hash_mix(hash, record.step);
-    hash = hash_mix(hash, record.object);
-    hash = hash_mix(hash, record.object2);
+    hash = hash_mix(hash, record.op.object);
+    hash = hash_mix(hash, record.op.object2);
+    hash = hash_mix(hash, (uint64_t{record.op.span.offset} << 32) | record.op.span.bytes);
+    hash = hash_mix(hash, (uint64_t{record.op.span2.offset} << 32) | record.op.span2.bytes);
     hash = hash_mix(hash, record.value);
   }
   return hash;

@@ -16,7 +16,7 @@
 namespace mapsim::sim {
 
 enum class TraceKind : uint8_t {
-  kStep,            ///< a visible operation (op, object, object2, value = its result)
+  kStep,            ///< a visible operation (value = its result)
   kOperationBegin,  ///< a scenario operation starts (value = its index in the program)
   kOperationEnd,    ///< it returned (value = its result)
   kPathEvent,       ///< an algorithm step reported itself (object = event id, value = argument)
@@ -24,12 +24,10 @@ enum class TraceKind : uint8_t {
 
 struct TraceRecord {
   TraceKind kind = TraceKind::kStep;
-  VisibleOpKind op = VisibleOpKind::kAllocate;
   uint8_t context = 0;
   uint16_t cpu = 0;
   uint32_t step = 0;  ///< steps taken before this record
-  ObjectKey object = kNoObject;
-  ObjectKey object2 = kNoObject;
+  VisibleOp op;       ///< kStep: the operation; kPathEvent: op.object is the event id
   uint64_t value = 0;
 };
 

@@ -3,10 +3,17 @@
 namespace mapsim::sim {
 namespace {
 
-bool conflicting(ObjectKey left, AccessMode left_mode, ObjectKey right, AccessMode right_mode) {
+bool overlapping(const Span& left, const Span& right) {
+  if (left.bytes == 0 || right.bytes == 0) return true;  // a whole object
+  return left.offset < right.offset + right.bytes && right.offset < left.offset + left.bytes;
+}
+
+bool conflicting(ObjectKey left, const Span& left_span, AccessMode left_mode, ObjectKey right,
+                 const Span& right_span, AccessMode right_mode) {
   if (left == kNoObject || left != right) return false;
   if (left_mode == AccessMode::kNone || right_mode == AccessMode::kNone) return false;
-  return left_mode != AccessMode::kRead || right_mode != AccessMode::kRead;
+  if (left_mode == AccessMode::kRead && right_mode == AccessMode::kRead) return false;
+  return overlapping(left_span, right_span);
 }
 
 }  // namespace
@@ -60,10 +67,12 @@ bool dependent(const Transition& a, const Transition& b) {
   const AccessMode a2 = secondary_access(a.op.kind);
   const AccessMode b1 = primary_access(b.op.kind);
   const AccessMode b2 = secondary_access(b.op.kind);
-  return conflicting(a.op.object, a1, b.op.object, b1) ||
-         conflicting(a.op.object, a1, b.op.object2, b2) ||
-         conflicting(a.op.object2, a2, b.op.object, b1) ||
-         conflicting(a.op.object2, a2, b.op.object2, b2);
+  const VisibleOp& x = a.op;
+  const VisibleOp& y = b.op;
+  return conflicting(x.object, x.span, a1, y.object, y.span, b1) ||
+         conflicting(x.object, x.span, a1, y.object2, y.span2, b2) ||
+         conflicting(x.object2, x.span2, a2, y.object, y.span, b1) ||
+         conflicting(x.object2, x.span2, a2, y.object2, y.span2, b2);
 }
 
 }  // namespace mapsim::sim

@@ -43,8 +43,14 @@ std::string object_key_name(ObjectKey key) {
 
 std::string describe(const VisibleOp& op) {
   std::string text = visible_op_kind_name(op.kind);
-  if (op.object != kNoObject) text += " " + object_key_name(op.object);
-  if (op.object2 != kNoObject) text += " <- " + object_key_name(op.object2);
+  auto span_text = [](const Span& span) {
+    if (span.bytes == 0) return std::string();
+    return "[" + std::to_string(span.offset) + "+" + std::to_string(span.bytes) + "]";
+  };
+  if (op.object != kNoObject) text += " " + object_key_name(op.object) + span_text(op.span);
+  if (op.object2 != kNoObject) {
+    text += " <- " + object_key_name(op.object2) + span_text(op.span2);
+  }
   return text;
 }
 

@@ -69,16 +69,28 @@ struct LockWord {
   bool held() const { return owner_context_plus_one != 0; }
 };
 
+// The bytes of an arena block a racy copy touches; bytes == 0 means the whole object.
+struct Span {
+  uint32_t offset = 0;
+  uint32_t bytes = 0;
+  bool operator==(const Span&) const = default;
+};
+
 struct VisibleOp {
+  VisibleOp() = default;
+  explicit VisibleOp(VisibleOpKind op_kind, ObjectKey first = kNoObject,
+                     ObjectKey second = kNoObject)
+      : kind(op_kind), object(first), object2(second) {}
+
   VisibleOpKind kind = VisibleOpKind::kAllocate;
   ObjectKey object = kNoObject;   ///< the object read, written or locked
   ObjectKey object2 = kNoObject;  ///< a second object (the source of a copy)
-  // The lock a kSpinLock / kBucketLock waits for; decides whether the context is enabled.
-  // Not part of the operation's identity.
-  const LockWord* lock = nullptr;
+  Span span;                      ///< the part of `object` touched (racy copies)
+  Span span2;                     ///< the part of `object2` touched
 
   bool same_as(const VisibleOp& other) const {
-    return kind == other.kind && object == other.object && object2 == other.object2;
+    return kind == other.kind && object == other.object && object2 == other.object2 &&
+           span == other.span && span2 == other.span2;
   }
 };
 

@@ -28,9 +28,11 @@ struct Classes {
   bool exhausted = false;
 };
 
-Classes explore_classes(const Scenario& scenario, Strategy& strategy) {
+Classes explore_classes(const Scenario& scenario, Strategy& strategy,
+                        uint32_t allocation_failures) {
   Classes classes;
   ExplorerOptions options;
+  options.execution.max_allocation_failures = allocation_failures;
   options.stop_on_failure = false;
   options.max_executions = 2'000'000;
   options.observer = [&classes](const ExecutionRecord& record) {
@@ -47,22 +49,22 @@ Classes explore_classes(const Scenario& scenario, Strategy& strategy) {
   return classes;
 }
 
-Classes brute_force(const Scenario& scenario) {
+Classes brute_force(const Scenario& scenario, uint32_t allocation_failures) {
   BoundedDfsOptions options;
   options.first_bound = BoundedDfsOptions::kUnbounded;
   BoundedDfsStrategy dfs(options);
-  return explore_classes(scenario, dfs);
+  return explore_classes(scenario, dfs, allocation_failures);
 }
 
-Classes optimal_dpor(const Scenario& scenario) {
+Classes optimal_dpor(const Scenario& scenario, uint32_t allocation_failures) {
   DporStrategy dpor(DporOptions{});
-  return explore_classes(scenario, dpor);
+  return explore_classes(scenario, dpor, allocation_failures);
 }
 
 // DPOR reaches every trace and every failing trace; returns executions per trace.
-double expect_complete(const Scenario& scenario) {
-  const Classes all = brute_force(scenario);
-  const Classes reduced = optimal_dpor(scenario);
+double expect_complete(const Scenario& scenario, uint32_t allocation_failures = 0) {
+  const Classes all = brute_force(scenario, allocation_failures);
+  const Classes reduced = optimal_dpor(scenario, allocation_failures);
   EXPECT_TRUE(all.exhausted);
   EXPECT_TRUE(reduced.exhausted);
   EXPECT_EQ(reduced.traces, all.traces) << scenario.name;
@@ -101,7 +103,7 @@ TEST(DporTest, LockedReadersWritersReachesEveryTrace) {
 }
 
 TEST(DporTest, GeneratedProgramsWithoutLocksAreOptimal) {
-  for (uint64_t seed = 1; seed <= 12; ++seed) {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
     const testing::CellProgram program = testing::random_cell_program(seed, 3, 3, 2, false);
     const Scenario scenario =
         testing::cell_program_scenario("generated-" + std::to_string(seed), program, 2, true);
@@ -110,11 +112,34 @@ TEST(DporTest, GeneratedProgramsWithoutLocksAreOptimal) {
 }
 
 TEST(DporTest, GeneratedProgramsWithLocksReachEveryTrace) {
-  for (uint64_t seed = 1; seed <= 12; ++seed) {
-    const testing::CellProgram program = testing::random_cell_program(seed, 3, 2, 2, true);
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    const int cpus = seed <= 4 ? 3 : 2;
+    const testing::CellProgram program =
+        testing::random_cell_program(seed, cpus, 5 - cpus, 2, true);
     const Scenario scenario =
         testing::cell_program_scenario("locked-" + std::to_string(seed), program, 2, true);
     EXPECT_LE(expect_complete(scenario), 1.5) << testing::describe(program);
+  }
+}
+
+// The last list runs nested on CPU 0, fired at every distinct point DPOR finds.
+TEST(DporTest, GeneratedProgramsWithANestedProgramAreOptimal) {
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    const testing::CellProgram program = testing::random_cell_program(seed, 3, 2, 2, seed > 4);
+    const Scenario scenario = testing::cell_program_scenario(
+        "nested-" + std::to_string(seed), program, 2, true, /*nested_cpu=*/0);
+    EXPECT_LE(expect_complete(scenario), 1.5) << testing::describe(program);
+  }
+}
+
+// One injected allocation failure: DPOR's fault plans against DFS's outcome branches.
+TEST(DporTest, GeneratedProgramsWithAllocationFailuresReachEveryTrace) {
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    const testing::CellProgram program =
+        testing::random_cell_program(seed, 2, 3, 2, false, /*with_allocations=*/true);
+    const Scenario scenario =
+        testing::cell_program_scenario("faults-" + std::to_string(seed), program, 2, true);
+    EXPECT_EQ(expect_complete(scenario, 1), 1.0) << testing::describe(program);
   }
 }
 

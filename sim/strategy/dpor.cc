@@ -63,6 +63,7 @@ int DporStrategy::choose_context(const Snapshot& snapshot) {
   MAPSIM_ASSERT(step == events_.size() && step < nodes_.size(), "dpor: lost track of the steps");
   Node& node = nodes_[step];
   if (step < replay_until_) {
+    last_enabled_ = snapshot.enabled;
     const Transition& taken = node.taken;
     if (!snapshot.is_enabled(taken.context) ||
         !snapshot.next_transition(taken.context).same_as(taken)) {
@@ -73,6 +74,7 @@ int DporStrategy::choose_context(const Snapshot& snapshot) {
     }
     return taken.context;
   }
+  last_enabled_ = snapshot.enabled;
   while (!node.wakeup.empty()) {
     const Transition& first = node.wakeup.first();
     if (snapshot.is_enabled(first.context) &&
@@ -121,7 +123,7 @@ void DporStrategy::on_step(const Transition& transition) {
     }
     nodes_.push_back(std::move(next));
   }
-  Event event{transition, VectorClock{}};
+  Event event{transition, VectorClock{}, last_enabled_};
   const int context = transition.context;
   if (last_event_[context] >= 0) event.clock = events_[last_event_[context]].clock;
   for (size_t i = step; i-- > 0;) {
@@ -140,18 +142,26 @@ bool DporStrategy::happens_before(size_t earlier, const VectorClock& later) cons
   return later[context] >= event.clock[context];
 }
 
-// Could `earlier` and `later` be a reversible race (before the immediacy filter)?
+// Could `earlier` and `later` be a reversible race (before the immediacy filter)? Pairs that
+// cannot be reversed are left out *before* that filter, so that the reversible race behind
+// them (acquire-acquire, entry-step) counts as immediate.
 bool DporStrategy::race_candidate(size_t earlier, size_t later) const {
   const Transition& a = events_[earlier].transition;
   const Transition& b = events_[later].transition;
-  if (a.context == b.context) return false;
-  // The interrupted context cannot run before the nested program's exit.
-  if (a.op.kind == VisibleOpKind::kIrqExit) return false;
-  if (is_lock_release(a.op.kind) || is_lock_release(b.op.kind)) return false;
-  if (is_lock_acquire(b.op.kind)) {
-    return is_lock_acquire(a.op.kind) && a.op.object == b.op.object;
+  if (a.context == b.context || !dependent(a, b)) return false;
+  if (a.cpu == b.cpu) {
+    if (a.op.kind == VisibleOpKind::kIrqExit) return false;
+    if (a.op.kind == VisibleOpKind::kIrqEntry) return true;
+    // `a`'s context held the CPU: only a nested program that could fire there goes first.
+    if (b.op.kind == VisibleOpKind::kIrqEntry) {
+      return (events_[earlier].enabled_before >> b.context) & 1;
+    }
+    return false;
   }
-  return dependent(a, b);
+  const bool a_lock = is_lock_acquire(a.op.kind) || is_lock_release(a.op.kind);
+  const bool b_lock = is_lock_acquire(b.op.kind) || is_lock_release(b.op.kind);
+  if (a_lock && b_lock) return is_lock_acquire(a.op.kind) && is_lock_acquire(b.op.kind);
+  return true;
 }
 
 std::vector<size_t> DporStrategy::races_of(size_t later) const {

@@ -22,9 +22,11 @@
 // *acquires*, which is the race examined for every acquire (Abdulla et al. section 10;
 // Nidhugg's treatment of mutexes). With blocking, optimality is not guaranteed: an execution
 // can end sleep-set blocked; such executions are cut short and counted (`sleep_blocked`).
-// Nested programs: their entry is dependent on every step of their CPU, so races place the
-// entry at every distinct point; exit is never reversible (the interrupted context is
-// disabled until it).
+// Nested programs work like a lock on their CPU: entry is dependent on every step of the CPU,
+// and the race that moves a step of the interrupted context before the nested program is the
+// one with the *entry* (exit, and the nested program's own steps, are not reversible against
+// the interrupted context: it cannot run until exit). A dormant nested program's entry can be
+// moved before a step of its CPU only if it was enabled there (nesting depth, irqs).
 //
 // Fault injection: the set of allocations that fail (by context and per-context ordinal) is
 // fixed for a whole DPOR exploration ("plan"); plans with one more failure are discovered
@@ -92,7 +94,8 @@ class DporStrategy final : public Strategy {
   };
   struct Event {
     Transition transition;
-    VectorClock clock;  // entry c: events of context c that happen before or are this one
+    VectorClock clock;         // entry c: events of context c that happen before or are this
+    uint64_t enabled_before;   // contexts enabled in the state this event was taken from
   };
 
   bool happens_before(size_t earlier, const VectorClock& later) const;
@@ -112,6 +115,7 @@ class DporStrategy final : public Strategy {
   std::array<uint32_t, kMaxContexts> event_counts_{};
   std::array<int32_t, kMaxContexts> last_event_{};
   size_t replay_until_ = 0;  // steps below this follow nodes_[k].taken
+  uint64_t last_enabled_ = 0;  // the enabled set of the last choice
   bool started_ = false;
   bool exhausted_ = false;
   std::string abort_reason_;

@@ -18,10 +18,16 @@ struct CellState {
   std::vector<SimPlatform::SpinLock> locks;
 };
 
-int64_t run_steps(CellState& state, const std::vector<CellStep>& steps) {
+int64_t run_steps(SimPlatform& platform, CellState& state, const std::vector<CellStep>& steps) {
   int64_t last_read = 0;
   for (const CellStep& step : steps) {
     switch (step.kind) {
+      case CellStep::Kind::kAllocate: {
+        void* block = platform.allocate(16);
+        state.cells[step.cell].store(block != nullptr ? step.value : -step.value);
+        platform.release(block);
+        break;
+      }
       case CellStep::Kind::kRead:
         last_read = state.cells[step.cell].load();
         break;
@@ -44,7 +50,7 @@ int64_t run_steps(CellState& state, const std::vector<CellStep>& steps) {
 }  // namespace
 
 CellProgram random_cell_program(uint64_t seed, int cpus, int steps_per_cpu, int cells,
-                                bool with_locks) {
+                                bool with_locks, bool with_allocations) {
   Random random(seed);
   CellProgram program(cpus);
   for (auto& steps : program) {
@@ -55,6 +61,7 @@ CellProgram random_cell_program(uint64_t seed, int cpus, int steps_per_cpu, int 
                  : roll < 7 ? CellStep::Kind::kWrite
                  : roll < 8 ? CellStep::Kind::kAdd
                             : CellStep::Kind::kLockedIncrement;
+      if (with_allocations && random.below(4) == 0) step.kind = CellStep::Kind::kAllocate;
       step.cell = static_cast<int>(random.below(cells));
       step.value = 1 + static_cast<int64_t>(random.below(3));
       steps.push_back(step);
@@ -64,7 +71,7 @@ CellProgram random_cell_program(uint64_t seed, int cpus, int steps_per_cpu, int 
 }
 
 std::string describe(const CellProgram& program) {
-  static const char* kNames[] = {"r", "w", "add", "inc"};
+  static const char* kNames[] = {"r", "w", "add", "inc", "alloc"};
   std::string text;
   for (size_t cpu = 0; cpu < program.size(); ++cpu) {
     text += "cpu" + std::to_string(cpu) + ":";
@@ -78,18 +85,24 @@ std::string describe(const CellProgram& program) {
 }
 
 Scenario cell_program_scenario(const std::string& name, const CellProgram& program, int cells,
-                               bool check_odd) {
+                               bool check_odd, int nested_cpu) {
   Scenario scenario;
   scenario.name = name;
   scenario.possible_cpus = static_cast<int>(program.size());
-  scenario.build = [program, cells, check_odd](SimPlatform&) {
+  scenario.build = [program, cells, check_odd, nested_cpu](SimPlatform& platform) {
     auto state = std::make_shared<CellState>(cells);
     ScenarioInstance instance;
     instance.cpus.resize(program.size());
-    for (size_t cpu = 0; cpu < program.size(); ++cpu) {
-      const std::vector<CellStep>& steps = program[cpu];
-      instance.cpus[cpu].push_back(
-          Operation{"steps", [state, &steps] { return run_steps(*state, steps); }});
+    for (size_t index = 0; index < program.size(); ++index) {
+      const std::vector<CellStep>& steps = program[index];
+      Operation operation{"steps", [&platform, state, &steps] {
+                            return run_steps(platform, *state, steps);
+                          }};
+      if (nested_cpu >= 0 && index + 1 == program.size()) {
+        instance.nested.push_back(NestedProgram{nested_cpu, {std::move(operation)}});
+      } else {
+        instance.cpus[index].push_back(std::move(operation));
+      }
     }
     if (check_odd) {
       instance.check_end = [state](const Outcome&) -> std::string {

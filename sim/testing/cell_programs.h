@@ -23,20 +23,23 @@
 namespace mapsim::sim::testing {
 
 struct CellStep {
-  enum class Kind : uint8_t { kRead, kWrite, kAdd, kLockedIncrement };
+  enum class Kind : uint8_t { kRead, kWrite, kAdd, kLockedIncrement, kAllocate };
   Kind kind = Kind::kRead;
   int cell = 0;
   int64_t value = 0;  ///< written value (plus the last value read), or the added amount
 };
+// kAllocate: allocate 16 bytes; store `value` to the cell if that worked, -value if not.
 using CellProgram = std::vector<std::vector<CellStep>>;  // [cpu][step]
 
+// `with_allocations`: some steps allocate (fault injection makes them fail).
 CellProgram random_cell_program(uint64_t seed, int cpus, int steps_per_cpu, int cells,
-                                bool with_locks);
+                                bool with_locks, bool with_allocations = false);
 std::string describe(const CellProgram& program);
 
-// `check_odd`: the end check fails when cell 0 ends odd.
+// `check_odd`: the end check fails when cell 0 ends odd. `nested_cpu` >= 0: the program's last
+// list is a nested program on that CPU instead of a CPU program.
 Scenario cell_program_scenario(const std::string& name, const CellProgram& program, int cells,
-                               bool check_odd);
+                               bool check_odd, int nested_cpu = -1);
 Scenario lastzero_scenario(int n);
 Scenario indexer_scenario(int threads, int messages, int table_size);
 Scenario readers_writers_scenario(int readers, int writers, bool locked);

@@ -8,8 +8,7 @@ std::vector<Transition> transitions_of(const Trace& trace) {
   std::vector<Transition> transitions;
   for (const TraceRecord& record : trace.records()) {
     if (record.kind != TraceKind::kStep) continue;
-    transitions.push_back(Transition{record.context, record.cpu,
-                                     VisibleOp{record.op, record.object, record.object2, nullptr}});
+    transitions.push_back(Transition{record.context, record.cpu, record.op});
   }
   return transitions;
 }
@@ -38,8 +37,14 @@ std::string canonical_trace(const std::vector<Transition>& transitions) {
     emitted[best] = true;
     for (size_t next : successors[best]) --waiting[next];
     const Transition& t = transitions[best];
-    name += std::to_string(t.context) + ":" + std::to_string(static_cast<int>(t.op.kind)) + ":" +
-            std::to_string(t.op.object) + ":" + std::to_string(t.op.object2) + ";";
+    const uint64_t fields[] = {t.context, static_cast<uint64_t>(t.op.kind), t.op.object,
+                               t.op.object2, t.op.span.offset, t.op.span.bytes,
+                               t.op.span2.offset, t.op.span2.bytes};
+    for (uint64_t field : fields) {
+      name += std::to_string(field);
+      name += ',';
+    }
+    name += ';';
   }
   return name;
 }
