@@ -4,7 +4,8 @@
 //                               map, so every insert evicts (bench/lru_workload.h)
 //   bench_lru_kernel_program    the live kernel's program-side rows, timed as the harness's
 //                               bench_kernel_program does (manual time = the kernel's own
-//                               timing minus an empty run's cost; counter ops_per_iteration)
+//                               timing minus an empty run's cost; counter ops_per_iteration),
+//                               the program's checked variant run before and after timing
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -63,6 +64,7 @@ void bench_lru_kernel_program(benchmark::State& state, MapConfig config,
     }
   }
   if (!pin.pinned()) error = "cannot pin the thread to CPU " + std::to_string(state.thread_index());
+  if (error.empty()) subject->check(operation, &error);
   if (!error.empty()) {
     state.SkipWithError(error.c_str());
     return run_empty_loop(state);
@@ -75,6 +77,7 @@ void bench_lru_kernel_program(benchmark::State& state, MapConfig config,
     }
     state.SetIterationTime(std::max(0.0, run_ns - baseline_ns) * kRepeat * 1e-9);
   }
+  if (error.empty() && subject->check(operation, &error) != 0) state.SkipWithError(error.c_str());
   state.counters["ops_per_iteration"] = benchmark::Counter(
       double{Subject::kOpsPerRun} * kRepeat, benchmark::Counter::kAvgThreads);
 }

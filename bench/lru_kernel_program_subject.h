@@ -6,9 +6,10 @@
 // operations per run, BPF_PROG_TEST_RUN timing inside the kernel, the cost of an empty run
 // subtracted); it is not reused as is because that subject creates only HASH / PERCPU_HASH /
 // ARRAY maps, fills them from whatever CPU the thread is on (an LRU map would evict during
-// such a fill) and has no insert-new program. The programs here also check themselves: a run
-// returns the number of lookups that missed, or the OR of the update results, and any non-zero
-// return fails the row, so a broken map cannot post a fast time.
+// such a fill) and has no insert-new program. As there, the timed program does nothing but the
+// operations; a checked variant of it (one more instruction per operation) returns the number
+// of lookups that missed, or the OR of the update results, and runs before and after the timed
+// runs: a non-zero return fails the row, so a broken map cannot post a fast time.
 //
 //   lookup hit   key = ((start + k) * KeySequence::kScramble) & (entries - 1), as the
 //                userspace rows walk the filled keys
@@ -107,8 +108,10 @@ class LruKernelProgramSubject {
   }
 
   ~LruKernelProgramSubject() {
-    for (int fd : program_fds_) {
-      if (fd >= 0) close(fd);
+    for (const auto& pair : program_fds_) {
+      for (int fd : pair) {
+        if (fd >= 0) close(fd);
+      }
     }
     close(map_fd_);
   }
@@ -116,9 +119,26 @@ class LruKernelProgramSubject {
   LruKernelProgramSubject& operator=(const LruKernelProgramSubject&) = delete;
 
   // Average ns of one run of `operation`'s program over `repeat` runs on this thread's CPU, or
-  // a negative errno (also when a run reports a missed lookup or a failed update).
+  // a negative errno.
   double run_ns(LruProgramOperation operation, int repeat, std::string* error) {
-    const int fd = program_fd(operation, error);
+    return test_run(operation, /*checked=*/false, repeat, error);
+  }
+
+  // Runs the checked variant once: 0 when every operation succeeded, else a negative errno
+  // with *error saying what failed.
+  int check(LruProgramOperation operation, std::string* error) {
+    const double result = test_run(operation, /*checked=*/true, 1, error);
+    return result < 0 ? static_cast<int>(result) : 0;
+  }
+
+ private:
+  LruKernelProgramSubject(int map_fd, const MapConfig& config)
+      : map_fd_(map_fd), config_(config) {}
+
+  // Runs the program `repeat` times; returns the average ns per run, or a negative errno (also
+  // when the checked variant reports a failure).
+  double test_run(LruProgramOperation operation, bool checked, int repeat, std::string* error) {
+    const int fd = program_fd(operation, checked, error);
     if (fd < 0) return fd;
     unsigned char packet[64] = {};  // a socket filter's test run needs an Ethernet frame
     bpf_test_run_opts options{};
@@ -140,14 +160,10 @@ class LruKernelProgramSubject {
     return options.duration;
   }
 
- private:
-  LruKernelProgramSubject(int map_fd, const MapConfig& config)
-      : map_fd_(map_fd), config_(config) {}
-
-  int program_fd(LruProgramOperation operation, std::string* error) {
-    int& fd = program_fds_[static_cast<int>(operation)];
+  int program_fd(LruProgramOperation operation, bool checked, std::string* error) {
+    int& fd = program_fds_[static_cast<int>(operation)][checked ? 1 : 0];
     if (fd >= 0) return fd;
-    const std::vector<bpf_insn> text = program_text(operation);
+    const std::vector<bpf_insn> text = program_text(operation, checked);
     static char log[1 << 16];
     bpf_prog_load_opts options{};
     options.sz = sizeof(options);
@@ -163,8 +179,9 @@ class LruKernelProgramSubject {
     return fd;
   }
 
-  // r6 = start, r7 = the run's verdict (0 = all well); returns r7.
-  std::vector<bpf_insn> program_text(LruProgramOperation operation) const {
+  // r6 = start, r7 = the run's verdict (0 = all well; only the checked variant sets it);
+  // returns r7.
+  std::vector<bpf_insn> program_text(LruProgramOperation operation, bool checked) const {
     BenchProgramText text;
     text.call(BPF_FUNC_get_prandom_u32);
     text.emit(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_0, 0, 0);
@@ -177,7 +194,10 @@ class LruKernelProgramSubject {
       }
     }
     const int ops = operation == LruProgramOperation::kNone ? 0 : kOpsPerRun;
-    for (int k = 0; k < ops; ++k) emit_operation(&text, operation);
+    for (int k = 0; k < ops; ++k) {
+      emit_operation(&text, operation);
+      if (checked) emit_check(&text, operation);
+    }
     text.emit(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_0, BPF_REG_7, 0, 0);
     text.emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
     return text.instructions();
@@ -203,9 +223,16 @@ class LruKernelProgramSubject {
                  KernelProgramSubject::kStackValueOffset);
       text->emit(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, BPF_ANY);
       text->call(BPF_FUNC_map_update_elem);
-      text->emit(BPF_ALU64 | BPF_OR | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0);  // r7 |= result
     } else {
       text->call(BPF_FUNC_map_lookup_elem);
+    }
+  }
+
+  // Insert: r7 |= the update's result. Lookup: r7 += 1 when it found nothing.
+  static void emit_check(BenchProgramText* text, LruProgramOperation operation) {
+    if (operation == LruProgramOperation::kInsertNew) {
+      text->emit(BPF_ALU64 | BPF_OR | BPF_X, BPF_REG_7, BPF_REG_0, 0, 0);
+    } else {
       text->emit(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 1, 0);  // found: skip the count
       text->emit(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_7, 0, 0, 1);
     }
@@ -213,7 +240,7 @@ class LruKernelProgramSubject {
 
   int map_fd_;
   MapConfig config_;
-  int program_fds_[3] = {-1, -1, -1};  ///< per LruProgramOperation, -1 until loaded
+  int program_fds_[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};  ///< [operation][checked], -1: none
 };
 
 }  // namespace mapsim::bench
