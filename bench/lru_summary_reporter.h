@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <map>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -113,6 +114,11 @@ class LruSummaryReporter : public benchmark::ConsoleReporter {
     return numerator < 0 || denominator <= 0 ? "-" : format(numerator / denominator, "%.2f");
   }
 
+  static Measured measured_or_none(const std::map<RowKey, Measured>& rows, const RowKey& key) {
+    const auto found = rows.find(key);
+    return found == rows.end() ? Measured{} : found->second;
+  }
+
   // The earlier reference for a row, or -1: it was taken for LRU_HASH, common LRU, one thread.
   static double reference_ns(const RowKey& key) {
     const auto& [operation, map, lru, entries, value_size, threads] = key;
@@ -127,11 +133,14 @@ class LruSummaryReporter : public benchmark::ConsoleReporter {
            "| mapsim wall ns | kernel ns | mapsim/kernel | kernel reference ns "
            "| mapsim/reference |\n"
         << "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-    for (const auto& [key, mapsim] : mapsim_) {
+    std::set<RowKey> keys;  // rows of either subject, so that a filtered run still shows
+    for (const auto& entry : mapsim_) keys.insert(entry.first);
+    for (const auto& entry : kernel_) keys.insert(entry.first);
+    for (const RowKey& key : keys) {
       const auto& [operation, map, lru, entries, value_size, threads] = key;
       if (operation == "create") continue;
-      const auto kernel = kernel_.find(key);
-      const double kernel_ns = kernel == kernel_.end() ? -1 : kernel->second.ns;
+      const Measured mapsim = measured_or_none(mapsim_, key);
+      const double kernel_ns = measured_or_none(kernel_, key).ns;
       const double reference = reference_ns(key);
       out << "| " << operation << " | " << map << " | " << lru << " | " << entries << " | "
           << value_size << " | " << threads << " | " << format(mapsim.ns) << " | "
