@@ -16,6 +16,21 @@ thread_local Execution* current_execution = nullptr;
 // Epochs 0 (never registered) and the poison pattern (freed memory) are never used.
 constexpr uint32_t kPoisonEpoch = 0xdbdbdbdb;
 
+// Makes an execution the current one for a scope (setup, the run, checks, teardown). Several
+// explorers may exist on one thread; only the one working is current.
+class CurrentScope {
+ public:
+  explicit CurrentScope(Execution* execution) : previous_(current_execution) {
+    current_execution = execution;
+  }
+  ~CurrentScope() { current_execution = previous_; }
+  CurrentScope(const CurrentScope&) = delete;
+  CurrentScope& operator=(const CurrentScope&) = delete;
+
+ private:
+  Execution* previous_;
+};
+
 uint32_t next_epoch(uint32_t epoch) {
   do {
     ++epoch;
@@ -46,16 +61,10 @@ const char* failure_kind_name(FailureKind kind) {
 Execution::Execution(SimPlatform& platform, StackPool& stacks, Arena& arena,
                      const ExecutionOptions& options)
     : platform_(platform), stacks_(stacks), arena_(arena), options_(options) {
-  MAPSIM_ASSERT(current_execution == nullptr, "one Execution per OS thread at a time");
-  previous_current_ = current_execution;
-  current_execution = this;
   cpus_.resize(platform.possible_cpus());
 }
 
-Execution::~Execution() {
-  discard_instance();
-  current_execution = previous_current_;
-}
+Execution::~Execution() { discard_instance(); }
 
 Execution* Execution::current() { return current_execution; }
 
@@ -70,8 +79,15 @@ int Execution::current_cpu() const {
   return contexts_[current_].cpu;
 }
 
+void Execution::inspect(const std::function<void()>& inspection) {
+  CurrentScope scope(this);
+  mode_ = Mode::kDirect;
+  inspection();
+}
+
 void Execution::discard_instance() {
   if (!has_instance_) return;
+  CurrentScope scope(this);
   mode_ = Mode::kDirect;
   current_ = -1;
   instance_ = ScenarioInstance{};
@@ -80,6 +96,7 @@ void Execution::discard_instance() {
 
 uint64_t Execution::fingerprint(const Scenario& scenario, std::string* error) {
   discard_instance();
+  CurrentScope scope(this);
   arena_.reset();
   epoch_ = next_epoch(epoch_);
   setup_objects_ = 0;
@@ -95,6 +112,7 @@ uint64_t Execution::fingerprint(const Scenario& scenario, std::string* error) {
 ExecutionResult Execution::run(const Scenario& scenario, Strategy& strategy,
                                Schedule* schedule) {
   discard_instance();
+  CurrentScope scope(this);
   strategy_ = &strategy;
   schedule_ = schedule;
   schedule_->choices.clear();

@@ -117,6 +117,9 @@ class Execution {
   ExecutionResult run(const Scenario& scenario, Strategy& strategy, Schedule* schedule);
   // Destroys the last run's scenario instance (in direct mode).
   void discard_instance();
+  // Runs `inspection` with this execution current, in direct mode (observers looking at the
+  // last run's state).
+  void inspect(const std::function<void()>& inspection);
   // Builds one instance of `scenario` (direct mode) and returns its fingerprint, or 0 with
   // *error set when the scenario cannot run.
   uint64_t fingerprint(const Scenario& scenario, std::string* error);
@@ -127,7 +130,8 @@ class Execution {
   const ExecutionOptions& options() const { return options_; }
   std::string context_name(int context) const;
 
-  // The execution running on this OS thread, or nullptr.
+  // The execution working on this OS thread (inside run(), fingerprint(), teardown), or
+  // nullptr.
   static Execution* current();
 
   // ---- the platform's side (sim/sim_platform.cc) ----
@@ -247,7 +251,6 @@ class Execution {
   StackPool& stacks_;
   Arena& arena_;
   ExecutionOptions options_;
-  Execution* previous_current_ = nullptr;
 
   Strategy* strategy_ = nullptr;
   Schedule* schedule_ = nullptr;

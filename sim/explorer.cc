@@ -129,8 +129,9 @@ void Explorer::judge(Strategy& strategy, const ExecutionResult& result, ExploreR
   }
   const uint64_t index = report->executions++;
   if (options_.observer) {
-    options_.observer(ExecutionRecord{index, &result, &execution_->trace(), &schedule_,
-                                      &execution_->outcome()});
+    const ExecutionRecord record{index, &result, &execution_->trace(), &schedule_,
+                                 &execution_->outcome(), &execution_->instance()};
+    execution_->inspect([&] { options_.observer(record); });
   }
   if (result.failure) {
     ++report->failing_executions;

@@ -41,6 +41,7 @@ struct ExecutionRecord {
   const Trace* trace = nullptr;
   const Schedule* schedule = nullptr;
   const Outcome* outcome = nullptr;
+  const ScenarioInstance* instance = nullptr;  ///< names the operations in the trace
 };
 
 struct ExplorerOptions {

@@ -1,7 +1,6 @@
 #include "sim/trace.h"
 
-#include <cinttypes>
-#include <cstdio>
+#include <unordered_map>
 
 #include "sim/hashing.h"
 
@@ -34,14 +33,27 @@ const Operation* find_operation(const ScenarioInstance& instance, const Outcome&
   return &(*program)[index];
 }
 
+// Object keys are hashes; a trace names objects obj#1, obj#2, ... in order of appearance.
+class ObjectNames {
+ public:
+  std::string operator()(ObjectKey key) {
+    if (object_tag(key) != ObjectTag::kSimObject) return object_key_name(key);
+    auto [entry, added] = numbers_.emplace(key, numbers_.size() + 1);
+    return "obj#" + std::to_string(entry->second);
+  }
+
+ private:
+  std::unordered_map<ObjectKey, size_t> numbers_;
+};
+
 std::string record_text(const TraceRecord& record, const ScenarioInstance& instance,
-                        const Outcome& layout) {
+                        const Outcome& layout, ObjectNames& names) {
   std::string text = "step " + std::to_string(record.step) + "  " +
                      context_label(layout, record.context) + "  ";
   const Operation* operation = nullptr;
   switch (record.kind) {
     case TraceKind::kStep:
-      text += describe(record.op);
+      text += describe(record.op, [&names](ObjectKey key) { return names(key); });
       text += " = " + std::to_string(static_cast<int64_t>(record.value));
       break;
     case TraceKind::kOperationBegin:
@@ -82,8 +94,9 @@ std::string Trace::format(const ScenarioInstance& instance, const Outcome& layou
   std::string text;
   const size_t first = tail > 0 && records_.size() > tail ? records_.size() - tail : 0;
   if (first > 0) text += "... " + std::to_string(first) + " earlier records\n";
+  ObjectNames names;
   for (size_t i = first; i < records_.size(); ++i) {
-    text += record_text(records_[i], instance, layout);
+    text += record_text(records_[i], instance, layout, names);
     text += '\n';
   }
   return text;

@@ -41,16 +41,16 @@ std::string object_key_name(ObjectKey key) {
   return "?" + id;
 }
 
-std::string describe(const VisibleOp& op) {
+std::string describe(const VisibleOp& op) { return describe(op, &object_key_name); }
+
+std::string describe(const VisibleOp& op, const std::function<std::string(ObjectKey)>& name) {
   std::string text = visible_op_kind_name(op.kind);
   auto span_text = [](const Span& span) {
     if (span.bytes == 0) return std::string();
     return "[" + std::to_string(span.offset) + "+" + std::to_string(span.bytes) + "]";
   };
-  if (op.object != kNoObject) text += " " + object_key_name(op.object) + span_text(op.span);
-  if (op.object2 != kNoObject) {
-    text += " <- " + object_key_name(op.object2) + span_text(op.span2);
-  }
+  if (op.object != kNoObject) text += " " + name(op.object) + span_text(op.span);
+  if (op.object2 != kNoObject) text += " <- " + name(op.object2) + span_text(op.span2);
   return text;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace mapsim::sim {
@@ -95,5 +96,7 @@ struct VisibleOp {
 };
 
 std::string describe(const VisibleOp& op);
+// The same, naming objects through `name` (traces number objects by first appearance).
+std::string describe(const VisibleOp& op, const std::function<std::string(ObjectKey)>& name);
 
 }  // namespace mapsim::sim

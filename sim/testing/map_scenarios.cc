@@ -1,0 +1,137 @@
+#include "sim/testing/map_scenarios.h"
+
+#include <memory>
+
+#include "impl/create_map.h"
+#include "impl/internal/lru_hash_map_impl.h"
+#include "impl/uapi.h"
+#include "sim/sim_platform.h"
+
+namespace mapsim {
+extern template int create_map<SimPlatform>(SimPlatform&, const MapAttr&, std::unique_ptr<Map>*);
+}  // namespace mapsim
+
+namespace mapsim::sim::testing {
+namespace {
+
+int64_t run_operation(Map& map, const MapOperation& operation) {
+  const uint32_t key = operation.key;
+  uint64_t value = key;
+  switch (operation.kind) {
+    case MapOperation::Kind::kUpdate:
+      return map.update_elem(&key, &value, operation.flags);
+    case MapOperation::Kind::kLookup:
+      return map.lookup_elem(&key, &value);
+    case MapOperation::Kind::kDelete:
+      return map.delete_elem(&key);
+    case MapOperation::Kind::kProgramUpdate:
+      return map.prog_update(&key, &value, operation.flags);
+    case MapOperation::Kind::kProgramLookup:
+      return map.prog_lookup(&key) != nullptr ? 0 : bpf::kENOENT;
+    case MapOperation::Kind::kProgramDelete:
+      return map.prog_delete(&key);
+    case MapOperation::Kind::kGetNextKey: {
+      uint32_t next = 0;
+      return map.get_next_key(&key, &next);
+    }
+  }
+  return bpf::kEINVAL;
+}
+
+std::vector<Operation> operations_of(const std::shared_ptr<std::unique_ptr<Map>>& map,
+                                     const std::vector<MapOperation>& list) {
+  std::vector<Operation> operations;
+  for (const MapOperation& operation : list) {
+    operations.push_back(
+        Operation{operation.name(), [map, operation] { return run_operation(**map, operation); }});
+  }
+  return operations;
+}
+
+std::string check_map(Map& map) {
+  if (auto* lru = dynamic_cast<internal::LruHashMap<SimPlatform>*>(&map)) {
+    std::string failure;
+    if (!lru->check_invariants(&failure)) return "LRU invariant: " + failure;
+  }
+  // Every key the map iterates over can be looked up; no more keys than max_entries.
+  uint32_t key = 0;
+  uint32_t next = 0;
+  uint32_t count = 0;
+  std::vector<unsigned char> value(map.syscall_value_size());
+  for (int error = map.get_next_key(nullptr, &next); error == 0;
+       error = map.get_next_key(&key, &next)) {
+    if (map.lookup_elem(&next, value.data()) != 0) {
+      return "key " + std::to_string(next) + " is iterated but cannot be looked up";
+    }
+    if (++count > map.max_entries()) return "more keys than max_entries";
+    key = next;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string MapOperation::name() const {
+  static const char* kNames[] = {"update", "lookup", "delete", "prog_update", "prog_lookup",
+                                 "prog_delete", "get_next_key"};
+  std::string text = std::string(kNames[static_cast<int>(kind)]) + " key=" + std::to_string(key);
+  if (flags != 0) text += " flags=" + std::to_string(flags);
+  return text;
+}
+
+Scenario map_scenario(const MapScenarioConfig& config) {
+  Scenario scenario;
+  scenario.name = config.name;
+  scenario.possible_cpus = config.possible_cpus;
+  scenario.build = [config](SimPlatform& platform) {
+    auto map = std::make_shared<std::unique_ptr<Map>>();
+    const int error = create_map(platform, config.attr, map.get());
+    MAPSIM_ASSERT(error == 0, "the scenario's map is created");
+    for (const MapOperation& operation : config.setup) run_operation(**map, operation);
+    ScenarioInstance instance;
+    for (const std::vector<MapOperation>& list : config.cpus) {
+      instance.cpus.push_back(operations_of(map, list));
+    }
+    for (const auto& [cpu, list] : config.nested) {
+      instance.nested.push_back(NestedProgram{cpu, operations_of(map, list)});
+    }
+    instance.check_end = [map](const Outcome&) { return check_map(**map); };
+    instance.state = map;
+    return instance;
+  };
+  return scenario;
+}
+
+MapScenarioConfig hash_two_cpus() {
+  using Kind = MapOperation::Kind;
+  MapScenarioConfig config;
+  config.name = "hash 2 cpus x 3 ops";
+  config.possible_cpus = 2;
+  config.attr.map_type = bpf::kMapHash;
+  config.attr.key_size = 4;
+  config.attr.value_size = 8;
+  config.attr.max_entries = 4;
+  config.attr.map_flags = bpf::kFZeroSeed;
+  config.cpus = {{{Kind::kUpdate, 1}, {Kind::kUpdate, 2}, {Kind::kDelete, 1}},
+                 {{Kind::kUpdate, 2}, {Kind::kLookup, 1}, {Kind::kUpdate, 3}}};
+  return config;
+}
+
+MapScenarioConfig lru_three_cpus(bool per_cpu_lists) {
+  using Kind = MapOperation::Kind;
+  MapScenarioConfig config;
+  config.name = per_cpu_lists ? "lru 3 cpus (per-cpu lists)" : "lru 3 cpus";
+  config.possible_cpus = 3;
+  config.attr.map_type = bpf::kMapLruHash;
+  config.attr.key_size = 4;
+  config.attr.value_size = 8;
+  config.attr.max_entries = 4;
+  config.attr.map_flags = bpf::kFZeroSeed | (per_cpu_lists ? bpf::kFNoCommonLru : 0);
+  config.setup = {{Kind::kUpdate, 100}, {Kind::kUpdate, 101}};
+  config.cpus = {{{Kind::kUpdate, 1}, {Kind::kUpdate, 7}, {Kind::kProgramLookup, 100}},
+                 {{Kind::kUpdate, 2}, {Kind::kUpdate, 7}, {Kind::kDelete, 1}},
+                 {{Kind::kUpdate, 3}, {Kind::kProgramUpdate, 4}, {Kind::kLookup, 7}}};
+  return config;
+}
+
+}  // namespace mapsim::sim::testing

@@ -1,0 +1,61 @@
+// Scenarios over the real maps (impl/, instantiated on SimPlatform in sim/sim_maps.cc), for the
+// simulator's tests and benchmarks. The scenario-file layer (scenarios/) will build the same
+// thing from YAML; this is the C++ form.
+//
+// A MapScenarioConfig names a map (MapAttr), operations run in setup, one operation list per
+// CPU and optional nested programs. Operations are syscalls or program helper calls on 4-byte
+// keys and 8-byte values (the value is the key's number); each returns 0 or a negative errno.
+// The end check runs the map's own invariant check where it has one (LRU maps: lists, node
+// ownership, element statistic), then walks the map: every key it iterates over can be looked
+// up, and there are at most max_entries of them.
+//
+// Ready-made configurations:
+//   hash_two_cpus():  HASH, max_entries 4; CPU 0: update 1, update 2, delete 1;
+//                     CPU 1: update 2, lookup 1, update 3.              (2 CPUs x 3 operations)
+//   lru_three_cpus(): LRU_HASH (common lists), max_entries 4 on 3 CPUs (per-CPU local lists,
+//                     so evictions and steals happen); each CPU updates two keys of its own
+//                     and one shared key, one CPU looks a key up from a program.
+//                     => invariants hold in every interleaving.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "impl/map_attr.h"
+#include "sim/scenario.h"
+
+namespace mapsim::sim::testing {
+
+struct MapOperation {
+  enum class Kind : uint8_t {
+    kUpdate,         ///< syscall update (flags)
+    kLookup,         ///< syscall lookup
+    kDelete,         ///< syscall delete
+    kProgramUpdate,  ///< bpf_map_update_elem from a program
+    kProgramLookup,  ///< bpf_map_lookup_elem from a program (sets the LRU reference bit)
+    kProgramDelete,
+    kGetNextKey,     ///< syscall get_next_key from `key`
+  };
+  Kind kind = Kind::kUpdate;
+  uint32_t key = 0;
+  uint64_t flags = 0;
+
+  std::string name() const;
+};
+
+struct MapScenarioConfig {
+  std::string name;
+  int possible_cpus = 2;
+  MapAttr attr;
+  std::vector<MapOperation> setup;             ///< run in setup mode on CPU 0
+  std::vector<std::vector<MapOperation>> cpus;  ///< [cpu] program
+  std::vector<std::pair<int, std::vector<MapOperation>>> nested;  ///< (cpu, program)
+};
+
+Scenario map_scenario(const MapScenarioConfig& config);
+
+MapScenarioConfig hash_two_cpus();
+MapScenarioConfig lru_three_cpus(bool per_cpu_lists = false);
+
+}  // namespace mapsim::sim::testing
