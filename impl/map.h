@@ -19,6 +19,7 @@
 #include <cstdint>
 
 #include "impl/map_attr.h"
+#include "impl/map_batch.h"
 
 namespace mapsim {
 
@@ -44,6 +45,16 @@ class Map {
   int get_next_key(const void* key, void* next_key);
   int lookup_and_delete_elem(const void* key, void* value, uint64_t flags = 0);
 
+  // ---- batch commands (impl/map_batch.h; defined in impl/map_batch.cc) ----
+  int lookup_batch(const void* in_batch, void* out_batch, void* keys, void* values,
+                   uint32_t* count, const BatchOptions& options = {});
+  int lookup_and_delete_batch(const void* in_batch, void* out_batch, void* keys, void* values,
+                              uint32_t* count, const BatchOptions& options = {});
+  int update_batch(const void* keys, const void* values, uint32_t* count,
+                   const BatchOptions& options = {});
+  int delete_batch(const void* keys, uint32_t* count, const BatchOptions& options = {});
+  uint32_t batch_token_size() const;
+
   // ---- program side (BPF helpers, on the platform's current CPU) ----
   // bpf_map_lookup_elem(): the live value, or nullptr.
   virtual void* prog_lookup(const void* key) = 0;
@@ -62,6 +73,16 @@ class Map {
   virtual int sys_get_next_key(const void* key, void* next_key) = 0;
   // Types without lookup_and_delete return ENOTSUPP (524), as 6.18 does (fact sheet 2.9).
   virtual int sys_lookup_and_delete(const void* key, void* value);
+  // The type-specific halves of the batch commands, after the permission checks. The defaults
+  // return ENOTSUPP (524), as 6.18 does for a type without that batch op (fact sheet 2.11).
+  virtual int sys_lookup_batch(const BatchCall& call);
+  virtual int sys_lookup_and_delete_batch(const BatchCall& call);
+  virtual int sys_update_batch(const BatchCall& call);
+  virtual int sys_delete_batch(const BatchCall& call);
+  // kernel/bpf/syscall.c's generic implementations, for the types whose ops name them.
+  int generic_lookup_batch(const BatchCall& call);
+  int generic_update_batch(const BatchCall& call);
+  int generic_delete_batch(const BatchCall& call);
 
   void set_syscall_value_size(size_t bytes) { syscall_value_size_ = bytes; }
 

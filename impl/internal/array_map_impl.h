@@ -93,6 +93,11 @@ class ArrayMap final : public Map {
 
   int sys_delete(const void*) override { return bpf::kEINVAL; }
 
+  // The array ops name the generic lookup and update batches; lookup_and_delete and delete
+  // batches stay ENOTSUPP (the Map defaults).
+  int sys_lookup_batch(const BatchCall& call) override { return generic_lookup_batch(call); }
+  int sys_update_batch(const BatchCall& call) override { return generic_update_batch(call); }
+
   int sys_get_next_key(const void* key, void* next_key) override {
     const uint32_t index = key == nullptr ? UINT32_MAX : index_of(key);
     uint32_t next = 0;

@@ -7,6 +7,8 @@
 #include "impl/create_map.h"
 #include "impl/internal/array_map_impl.h"
 #include "impl/internal/create_checks.h"
+#include "impl/internal/devmap_hash_impl.h"
+#include "impl/internal/devmap_impl.h"
 #include "impl/internal/hash_map_impl.h"
 #include "impl/internal/lru_hash_map_impl.h"
 #include "impl/uapi.h"
@@ -32,6 +34,12 @@ int create_typed_map(P& platform, const MapAttr& attr, std::unique_ptr<Map>* out
     case bpf::kMapPercpuArray:
       if (int error = array_alloc_check(attr)) return error;
       return ArrayMap<P>::create(platform, attr, out);
+    case bpf::kMapDevmap:
+      if (int error = devmap_alloc_check(attr)) return error;
+      return DevMap<P>::create(platform, attr, out);
+    case bpf::kMapDevmapHash:
+      if (int error = devmap_alloc_check(attr)) return error;
+      return DevMapHash<P>::create(platform, attr, out);
     default:
       return bpf::kENOSYS;
   }

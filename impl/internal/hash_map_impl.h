@@ -21,6 +21,7 @@
 #include "impl/assert.h"
 #include "impl/internal/create_checks.h"
 #include "impl/internal/hash_table.h"
+#include "impl/internal/htab_batch.h"
 #include "impl/internal/percpu_area_cache.h"
 #include "impl/internal/percpu_freelist.h"
 #include "impl/internal/percpu_values.h"
@@ -95,8 +96,22 @@ class HashMap final : public Map {
     return table_.get_next_key(key, next_key);
   }
   int sys_lookup_and_delete(const void* key, void* value) override { return remove(key, value); }
+  // BATCH_OPS(htab): bucket-based lookups (impl/internal/htab_batch.h), generic update/delete.
+  int sys_lookup_batch(const BatchCall& call) override { return lookup_batch(call, false); }
+  int sys_lookup_and_delete_batch(const BatchCall& call) override {
+    return lookup_batch(call, true);
+  }
+  int sys_update_batch(const BatchCall& call) override { return generic_update_batch(call); }
+  int sys_delete_batch(const BatchCall& call) override { return generic_delete_batch(call); }
 
  private:
+  int lookup_batch(const BatchCall& call, bool do_delete) {
+    return htab_lookup_batch(
+        platform_, table_, call, syscall_value_size(), do_delete,
+        [this](Element* element, void* value) { copy_value_out(element, value); },
+        [this](Element* element) { free_element(element); });
+  }
+
   HashMap(P& platform, const MapInfo& info)
       : Map(info),
         platform_(platform),
