@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,29 @@ using Bytes = std::vector<unsigned char>;
 
 // Who performs an operation: userspace through bpf(2), or a BPF program through the helpers.
 enum class Via { kSyscall, kProgram };
+
+// The batch commands (docs/op-script-batch.md; impl/map_batch.h).
+enum class BatchOp { kLookup, kLookupAndDelete, kUpdate, kDelete };
+
+// The scalar arguments of a batch command (the buffers are in BatchBuffers).
+struct BatchRequest {
+  BatchOp op = BatchOp::kLookup;
+  std::optional<Bytes> in_batch;  ///< lookups only; nullopt is a NULL in_batch
+  uint32_t count = 0;             ///< the count passed in
+  uint64_t elem_flags = 0;
+  uint64_t flags = 0;
+};
+
+// The caller's memory, passed to the command and read back after it. The caller prepares
+// out_batch (the token size, filled with 0xff, so that an unwritten token shows) and keys and
+// values: for lookups the output arrays (entries of key_size and syscall_value_size() bytes, as
+// many as the map can return), for update and delete the `count` entries to apply.
+struct BatchBuffers {
+  Bytes out_batch;
+  Bytes keys;
+  Bytes values;
+  uint32_t count = 0;  ///< in: the count passed; out: what the call wrote back
+};
 
 // One map as created by a backend. Every call runs on `cpu` (the op's "cpu" field) and returns
 // 0 or a negative errno exactly as the kernel does.
@@ -43,6 +67,9 @@ class BackendMap {
   // key == nullopt asks for the first key.
   virtual int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) = 0;
   virtual int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) = 0;
+  // A BPF_MAP_*_BATCH command on `cpu` with the caller's buffers. The default throws
+  // std::runtime_error: a backend without batch commands cannot run the line.
+  virtual int batch(int cpu, const BatchRequest& request, BatchBuffers* buffers);
 };
 
 class OpBackend {
@@ -55,6 +82,11 @@ class OpBackend {
   // MAP_CREATE on `cpu`. On success stores the map and returns 0; otherwise the negative errno
   // (bpf::kENOSYS from the simulated backend for a kernel map type mapsim does not model).
   virtual int create_map(int cpu, const MapAttr& attr, std::unique_ptr<BackendMap>* out) = 0;
+  // The network devices of the namespace later operations run in (ifindex -> name): the
+  // simulated backend takes them as its device table, the kernel backend checks that its
+  // namespace has them. Throws std::runtime_error when it cannot (the line becomes an error).
+  // The default throws: a backend without a notion of devices.
+  virtual void declare_devices(const std::map<uint32_t, std::string>& devices);
 };
 
 }  // namespace mapsim

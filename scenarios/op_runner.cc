@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <exception>
 #include <istream>
 #include <map>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "impl/assert.h"
+#include "impl/map_batch.h"
 #include "impl/uapi.h"
 #include "scenarios/bpf_names.h"
 #include "scenarios/hex.h"
@@ -53,6 +56,64 @@ std::string length_problem(const char* field, size_t expected_bytes, size_t got_
          std::to_string(2 * got_bytes) + " hex digits";
 }
 
+// A batch op's out_batch buffer starts filled with this byte, so an unwritten token shows: no
+// token of the types in scope is all 0xff (bucket indexes stay below 2^28, array indexes below
+// max_entries, LPM prefix lengths below 2^31).
+constexpr unsigned char kUnwrittenByte = 0xff;
+
+BatchOp batch_op_of(OpKind kind) {
+  switch (kind) {
+    case OpKind::kLookupAndDeleteBatch: return BatchOp::kLookupAndDelete;
+    case OpKind::kUpdateBatch: return BatchOp::kUpdate;
+    case OpKind::kDeleteBatch: return BatchOp::kDelete;
+    default: return BatchOp::kLookup;
+  }
+}
+
+BatchRequest batch_request(const OpLine& line) {
+  BatchRequest request;
+  request.op = batch_op_of(line.kind);
+  request.in_batch = line.in_batch;
+  request.count = line.count;
+  request.elem_flags = line.elem_flags;
+  request.flags = line.flags;
+  return request;
+}
+
+// The caller's memory for a batch op. Lookups get room for min(count, max_entries) entries:
+// a map never holds more, so no batch can return more.
+BatchBuffers batch_buffers(const OpLine& line, const BackendMap& map) {
+  const MapInfo& info = map.info();
+  BatchBuffers buffers;
+  buffers.count = line.count;
+  buffers.out_batch.assign(batch_token_size(info.map_type, info.key_size), kUnwrittenByte);
+  if (line.kind == OpKind::kLookupBatch || line.kind == OpKind::kLookupAndDeleteBatch) {
+    const size_t entries = std::min<size_t>(line.count, info.max_entries);
+    buffers.keys.assign(entries * info.key_size, 0);
+    buffers.values.assign(entries * map.syscall_value_size(), 0);
+    return buffers;
+  }
+  for (uint32_t index = 0; index < line.count; ++index) {
+    buffers.keys.insert(buffers.keys.end(), line.keys[index].begin(), line.keys[index].end());
+    if (index < line.values.size()) {
+      buffers.values.insert(buffers.values.end(), line.values[index].begin(),
+                            line.values[index].end());
+    }
+  }
+  return buffers;
+}
+
+// The first `count` entries of `bytes`, each `entry_size` bytes, as hex strings.
+ordered_json batch_entries(const Bytes& bytes, size_t entry_size, uint32_t count) {
+  ordered_json entries = ordered_json::array();
+  const size_t available = entry_size == 0 ? 0 : bytes.size() / entry_size;
+  for (size_t index = 0; index < count && index < available; ++index) {
+    auto begin = bytes.begin() + static_cast<std::ptrdiff_t>(index * entry_size);
+    entries.push_back(hex_from_bytes(Bytes(begin, begin + static_cast<std::ptrdiff_t>(entry_size))));
+  }
+  return entries;
+}
+
 class OpScriptRunner {
  public:
   OpScriptRunner(OpBackend& backend, std::ostream& out) : backend_(backend), out_(out) {}
@@ -71,6 +132,8 @@ class OpScriptRunner {
   std::string check_cpu(int cpu) const;
   void execute(const OpLine& line, BackendMap& map, ordered_json* result);
   void execute_dump(const OpLine& line, BackendMap& map, ordered_json* result);
+  void execute_batch(const OpLine& line, BackendMap& map, ordered_json* result);
+  void run_devices_line(const DevicesLine& line);
   MapSlot* add_unusable_slot(const std::string& why);
   std::string backend_failure(const std::exception& failure) const;
   void emit_error(const std::string& op, const std::string& message);
@@ -94,6 +157,8 @@ void OpScriptRunner::run_line(std::string_view text) {
     run_map_line(*map_line);
   } else if (const auto* op_line = std::get_if<OpLine>(&line)) {
     run_op_line(*op_line);
+  } else if (const auto* devices_line = std::get_if<DevicesLine>(&line)) {
+    run_devices_line(*devices_line);
   } else {
     const auto& error = std::get<InputError>(line);
     if (error.op == "map_create") {
@@ -213,7 +278,30 @@ std::string OpScriptRunner::check_cpu(int cpu) const {
          std::to_string(backend_.possible_cpus() - 1) + ")";
 }
 
+// The lengths of a batch op's in_batch, keys and values.
+std::string check_batch_against_map(const OpLine& line, const BackendMap& map) {
+  const MapInfo& info = map.info();
+  if (line.in_batch) {
+    std::string problem = length_problem(
+        "in_batch", batch_token_size(info.map_type, info.key_size), line.in_batch->size());
+    if (!problem.empty()) return problem;
+  }
+  for (size_t index = 0; index < line.keys.size(); ++index) {
+    const std::string field = "keys[" + std::to_string(index) + "]";
+    std::string problem = length_problem(field.c_str(), info.key_size, line.keys[index].size());
+    if (!problem.empty()) return problem;
+  }
+  for (size_t index = 0; index < line.values.size(); ++index) {
+    const std::string field = "values[" + std::to_string(index) + "]";
+    std::string problem =
+        length_problem(field.c_str(), map.syscall_value_size(), line.values[index].size());
+    if (!problem.empty()) return problem;
+  }
+  return "";
+}
+
 std::string OpScriptRunner::check_against_map(const OpLine& line, const BackendMap& map) const {
+  if (is_batch_op(line.kind)) return check_batch_against_map(line, map);
   if (line.key) {
     std::string problem = length_problem("key", map.info().key_size, line.key->size());
     if (!problem.empty()) return problem;
@@ -253,6 +341,12 @@ void OpScriptRunner::execute(const OpLine& line, BackendMap& map, ordered_json* 
       (*result)["rc"] = 0;
       (*result)["info"] = info_json(map.info());
       return;
+    case OpKind::kLookupBatch:
+    case OpKind::kLookupAndDeleteBatch:
+    case OpKind::kUpdateBatch:
+    case OpKind::kDeleteBatch:
+      execute_batch(line, map, result);
+      return;
   }
   (*result)["rc"] = rc;
   if (rc == 0) (*result)["value"] = hex_from_bytes(output);
@@ -271,6 +365,35 @@ void OpScriptRunner::execute_dump(const OpLine& line, BackendMap& map, ordered_j
   (*result)["rc"] = dump.rc;
   (*result)["count"] = dump.entries.size();
   (*result)["entries"] = std::move(entries);
+}
+
+void OpScriptRunner::execute_batch(const OpLine& line, BackendMap& map, ordered_json* result) {
+  const BatchRequest request = batch_request(line);
+  BatchBuffers buffers = batch_buffers(line, map);
+  const int rc = map.batch(line.cpu, request, &buffers);
+  (*result)["rc"] = rc;
+  (*result)["count"] = buffers.count;
+  if (request.op != BatchOp::kLookup && request.op != BatchOp::kLookupAndDelete) return;
+  const bool written = buffers.out_batch != Bytes(buffers.out_batch.size(), kUnwrittenByte);
+  (*result)["out_batch"] =
+      written ? ordered_json(hex_from_bytes(buffers.out_batch)) : ordered_json(nullptr);
+  // Entries are reported with the two results that return them (0, and ENOENT at the end).
+  if (rc != 0 && rc != bpf::kENOENT) return;
+  (*result)["keys"] = batch_entries(buffers.keys, map.info().key_size, buffers.count);
+  (*result)["values"] = batch_entries(buffers.values, map.syscall_value_size(), buffers.count);
+}
+
+void OpScriptRunner::run_devices_line(const DevicesLine& line) {
+  try {
+    backend_.declare_devices(line.devices);
+  } catch (const std::exception& failure) {
+    emit_error("devices", backend_failure(failure));
+    return;
+  }
+  ordered_json result = start_line("devices");
+  result["rc"] = 0;
+  result["count"] = line.devices.size();
+  emit(result);
 }
 
 MapSlot* OpScriptRunner::add_unusable_slot(const std::string& why) {

@@ -16,7 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<OpKind, std::string_view>, 7> kOpNames = {{
+constexpr std::array<std::pair<OpKind, std::string_view>, 11> kOpNames = {{
     {OpKind::kUpdate, "update"},
     {OpKind::kLookup, "lookup"},
     {OpKind::kDelete, "delete"},
@@ -24,6 +24,10 @@ constexpr std::array<std::pair<OpKind, std::string_view>, 7> kOpNames = {{
     {OpKind::kGetNextKey, "get_next_key"},
     {OpKind::kDump, "dump"},
     {OpKind::kInfo, "info"},
+    {OpKind::kLookupBatch, "lookup_batch"},
+    {OpKind::kLookupAndDeleteBatch, "lookup_and_delete_batch"},
+    {OpKind::kUpdateBatch, "update_batch"},
+    {OpKind::kDeleteBatch, "delete_batch"},
 }};
 
 // The fields each op takes besides "op" (the table of spec/op-script.md, plus "map").
@@ -36,6 +40,12 @@ std::vector<std::string_view> op_fields(OpKind kind) {
     case OpKind::kGetNextKey: return {"key", "cpu", "map"};
     case OpKind::kDump: return {"cpu", "map"};
     case OpKind::kInfo: return {"map"};
+    case OpKind::kLookupBatch:
+    case OpKind::kLookupAndDeleteBatch:
+      return {"in_batch", "count", "elem_flags", "flags", "cpu", "map"};
+    case OpKind::kUpdateBatch:
+      return {"keys", "values", "count", "elem_flags", "flags", "cpu", "map"};
+    case OpKind::kDeleteBatch: return {"keys", "count", "elem_flags", "flags", "cpu", "map"};
   }
   return {};
 }
@@ -115,33 +125,56 @@ class FieldReader {
     return std::nullopt;
   }
 
+  // A list of hex strings; nullopt when absent or wrong.
+  std::optional<std::vector<Bytes>> hex_list(const char* field) {
+    if (!has(field)) return std::nullopt;
+    const json& value = object_.at(field);
+    if (!value.is_array()) {
+      fail(field, "expected a list of hex strings, got " + shown(value));
+      return std::nullopt;
+    }
+    std::vector<Bytes> list;
+    for (const json& item : value) {
+      Bytes bytes;
+      std::string why;
+      if (!item.is_string()) {
+        fail(field, "expected a list of hex strings, got an item " + shown(item));
+      } else if (!bytes_from_hex(item.get<std::string>(), &bytes, &why)) {
+        fail(field, "item " + std::to_string(list.size()) + ": " + why);
+      }
+      list.push_back(std::move(bytes));
+    }
+    return list;
+  }
+
   int cpu() {
     std::optional<uint64_t> cpu = unsigned_integer("cpu", INT_MAX);
     return cpu ? static_cast<int>(*cpu) : 0;
   }
 
-  // Flags of `bits` bits (32 for map flags, 64 for element flags): a list of names, an "A|B"
-  // string, or an integer; negative integers are two's complement (-1 = all ones).
+  // Flags of `bits` bits (32 for map flags, 64 for element flags) in `field`: a list of names,
+  // an "A|B" string, or an integer; negative integers are two's complement (-1 = all ones).
   template <class Lookup>
-  uint64_t flags(int bits, Lookup name_to_flag) {
-    if (!has("flags")) return 0;
-    const json& value = object_.at("flags");
+  uint64_t flags(int bits, Lookup name_to_flag, const char* field = "flags") {
+    if (!has(field)) return 0;
+    field_ = field;
+    const json& value = object_.at(field);
     if (value.is_number_integer()) return integer_flags(value, bits);
     std::vector<std::string> names;
     if (value.is_string()) {
       names = split_names(value.get<std::string>());
     } else if (value.is_array()) {
       for (const json& item : value) {
-        if (!item.is_string()) fail("flags", "list items must be flag names, got " + shown(item));
+        if (!item.is_string()) fail(field, "list items must be flag names, got " + shown(item));
         else names.push_back(item.get<std::string>());
       }
     } else {
-      fail("flags", "expected flag names (a list or \"A|B\") or an integer, got " + shown(value));
+      fail(field, "expected flag names (a list or \"A|B\") or an integer, got " + shown(value));
     }
     uint64_t flags = 0;
     for (const std::string& name : names) {
       std::optional<uint64_t> flag = name_to_flag(name);
-      if (!flag) fail("flags", "unknown flag name '" + name + "'");
+      if (!flag) fail(field, "unknown flag name '" + name + "'");
       else flags |= *flag;
     }
     return flags;
@@ -157,7 +190,7 @@ class FieldReader {
       const int64_t lowest = bits == 64 ? INT64_MIN : -(int64_t{1} << (bits - 1));
       if (negative >= lowest) return static_cast<uint64_t>(negative) & mask;
     }
-    fail("flags", shown(value) + " does not fit in " + std::to_string(bits) + " bits");
+    fail(field_, shown(value) + " does not fit in " + std::to_string(bits) + " bits");
     return 0;
   }
 
@@ -170,7 +203,7 @@ class FieldReader {
       const size_t first = name.find_first_not_of(' ');
       const size_t last = name.find_last_not_of(' ');
       name = first == std::string::npos ? "" : name.substr(first, last - first + 1);
-      if (name.empty()) fail("flags", "empty flag name in '" + text + "'");
+      if (name.empty()) fail(field_, "empty flag name in '" + text + "'");
       else names.push_back(name);
       if (bar == std::string::npos) return names;
       start = bar + 1;
@@ -179,6 +212,7 @@ class FieldReader {
 
   const json& object_;
   std::string error_;
+  const char* field_ = "flags";  // the flags field being read, for messages
 };
 
 uint32_t read_map_type(FieldReader& reader, const json& map) {
@@ -239,6 +273,38 @@ std::optional<Bytes> read_start_key(FieldReader& reader, const json& line) {
   return reader.hex("key");
 }
 
+// in_batch, count, keys, values and elem_flags of the batch ops (docs/op-script-batch.md).
+void read_batch_fields(FieldReader& reader, const json& line, OpLine* parsed) {
+  const std::string op(op_kind_name(parsed->kind));
+  parsed->elem_flags = reader.flags(64, element_flag_from_name, "elem_flags");
+  const std::optional<uint64_t> count = reader.unsigned_integer("count", UINT32_MAX);
+  if (parsed->kind == OpKind::kLookupBatch || parsed->kind == OpKind::kLookupAndDeleteBatch) {
+    if (line.contains("in_batch") && !line.at("in_batch").is_null()) {
+      parsed->in_batch = reader.hex("in_batch");
+    }
+    reader.require("count", op + " needs a count (the most elements to return)");
+    parsed->count = static_cast<uint32_t>(count.value_or(0));
+    return;
+  }
+  reader.require("keys", op + " needs keys");
+  parsed->keys = reader.hex_list("keys").value_or(std::vector<Bytes>());
+  if (parsed->kind == OpKind::kUpdateBatch) {
+    reader.require("values", op + " needs values");
+    parsed->values = reader.hex_list("values").value_or(std::vector<Bytes>());
+    if (reader.has("keys") && reader.has("values") &&
+        parsed->values.size() != parsed->keys.size()) {
+      reader.fail("values", "expected as many values as keys (" +
+                                std::to_string(parsed->keys.size()) + "), got " +
+                                std::to_string(parsed->values.size()));
+    }
+  }
+  parsed->count = static_cast<uint32_t>(count.value_or(parsed->keys.size()));
+  if (count && *count > parsed->keys.size()) {
+    reader.fail("count", std::to_string(*count) + " is more than the " +
+                             std::to_string(parsed->keys.size()) + " keys given");
+  }
+}
+
 ScriptLine parse_op_fields(OpKind kind, const json& line) {
   const std::string op(op_kind_name(kind));
   FieldReader reader(line);
@@ -250,7 +316,7 @@ ScriptLine parse_op_fields(OpKind kind, const json& line) {
   parsed.via = read_via(reader);
   if (kind == OpKind::kGetNextKey) {
     parsed.key = read_start_key(reader, line);
-  } else if (kind != OpKind::kDump && kind != OpKind::kInfo) {
+  } else if (kind != OpKind::kDump && kind != OpKind::kInfo && !is_batch_op(kind)) {
     reader.require("key", op + " needs a key");
     parsed.key = reader.hex("key");
   }
@@ -262,6 +328,7 @@ ScriptLine parse_op_fields(OpKind kind, const json& line) {
     reader.fail("flags", "a program lookup takes no flags (lookup flags are syscall only)");
   }
   parsed.flags = reader.flags(64, element_flag_from_name);
+  if (is_batch_op(kind)) read_batch_fields(reader, line, &parsed);
   if (reader.failed()) return InputError{op, reader.error()};
   return parsed;
 }
@@ -274,6 +341,35 @@ ScriptLine parse_op_line(const json& line) {
     if (kind_name == name) return parse_op_fields(kind, line);
   }
   return InputError{"", "op: unknown op '" + name + "'"};
+}
+
+// {"devices": [{"ifindex": 1, "name": "lo"}, ...]}.
+ScriptLine parse_devices_line(const json& line) {
+  const std::string op = "devices";
+  for (const auto& [field, value] : line.items()) {
+    if (field != "devices") {
+      return InputError{op, field + ": unknown field; a devices line holds only \"devices\""};
+    }
+  }
+  const json& list = line.at("devices");
+  const std::string expected = "expected a list of {\"ifindex\": N, \"name\": \"...\"}";
+  if (!list.is_array()) return InputError{op, "devices: " + expected + ", got " + shown(list)};
+  DevicesLine parsed;
+  for (const json& item : list) {
+    if (!item.is_object()) return InputError{op, "devices: " + expected + ", got " + shown(item)};
+    FieldReader reader(item);
+    reader.reject_unknown({"ifindex", "name"}, "a device");
+    reader.require("ifindex", "a device needs an ifindex and a name");
+    reader.require("name", "a device needs an ifindex and a name");
+    const std::optional<uint64_t> ifindex = reader.unsigned_integer("ifindex", INT32_MAX);
+    const std::optional<std::string> name = reader.string("name", "a device name");
+    if (ifindex && *ifindex == 0) reader.fail("ifindex", "0 names no device");
+    if (reader.failed()) return InputError{op, "devices: " + reader.error()};
+    if (!parsed.devices.emplace(static_cast<uint32_t>(*ifindex), *name).second) {
+      return InputError{op, "devices: ifindex " + std::to_string(*ifindex) + " is declared twice"};
+    }
+  }
+  return parsed;
 }
 
 bool is_blank_or_comment(std::string_view text) {
@@ -289,6 +385,11 @@ std::string parse_error_text(const json::parse_error& error) {
 }
 
 }  // namespace
+
+bool is_batch_op(OpKind kind) {
+  return kind == OpKind::kLookupBatch || kind == OpKind::kLookupAndDeleteBatch ||
+         kind == OpKind::kUpdateBatch || kind == OpKind::kDeleteBatch;
+}
 
 std::string_view op_kind_name(OpKind kind) {
   for (const auto& [known, name] : kOpNames) {
@@ -311,6 +412,7 @@ ScriptLine parse_script_line(std::string_view text) {
   }
   if (line.size() == 1 && line.contains("comment")) return SkippedLine{};
   if (line.contains("op")) return parse_op_line(line);
+  if (line.contains("devices")) return parse_devices_line(line);
   if (line.contains("map")) return parse_map_line(line);
   return InputError{"", "op: missing; an op line needs \"op\", a map line \"map\""};
 }

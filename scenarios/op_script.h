@@ -11,10 +11,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "impl/map_attr.h"
 #include "scenarios/hex.h"
@@ -22,7 +24,22 @@
 
 namespace mapsim {
 
-enum class OpKind { kUpdate, kLookup, kDelete, kLookupAndDelete, kGetNextKey, kDump, kInfo };
+enum class OpKind {
+  kUpdate,
+  kLookup,
+  kDelete,
+  kLookupAndDelete,
+  kGetNextKey,
+  kDump,
+  kInfo,
+  // The batch commands (docs/op-script-batch.md).
+  kLookupBatch,
+  kLookupAndDeleteBatch,
+  kUpdateBatch,
+  kDeleteBatch,
+};
+
+bool is_batch_op(OpKind kind);
 
 // The op's name as scripts spell it: "update", "lookup_and_delete", ...
 std::string_view op_kind_name(OpKind kind);
@@ -37,6 +54,12 @@ struct MapLine {
   MapAttr attr;
 };
 
+// {"devices": [{"ifindex": 1, "name": "lo"}, ...]}: the network devices of the namespace the
+// following operations run in (docs/op-script-batch.md).
+struct DevicesLine {
+  std::map<uint32_t, std::string> devices;  ///< ifindex (1 .. INT32_MAX) -> name
+};
+
 // {"op": ...}: one operation on a map.
 struct OpLine {
   OpKind kind = OpKind::kInfo;
@@ -48,6 +71,12 @@ struct OpLine {
   uint64_t flags = 0;                 ///< raw element flags (u64; -1 in the script = all ones)
   Via via = Via::kSyscall;
   int cpu = 0;                        ///< range checked by the runner
+  // Batch ops only. `flags` above is the batch's flags field.
+  std::optional<Bytes> in_batch;      ///< lookup batches; nullopt: NULL (start at the beginning)
+  uint32_t count = 0;                 ///< lookups: required; update/delete: default keys.size()
+  std::vector<Bytes> keys;            ///< update_batch, delete_batch
+  std::vector<Bytes> values;          ///< update_batch (as many as keys)
+  uint64_t elem_flags = 0;
 };
 
 // A counted line that cannot be run. `op` names what the line was ("map_create", "update"),
@@ -57,7 +86,7 @@ struct InputError {
   std::string message;
 };
 
-using ScriptLine = std::variant<SkippedLine, MapLine, OpLine, InputError>;
+using ScriptLine = std::variant<SkippedLine, MapLine, OpLine, InputError, DevicesLine>;
 
 // Parses one line of text (without its newline; a trailing '\r' is ignored).
 ScriptLine parse_script_line(std::string_view text);

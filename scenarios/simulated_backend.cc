@@ -16,10 +16,22 @@ namespace {
 // NULL, which is what userspace passes for them.
 const void* key_pointer(const Bytes& key) { return key.empty() ? nullptr : key.data(); }
 
+// Runs one operation as the calling task would: bound to its CPU and network namespace.
+class OperationContext {
+ public:
+  OperationContext(RealPlatform& platform, int cpu, const NetDeviceTable& devices)
+      : cpu_(platform, cpu), devices_(devices) {}
+
+ private:
+  RealPlatform::CpuBinding cpu_;
+  NetDevicesBinding devices_;
+};
+
 class SimulatedMap : public BackendMap {
  public:
-  SimulatedMap(RealPlatform& platform, std::unique_ptr<Map> map)
-      : platform_(platform), map_(std::move(map)) {}
+  SimulatedMap(RealPlatform& platform, std::unique_ptr<Map> map,
+               const std::shared_ptr<const NetDeviceTable>& devices)
+      : platform_(platform), map_(std::move(map)), devices_(devices) {}
 
   ~SimulatedMap() override {
     // Freeing a map may defer frees through RCU: do it as a registered CPU would.
@@ -31,20 +43,20 @@ class SimulatedMap : public BackendMap {
   size_t syscall_value_size() const override { return map_->syscall_value_size(); }
 
   int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
-    RealPlatform::CpuBinding binding(platform_, cpu);
+    OperationContext context(platform_, cpu, *devices_);
     if (via == Via::kProgram) return prog_lookup(key, value);
     value->assign(map_->syscall_value_size(), 0);
     return map_->lookup_elem(key_pointer(key), value->data(), flags);
   }
 
   int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
-    RealPlatform::CpuBinding binding(platform_, cpu);
+    OperationContext context(platform_, cpu, *devices_);
     if (via == Via::kProgram) return prog_update(key, value, flags);
     return map_->update_elem(key_pointer(key), value.data(), flags);
   }
 
   int remove(Via via, int cpu, const Bytes& key) override {
-    RealPlatform::CpuBinding binding(platform_, cpu);
+    OperationContext context(platform_, cpu, *devices_);
     if (via == Via::kProgram) {
       RcuReadGuard<RealPlatform> rcu(platform_);
       return map_->prog_delete(key_pointer(key));
@@ -53,15 +65,35 @@ class SimulatedMap : public BackendMap {
   }
 
   int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) override {
-    RealPlatform::CpuBinding binding(platform_, cpu);
+    OperationContext context(platform_, cpu, *devices_);
     next_key->assign(map_->key_size(), 0);
     return map_->get_next_key(key ? key_pointer(*key) : nullptr, next_key->data());
   }
 
   int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
-    RealPlatform::CpuBinding binding(platform_, cpu);
+    OperationContext context(platform_, cpu, *devices_);
     value->assign(map_->syscall_value_size(), 0);
     return map_->lookup_and_delete_elem(key_pointer(key), value->data(), flags);
+  }
+
+  int batch(int cpu, const BatchRequest& request, BatchBuffers* buffers) override {
+    OperationContext context(platform_, cpu, *devices_);
+    const BatchOptions options{request.elem_flags, request.flags};
+    const void* in_batch = request.in_batch ? request.in_batch->data() : nullptr;
+    void* out_batch = buffers->out_batch.data();
+    void* keys = buffers->keys.data();
+    void* values = buffers->values.data();
+    uint32_t* count = &buffers->count;
+    switch (request.op) {
+      case BatchOp::kLookup:
+        return map_->lookup_batch(in_batch, out_batch, keys, values, count, options);
+      case BatchOp::kLookupAndDelete:
+        return map_->lookup_and_delete_batch(in_batch, out_batch, keys, values, count, options);
+      case BatchOp::kUpdate: return map_->update_batch(keys, values, count, options);
+      case BatchOp::kDelete: return map_->delete_batch(keys, count, options);
+    }
+    MAPSIM_ASSERT(false, "every batch op is handled");
+    return 0;
   }
 
  private:
@@ -88,6 +120,8 @@ class SimulatedMap : public BackendMap {
 
   RealPlatform& platform_;
   std::unique_ptr<Map> map_;
+  // The backend's table slot: declare_devices() replaces what it points at.
+  const std::shared_ptr<const NetDeviceTable>& devices_;
 };
 
 }  // namespace
@@ -96,13 +130,17 @@ SimulatedBackend::SimulatedBackend(int possible_cpus) : platform_(possible_cpus)
 
 int SimulatedBackend::create_map(int cpu, const MapAttr& attr,
                                  std::unique_ptr<BackendMap>* out) {
-  RealPlatform::CpuBinding binding(platform_, cpu);
+  OperationContext context(platform_, cpu, *devices_);
   std::unique_ptr<Map> map;
   const int rc = mapsim::create_map(platform_, attr, &map);
   if (rc != 0) return rc;
   MAPSIM_ASSERT(map != nullptr, "create_map succeeded, so it made a map");
-  *out = std::make_unique<SimulatedMap>(platform_, std::move(map));
+  *out = std::make_unique<SimulatedMap>(platform_, std::move(map), devices_);
   return 0;
+}
+
+void SimulatedBackend::declare_devices(const std::map<uint32_t, std::string>& devices) {
+  devices_ = std::make_shared<const NetDeviceTable>(devices);
 }
 
 }  // namespace mapsim

@@ -364,6 +364,9 @@ class NoReferenceBitMap : public BackendMap {
   int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
     return inner_->lookup_and_delete(cpu, key, flags, value);
   }
+  int batch(int cpu, const BatchRequest& request, BatchBuffers* buffers) override {
+    return inner_->batch(cpu, request, buffers);
+  }
 
  private:
   std::unique_ptr<BackendMap> inner_;

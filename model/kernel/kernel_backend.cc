@@ -3,12 +3,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
+#include <net/if.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "impl/assert.h"
@@ -121,6 +124,19 @@ int KernelBackend::create_map(int cpu, const MapAttr& attr, std::unique_ptr<Back
   MapInfo info = read_map_info(owned.get());
   *out = std::make_unique<KernelMap>(std::move(owned), info, possible_cpus());
   return 0;
+}
+
+void KernelBackend::declare_devices(const std::map<uint32_t, std::string>& devices) {
+  for (const auto& [ifindex, name] : devices) {
+    char found[IF_NAMESIZE] = {};
+    if (if_indextoname(ifindex, found) == nullptr || name != found) {
+      throw std::runtime_error("this thread's network namespace has no device '" + name +
+                               "' with ifindex " + std::to_string(ifindex) +
+                               (found[0] != '\0' ? " (that ifindex is '" + std::string(found) +
+                                                        "')"
+                                                  : std::string()));
+    }
+  }
 }
 
 }  // namespace mapsim

@@ -31,6 +31,9 @@ class KernelBackend : public OpBackend {
   std::string name() const override { return "kernel"; }
   int possible_cpus() const override;
   int create_map(int cpu, const MapAttr& attr, std::unique_ptr<BackendMap>* out) override;
+  // Checks that the calling thread's network namespace has each device at its ifindex (the
+  // kernel resolves DEVMAP ifindexes there); throws std::runtime_error naming a mismatch.
+  void declare_devices(const std::map<uint32_t, std::string>& devices) override;
 };
 
 }  // namespace mapsim

@@ -1,6 +1,12 @@
 #include "model/kernel/kernel_map.h"
 
 #include <bpf/bpf.h>
+#include <linux/bpf.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <utility>
 
@@ -11,6 +17,18 @@
 namespace mapsim {
 
 namespace {
+
+uint64_t address(const void* pointer) { return reinterpret_cast<uintptr_t>(pointer); }
+
+int batch_command(BatchOp op) {
+  switch (op) {
+    case BatchOp::kLookup: return BPF_MAP_LOOKUP_BATCH;
+    case BatchOp::kLookupAndDelete: return BPF_MAP_LOOKUP_AND_DELETE_BATCH;
+    case BatchOp::kUpdate: return BPF_MAP_UPDATE_BATCH;
+    case BatchOp::kDelete: return BPF_MAP_DELETE_BATCH;
+  }
+  return BPF_MAP_LOOKUP_BATCH;
+}
 
 bool is_per_cpu_value_type(uint32_t map_type) {
   return map_type == bpf::kMapPercpuHash || map_type == bpf::kMapPercpuArray ||
@@ -70,6 +88,25 @@ int KernelMap::lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Byte
   CpuPin pin(cpu);
   value->resize(syscall_value_size_);
   return bpf_map_lookup_and_delete_elem_flags(fd_.get(), key_pointer(key), value->data(), flags);
+}
+
+int KernelMap::batch(int cpu, const BatchRequest& request, BatchBuffers* buffers) {
+  CpuPin pin(cpu);
+  union bpf_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  const bool lookup = request.op == BatchOp::kLookup || request.op == BatchOp::kLookupAndDelete;
+  if (lookup && request.in_batch) attr.batch.in_batch = address(request.in_batch->data());
+  if (lookup) attr.batch.out_batch = address(buffers->out_batch.data());
+  attr.batch.keys = address(buffers->keys.data());
+  attr.batch.values = address(buffers->values.data());
+  attr.batch.count = buffers->count;
+  attr.batch.map_fd = static_cast<uint32_t>(fd_.get());
+  attr.batch.elem_flags = request.elem_flags;
+  attr.batch.flags = request.flags;
+  const long rc = syscall(__NR_bpf, batch_command(request.op), &attr, sizeof attr);
+  const int error = rc < 0 ? -errno : 0;
+  buffers->count = attr.batch.count;
+  return error;
 }
 
 }  // namespace mapsim

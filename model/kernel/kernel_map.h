@@ -32,6 +32,9 @@ class KernelMap : public BackendMap {
   int remove(Via via, int cpu, const Bytes& key) override;
   int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) override;
   int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override;
+  // BPF_MAP_*_BATCH through raw bpf(2) (libbpf's wrappers would do, but the raw call keeps
+  // NULL in_batch, the count written back on every path and the attr exactly as given).
+  int batch(int cpu, const BatchRequest& request, BatchBuffers* buffers) override;
 
  private:
   const void* key_pointer(const Bytes& key) const;
