@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "impl/assert.h"
 #include "impl/platform.h"
 
 namespace mapsim {
@@ -34,7 +35,11 @@ class RealPlatform {
 
   int possible_cpus() const { return possible_cpus_; }
   // The calling thread's CPU slot. REQUIRES: a CpuBinding is active on this thread.
-  int cpu() const;
+  int cpu() const {
+    MAPSIM_ASSERT(bound_cpu_ >= 0, "the calling thread has no CPU slot: use a CpuBinding");
+    MAPSIM_ASSERT(bound_cpu_ < possible_cpus_, "CPU slot outside this platform's CPUs");
+    return bound_cpu_;
+  }
 
   // Binds the calling thread to `cpu` until destroyed (nests; the innermost binding wins).
   class CpuBinding {
@@ -68,6 +73,7 @@ class RealPlatform {
 
    private:
     static constexpr int32_t kUnowned = -1;
+    int lock_contended(int32_t me);
     std::atomic<int32_t> owner_cpu_{kUnowned};
   };
 
@@ -99,13 +105,50 @@ class RealPlatform {
   // A fresh random hash seed (the kernel's get_random_u32()).
   uint32_t random_u32();
 
-  static void copy_racy(void* destination, const void* source, size_t bytes);
-  static bool equal_racy(const void* left, const void* right, size_t bytes);
+  // Keys and values are mostly 4 or 8 bytes: those take one relaxed access inline.
+  static void copy_racy(void* destination, const void* source, size_t bytes) {
+    if (bytes == 8 && aligned(destination, 8) && aligned(source, 8)) {
+      store_relaxed<uint64_t>(destination, load_relaxed<uint64_t>(source));
+    } else if (bytes == 4 && aligned(destination, 4) && aligned(source, 4)) {
+      store_relaxed<uint32_t>(destination, load_relaxed<uint32_t>(source));
+    } else {
+      copy_racy_slow(destination, source, bytes);
+    }
+  }
+  static bool equal_racy(const void* left, const void* right, size_t bytes) {
+    if (bytes == 8 && aligned(left, 8) && aligned(right, 8)) {
+      return load_relaxed<uint64_t>(left) == load_relaxed<uint64_t>(right);
+    }
+    if (bytes == 4 && aligned(left, 4) && aligned(right, 4)) {
+      return load_relaxed<uint32_t>(left) == load_relaxed<uint32_t>(right);
+    }
+    return equal_racy_slow(left, right, bytes);
+  }
 
   // Path events exist for the simulator and the pictures; production pays nothing for them.
   void path_event(PathEvent, uint64_t = 0) {}
 
  private:
+  friend class CpuBinding;
+  friend class BucketLock;
+
+  static bool aligned(const void* pointer, uintptr_t alignment) {
+    return reinterpret_cast<uintptr_t>(pointer) % alignment == 0;
+  }
+  template <class Word>
+  static Word load_relaxed(const void* pointer) {
+    return __atomic_load_n(static_cast<const Word*>(pointer), __ATOMIC_RELAXED);
+  }
+  template <class Word>
+  static void store_relaxed(void* pointer, Word value) {
+    __atomic_store_n(static_cast<Word*>(pointer), value, __ATOMIC_RELAXED);
+  }
+  static void copy_racy_slow(void* destination, const void* source, size_t bytes);
+  static bool equal_racy_slow(const void* left, const void* right, size_t bytes);
+
+  // The CPU slot the calling thread is bound to, or -1.
+  static thread_local int bound_cpu_;
+
   int possible_cpus_;
   uint64_t memory_budget_bytes_;
   std::atomic<uint64_t> bytes_in_use_{0};
