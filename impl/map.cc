@@ -24,22 +24,28 @@ int Map::lookup_elem(const void* key, void* value, uint64_t flags) {
   // BPF_F_LOCK needs a bpf_spin_lock in the value's BTF, which mapsim maps never have
   // (fact sheet 2.5).
   if (flags & bpf::kFLock) return bpf::kEINVAL;
+  if (int error = check_key_pointer(key)) return error;
   return sys_lookup(key, value);
 }
 
 int Map::update_elem(const void* key, const void* value, uint64_t flags) {
   if (!fd_writable()) return bpf::kEPERM;
   if (flags & bpf::kFLock) return bpf::kEINVAL;  // no spin lock in the value (fact sheet 2.6)
+  if (int error = check_key_pointer(key)) return error;
   return sys_update(key, value, flags);
 }
 
 int Map::delete_elem(const void* key) {
   if (!fd_writable()) return bpf::kEPERM;
+  if (int error = check_key_pointer(key)) return error;
   return sys_delete(key);
 }
 
 int Map::get_next_key(const void* key, void* next_key) {
   if (!fd_readable()) return bpf::kEPERM;
+  if (key != nullptr) {
+    if (int error = check_key_pointer(key)) return error;
+  }
   return sys_get_next_key(key, next_key);
 }
 
@@ -49,7 +55,15 @@ int Map::lookup_and_delete_elem(const void* key, void* value, uint64_t flags) {
   if (flags & ~bpf::kFLock) return bpf::kEINVAL;
   if (!fd_readable() || !fd_writable()) return bpf::kEPERM;
   if (flags & bpf::kFLock) return bpf::kEINVAL;
+  if (int error = check_key_pointer(key)) return error;
   return sys_lookup_and_delete(key, value);
+}
+
+// __bpf_copy_key(): a map without keys (key_size 0: BLOOM_FILTER) takes NULL and refuses any
+// pointer; every other map copies key_size bytes from the pointer, which NULL faults.
+int Map::check_key_pointer(const void* key) const {
+  if (info_.key_size == 0) return key == nullptr ? 0 : bpf::kEINVAL;
+  return key == nullptr ? bpf::kEFAULT : 0;
 }
 
 void* Map::prog_lookup_percpu(const void*, uint32_t) { return nullptr; }

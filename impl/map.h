@@ -9,8 +9,9 @@
 //   returns a pointer to the live value (this CPU's slot for per-CPU maps) and sets the LRU
 //   reference bit; update and delete act on this CPU's slot, per-CPU lists and free lists.
 // - The syscall layer (this class) does the checks the kernel does before reaching the map type
-//   (fd permissions from BPF_F_RDONLY/WRONLY, BPF_F_LOCK without a spin lock, flags on lookup);
-//   the map types (subclasses) do the rest.
+//   (fd permissions from BPF_F_RDONLY/WRONLY, BPF_F_LOCK without a spin lock, flags on lookup,
+//   the key pointer: NULL for maps whose key_size is 0, such as BLOOM_FILTER, where any other
+//   pointer is EINVAL; a NULL key of any other map is EFAULT); the map types do the rest.
 // - Thread safety: any number of threads may call concurrently, each bound to its own CPU slot
 //   of the platform (RealPlatform::CpuBinding).
 #pragma once
@@ -89,6 +90,7 @@ class Map {
  private:
   bool fd_readable() const;
   bool fd_writable() const;
+  int check_key_pointer(const void* key) const;
 
   MapInfo info_;
   uint32_t fd_flags_;  // BPF_F_RDONLY / BPF_F_WRONLY as given at creation

@@ -6,10 +6,12 @@
 
 #include "impl/create_map.h"
 #include "impl/internal/array_map_impl.h"
+#include "impl/internal/bloom_filter_impl.h"
 #include "impl/internal/create_checks.h"
 #include "impl/internal/devmap_hash_impl.h"
 #include "impl/internal/devmap_impl.h"
 #include "impl/internal/hash_map_impl.h"
+#include "impl/internal/lpm_trie_impl.h"
 #include "impl/internal/lru_hash_map_impl.h"
 #include "impl/uapi.h"
 
@@ -40,6 +42,11 @@ int create_typed_map(P& platform, const MapAttr& attr, std::unique_ptr<Map>* out
     case bpf::kMapDevmapHash:
       if (int error = devmap_alloc_check(attr)) return error;
       return DevMapHash<P>::create(platform, attr, out);
+    case bpf::kMapBloomFilter:
+      if (int error = bloom_alloc_check(attr)) return error;
+      return BloomFilterMap<P>::create(platform, attr, out);
+    case bpf::kMapLpmTrie:  // no alloc_check: every check is in the allocation
+      return LpmTrieMap<P>::create(platform, attr, out);
     default:
       return bpf::kENOSYS;
   }
