@@ -108,8 +108,9 @@ ordered_json batch_entries(const Bytes& bytes, size_t entry_size, uint32_t count
   ordered_json entries = ordered_json::array();
   const size_t available = entry_size == 0 ? 0 : bytes.size() / entry_size;
   for (size_t index = 0; index < count && index < available; ++index) {
-    auto begin = bytes.begin() + static_cast<std::ptrdiff_t>(index * entry_size);
-    entries.push_back(hex_from_bytes(Bytes(begin, begin + static_cast<std::ptrdiff_t>(entry_size))));
+    const auto begin = bytes.begin() + static_cast<std::ptrdiff_t>(index * entry_size);
+    const auto end = begin + static_cast<std::ptrdiff_t>(entry_size);
+    entries.push_back(hex_from_bytes(Bytes(begin, end)));
   }
   return entries;
 }

@@ -9,6 +9,7 @@
 
 #include "impl/assert.h"
 #include "impl/map_attr.h"
+#include "impl/map_batch.h"
 #include "impl/uapi.h"
 #include "scenarios/bpf_names.h"
 #include "scenarios/hex.h"
@@ -41,6 +42,11 @@ class Random {
 
 bool is_lru(uint32_t type) { return type == bpf::kMapLruHash || type == bpf::kMapLruPercpuHash; }
 bool is_array(uint32_t type) { return type == bpf::kMapArray || type == bpf::kMapPercpuArray; }
+bool is_devmap(uint32_t type) { return type == bpf::kMapDevmap || type == bpf::kMapDevmapHash; }
+// Keys are u32 indexes (or ifindex-like u32 keys): the array and device-map types.
+bool is_indexed(uint32_t type) { return is_array(type) || is_devmap(type); }
+// Maps that hold every key from the start: nothing to fill.
+bool is_always_full(uint32_t type) { return is_array(type) || type == bpf::kMapDevmap; }
 bool is_per_cpu(uint32_t type) {
   return type == bpf::kMapPercpuHash || type == bpf::kMapPercpuArray ||
          type == bpf::kMapLruPercpuHash;
@@ -77,7 +83,7 @@ uint32_t random_value_size(Random& random) {
 uint32_t random_max_entries(Random& random, uint32_t type) {
   int small = is_lru(type) ? 50 : 70;
   if (random.chance(small)) {
-    return static_cast<uint32_t>(random.between(1, is_array(type) ? 16 : 8));
+    return static_cast<uint32_t>(random.between(1, is_indexed(type) ? 16 : 8));
   }
   if (random.chance(60)) return static_cast<uint32_t>(random.between(9, 64));
   if (!is_lru(type) || random.chance(60)) return static_cast<uint32_t>(random.between(65, 512));
@@ -95,7 +101,8 @@ std::string random_valid_name(Random& random) {
 
 uint32_t random_valid_flags(Random& random, uint32_t type, bool* program_ops) {
   uint32_t flags = 0;
-  if (!is_array(type)) flags |= bpf::kFZeroSeed;  // deterministic bucket order, always
+  // Deterministic bucket order, always (arrays and device maps have no seed: they refuse it).
+  if (!is_indexed(type)) flags |= bpf::kFZeroSeed;
   if ((type == bpf::kMapHash || type == bpf::kMapPercpuHash) && random.chance(35)) {
     flags |= bpf::kFNoPrealloc;
   }
@@ -106,18 +113,22 @@ uint32_t random_valid_flags(Random& random, uint32_t type, bool* program_ops) {
   if (random.chance(8)) {
     static constexpr uint32_t kAccess[] = {bpf::kFRdonly, bpf::kFWronly, bpf::kFRdonlyProg,
                                            bpf::kFWronlyProg};
-    flags |= random.pick(kAccess);
+    // Device maps refuse the program access flags (they add BPF_F_RDONLY_PROG themselves).
+    flags |= kAccess[random.below(is_devmap(type) ? 2 : 4)];
   }
-  *program_ops = !(flags & (bpf::kFRdonlyProg | bpf::kFWronlyProg));
+  // Device maps: the kernel backend's programs are sleepable, and the verifier lets sleepable
+  // programs use only array, hash and storage maps.
+  *program_ops = !(flags & (bpf::kFRdonlyProg | bpf::kFWronlyProg)) && !is_devmap(type);
   return flags;
 }
 
 MapAttr random_valid_attr(Random& random, uint32_t type, int possible_cpus, bool* program_ops) {
   MapAttr attr;
   attr.map_type = type;
-  attr.key_size = is_array(type) ? 4 : random_key_size(random);
+  attr.key_size = is_indexed(type) ? 4 : random_key_size(random);
   attr.max_entries = random_max_entries(random, type);
-  attr.value_size = random_value_size(random);
+  // struct bpf_devmap_val: the ifindex, or the ifindex and a program fd.
+  attr.value_size = is_devmap(type) ? (random.chance(70) ? 8 : 4) : random_value_size(random);
   uint64_t slots = is_per_cpu(type) ? static_cast<uint64_t>(possible_cpus) : 1;
   while (attr.value_size > 8 &&
          uint64_t{attr.max_entries} * bpf::round_up(attr.value_size, 8) * slots >
@@ -148,6 +159,12 @@ uint32_t random_rejected_flags(Random& random, uint32_t type) {
                                                  bpf::kFNoCommonLru};
     return random.pick(kArrayRejects);
   }
+  if (is_devmap(type)) {
+    static constexpr uint32_t kDevmapRejects[] = {bpf::kFNoPrealloc, bpf::kFZeroSeed,
+                                                  bpf::kFRdonlyProg, bpf::kFWronlyProg,
+                                                  bpf::kFMmapable, bpf::kFNoCommonLru};
+    return random.pick(kDevmapRejects);
+  }
   static constexpr uint32_t kHashRejects[] = {bpf::kFMmapable, bpf::kFInnerMap,
                                               bpf::kFNumaNode | bpf::kFNoCommonLru};
   if (is_lru(type) && random.chance(50)) return bpf::kFNoPrealloc;
@@ -159,6 +176,16 @@ uint32_t random_rejected_flags(Random& random, uint32_t type) {
 // Sizes past the kernel's limits; each fails before anything big is allocated.
 void make_oversized(Random& random, MapAttr* attr) {
   uint32_t type = attr->map_type;
+  if (is_devmap(type)) {
+    // DEVMAP_HASH: the bucket count overflows (EINVAL). A DEVMAP that large would try to
+    // allocate gigabytes, so it gets an oversized value instead (EINVAL too).
+    if (type == bpf::kMapDevmapHash && random.chance(50)) {
+      attr->max_entries = (1u << 31) + 1 + static_cast<uint32_t>(random.below(1u << 30));
+    } else {
+      attr->value_size = static_cast<uint32_t>(random.between(9, 4096));
+    }
+    return;
+  }
   if (is_per_cpu(type) && random.chance(50)) {
     attr->value_size = static_cast<uint32_t>(random.between(32769, 40000));
   } else if (is_array(type)) {
@@ -179,7 +206,7 @@ void break_attr(Random& random, MapAttr* attr) {
       attr->map_type = random.pick(kBadTypes);
       break;
     }
-    case 1: attr->key_size = is_array(attr->map_type) ? random.pick({8u, 1u, 0u}) : 0; break;
+    case 1: attr->key_size = is_indexed(attr->map_type) ? random.pick({8u, 1u, 0u}) : 0; break;
     case 2: attr->value_size = 0; break;
     case 3: attr->max_entries = 0; break;
     case 4: attr->map_flags |= random_rejected_flags(random, attr->map_type); break;
@@ -293,6 +320,12 @@ class ScriptGenerator {
   Bytes key_of(const PlannedMap& map, uint64_t index) const;
   Bytes random_bytes(size_t size);
   size_t value_size(const PlannedMap& map, Via via) const;
+  Bytes value_for(const PlannedMap& map, Via via);
+  Bytes devmap_value(const PlannedMap& map);
+  void add_batch_op(PlannedMap& map);
+  void add_batch_entries(PlannedMap& map, bool with_values, json* line);
+  json batch_token(PlannedMap& map);
+  uint32_t batch_count(const PlannedMap& map);
 
   Random random_;
   RandomScriptOptions options_;
@@ -318,7 +351,7 @@ uint64_t ScriptGenerator::fresh_index(PlannedMap& map) {
 
 // A key ops have used before: the pool, or one of the latest fresh keys.
 uint64_t ScriptGenerator::known_index(PlannedMap& map) {
-  if (is_array(map.attr.map_type)) {
+  if (is_always_full(map.attr.map_type)) {
     if (random_.chance(85)) return random_.below(map.attr.max_entries);
     if (random_.chance(65)) return uint64_t{map.attr.max_entries} + random_.below(3);
     return random_.bits() & 0xffffffffu;
@@ -336,7 +369,7 @@ uint64_t ScriptGenerator::known_index(PlannedMap& map) {
 // the index plus a salt (a bijection modulo 2^(8 x bytes)); later bytes come from the salt.
 Bytes ScriptGenerator::key_of(const PlannedMap& map, uint64_t index) const {
   Bytes key(map.attr.key_size);
-  if (is_array(map.attr.map_type)) {
+  if (is_indexed(map.attr.map_type)) {
     for (size_t byte = 0; byte < key.size() && byte < 4; ++byte) key[byte] = index >> (8 * byte);
     return key;
   }
@@ -358,6 +391,31 @@ Bytes ScriptGenerator::random_bytes(size_t size) {
 size_t ScriptGenerator::value_size(const PlannedMap& map, Via via) const {
   if (via == Via::kProgram || !is_per_cpu(map.attr.map_type)) return map.attr.value_size;
   return bpf::round_up(map.attr.value_size, 8) * options_.possible_cpus;
+}
+
+Bytes ScriptGenerator::value_for(const PlannedMap& map, Via via) {
+  if (is_devmap(map.attr.map_type)) return devmap_value(map);
+  return random_bytes(value_size(map, via));
+}
+
+// A written bpf_devmap_val. Only ifindex 1 (loopback, 1 in every namespace) is a device; the
+// invalid ones are indexes the kernel never hands out (it counts up from 1) or negative as an
+// int. Positive program fds are never BPF_XDP_DEVMAP programs here: always EINVAL.
+Bytes ScriptGenerator::devmap_value(const PlannedMap& map) {
+  static constexpr uint32_t kNoDevice[] = {0x7fffffffu, 0x7ffffff0u, 0x80000000u, 0x80000001u,
+                                           0xfffffffeu, 0xffffffffu};
+  static constexpr int32_t kPrograms[] = {-1, -1, -2, INT32_MIN, 1, 2, 3, 1000, INT32_MAX};
+  const uint64_t roll = random_.below(100);
+  const uint32_t ifindex = roll < 78 ? 1 : roll < 90 ? 0 : random_.pick(kNoDevice);
+  const int32_t program = random_.chance(65) ? 0 : random_.pick(kPrograms);
+  Bytes value(map.attr.value_size, 0);
+  for (size_t byte = 0; byte < 4; ++byte) {
+    value[byte] = static_cast<unsigned char>(ifindex >> (8 * byte));
+  }
+  for (size_t byte = 4; byte < value.size(); ++byte) {
+    value[byte] = static_cast<unsigned char>(static_cast<uint32_t>(program) >> (8 * (byte - 4)));
+  }
+  return value;
 }
 
 }  // namespace
@@ -417,7 +475,7 @@ json ScriptGenerator::op_start(const char* op, const PlannedMap& map, int cpu) {
 void ScriptGenerator::add_update(PlannedMap& map, const Bytes& key, Via via, const json& flags) {
   json line = op_start("update", map, next_cpu());
   line["key"] = hex_from_bytes(key);
-  line["value"] = hex_from_bytes(random_bytes(value_size(map, via)));
+  line["value"] = hex_from_bytes(value_for(map, via));
   if (!flags.is_null()) line["flags"] = flags;
   if (via == Via::kProgram) line["via"] = "prog";
   add_line(line);
@@ -436,6 +494,7 @@ void ScriptGenerator::add_keyed_op(const char* op, PlannedMap& map, const Bytes&
 }
 
 void ScriptGenerator::add_random_op(PlannedMap& map) {
+  if (random_.chance(10)) return add_batch_op(map);
   uint64_t roll = random_.below(100);
   Bytes key = key_of(map, random_.chance(85) ? known_index(map) : fresh_index(map));
   if (roll < 40) return add_update(map, key, random_via(map), update_flags_json(random_));
@@ -450,6 +509,73 @@ void ScriptGenerator::add_random_op(PlannedMap& map) {
   if (roll < 99) return add_line(op_start("dump", map, next_cpu()));
   json line = op_start("info", map, 0);
   line.erase("cpu");  // info takes no cpu
+  add_line(line);
+}
+
+// ---- batch ops (docs/op-script-batch.md) ----
+
+// A token of the map's batch token size: for the hash family a bucket index (mostly a real
+// one, sometimes past the last bucket), otherwise a key ops use (arrays: sometimes past the
+// end, where the walk restarts).
+json ScriptGenerator::batch_token(PlannedMap& map) {
+  // Only the hash family's tokens do not depend on the key size.
+  const bool bucket_token = batch_token_size(map.attr.map_type, 0) != 0;
+  if (!bucket_token) return hex_from_bytes(key_of(map, known_index(map)));
+  const uint64_t bound = 2 * uint64_t{map.attr.max_entries} + 2;
+  const uint32_t bucket =
+      static_cast<uint32_t>(random_.chance(90) ? random_.below(bound) : random_.bits());
+  Bytes token(4);
+  for (size_t byte = 0; byte < 4; ++byte) {
+    token[byte] = static_cast<unsigned char>(bucket >> (8 * byte));
+  }
+  return hex_from_bytes(token);
+}
+
+// 0 now and then, mostly up to a little more than the map holds, sometimes far more.
+uint32_t ScriptGenerator::batch_count(const PlannedMap& map) {
+  const uint64_t roll = random_.below(100);
+  if (roll < 5) return 0;
+  if (roll < 45) return static_cast<uint32_t>(random_.between(1, 4));
+  const uint64_t entries = map.attr.max_entries;
+  if (roll < 90) return static_cast<uint32_t>(random_.between(1, entries + 3));
+  return static_cast<uint32_t>(random_.between(1, 2 * entries + 10));
+}
+
+// keys (and values) of an update_batch / delete_batch: used keys, fresh ones, a few repeats.
+void ScriptGenerator::add_batch_entries(PlannedMap& map, bool with_values, json* line) {
+  const uint64_t most = std::min<uint64_t>(uint64_t{map.attr.max_entries} + 2, 12);
+  const uint64_t count = random_.chance(10) ? 0 : random_.between(1, most);
+  json keys = json::array(), values = json::array();
+  for (uint64_t entry = 0; entry < count; ++entry) {
+    keys.push_back(hex_from_bytes(key_of(map, random_.chance(70) ? known_index(map)
+                                                                 : fresh_index(map))));
+    if (with_values) values.push_back(hex_from_bytes(value_for(map, Via::kSyscall)));
+  }
+  (*line)["keys"] = keys;
+  if (with_values) (*line)["values"] = values;
+  if (random_.chance(20)) (*line)["count"] = random_.below(count + 1);
+}
+
+void ScriptGenerator::add_batch_op(PlannedMap& map) {
+  static const char* const kOps[] = {"lookup_batch", "lookup_and_delete_batch", "update_batch",
+                                     "delete_batch"};
+  const std::string op = random_.pick(kOps);
+  json line = op_start(op.c_str(), map, next_cpu());
+  if (op == "lookup_batch" || op == "lookup_and_delete_batch") {
+    if (random_.chance(50)) line["in_batch"] = random_.chance(15) ? json(nullptr)
+                                                                  : batch_token(map);
+    line["count"] = batch_count(map);
+  } else {
+    add_batch_entries(map, op == "update_batch", &line);
+  }
+  if (random_.chance(15)) {
+    static const json kElemFlags[] = {0, "BPF_F_LOCK", "BPF_NOEXIST", "BPF_EXIST", 8, -1};
+    line["elem_flags"] = random_.pick(kElemFlags);
+  }
+  if (random_.chance(15)) {
+    static const json kFlags[] = {0, 1, 2, "BPF_F_LOCK", -1};
+    line["flags"] = random_.pick(kFlags);
+  }
   add_line(line);
 }
 
@@ -480,7 +606,7 @@ std::string ScriptGenerator::generate(uint64_t seed) {
   // Hash maps (not arrays, which are always full) get a fill burst at a random point.
   std::vector<uint64_t> burst_at(maps_.size(), ~uint64_t{0});
   for (size_t map = 0; map < maps_.size(); ++map) {
-    if (!is_array(maps_[map].attr.map_type) && random_.chance(35)) {
+    if (!is_always_full(maps_[map].attr.map_type) && random_.chance(35)) {
       burst_at[map] = random_.below(op_count + 1);
     }
   }

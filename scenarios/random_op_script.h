@@ -17,9 +17,16 @@
 //   program lookups, deletes, lookup_and_delete, get_next_key from null, known and missing
 //   keys, dumps and info; "fill bursts" of fresh keys that fill hash maps past capacity and
 //   drive LRU maps through eviction, with program lookups setting reference bits in between;
+// - batch ops (lookup_batch, lookup_and_delete_batch, update_batch, delete_batch) on every
+//   type: valid and invalid tokens, counts from 0 to more than the map holds, elem_flags and
+//   flags the kernel rejects or ignores;
+// - for DEVMAP / DEVMAP_HASH, bpf_devmap_val values naming loopback (ifindex 1, the same in
+//   every namespace), ifindex 0, or indexes no device has, with program fds of 0, negative
+//   ones, and positive ones that are no XDP program;
 // - a final dump of every valid map.
 // Program operations are left out on maps created with BPF_F_RDONLY_PROG or BPF_F_WRONLY_PROG,
-// whose programs the kernel's verifier refuses to load (nothing to compare). NO_PREALLOC
+// whose programs the kernel's verifier refuses to load (nothing to compare), and on device
+// maps, which sleepable programs may not use. NO_PREALLOC
 // PERCPU_HASH maps get value sizes that are multiples of 8: the padding of a per-CPU area that
 // a program insert recycles from another CPU depends on RCU grace-period timing in the kernel.
 #pragma once

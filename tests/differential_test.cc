@@ -2,8 +2,9 @@
 // simulated backend and through the live kernel must print identical output, line for line.
 //
 // Scenario: for each of HASH, PERCPU_HASH, ARRAY, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH
-// (LRU with and without BPF_F_NO_COMMON_LRU, chosen by the generator), and for scripts mixing
-// all of them, run MAPSIM_DIFF_SCRIPTS / 7 scripts (default 350 in all) with seeds
+// (LRU with and without BPF_F_NO_COMMON_LRU, chosen by the generator), DEVMAP, DEVMAP_HASH,
+// and for scripts mixing all of them, run MAPSIM_DIFF_SCRIPTS / (types + 1) scripts (default
+// 350 in all) with seeds
 // MAPSIM_DIFF_SEED + 0, 1, ... (default 1) on this machine's possible CPUs.
 //   => every output line of the simulated backend equals the kernel's.
 // A type the simulated backend does not create yet (create_map returns kENOSYS) is skipped
@@ -40,9 +41,10 @@
 namespace mapsim {
 namespace {
 
-constexpr uint32_t kTypes[] = {bpf::kMapHash,         bpf::kMapPercpuHash, bpf::kMapArray,
-                               bpf::kMapPercpuArray,  bpf::kMapLruHash,    bpf::kMapLruPercpuHash};
-constexpr int kTestCount = 7;  // one per type, one mixing all types
+constexpr uint32_t kTypes[] = {bpf::kMapHash,        bpf::kMapPercpuHash, bpf::kMapArray,
+                               bpf::kMapPercpuArray, bpf::kMapLruHash,    bpf::kMapLruPercpuHash,
+                               bpf::kMapDevmap,      bpf::kMapDevmapHash};
+constexpr int kTestCount = std::size(kTypes) + 1;  // one per type, one mixing all types
 
 bool is_hash_type(uint32_t type) {
   return type == bpf::kMapHash || type == bpf::kMapPercpuHash || type == bpf::kMapLruHash ||
