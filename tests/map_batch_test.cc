@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "impl/jhash.h"
@@ -360,6 +361,42 @@ TEST(BatchPermissionTest, ReadOnlyAndWriteOnlyFds) {
             kEPERM);
   EXPECT_EQ(write_only.map().delete_batch(keys.data(), &count), kENOTSUPP)
       << "permissions pass, then the type has no delete batch";
+}
+
+// The bucket lock makes each bucket's copy-and-unlink atomic against writers: a
+// lookup_and_delete_batch walk racing with a thread that deletes the same keys removes every
+// key exactly once between them, and returns each key's own value.
+TEST(BatchRealThreadTest, LookupAndDeleteWalkRacingWithDeletesRemovesEachKeyOnce) {
+  constexpr uint32_t kKeys = 400;
+  for (uint32_t type : {kMapHash, kMapLruHash}) {
+    MapFixture fixture(2);
+    ASSERT_EQ(fixture.create(type, 4, 8, 1024, kFZeroSeed), 0);
+    for (uint32_t key = 0; key < kKeys; ++key) ASSERT_EQ(fixture.update(key, key + 1), 0);
+    Map& map = fixture.map();
+    uint32_t deleted = 0;
+    std::thread deleter([&] {
+      RealPlatform::CpuBinding binding(fixture.platform(), 1);
+      for (uint32_t key = kKeys; key-- > 0;) {
+        deleted += map.delete_elem(le_bytes(key, 4).data()) == 0 ? 1 : 0;
+      }
+    });
+    std::set<uint64_t> returned;
+    uint32_t token = 0;
+    for (bool first = true;; first = false) {
+      Batch batch = lookup_batch(fixture, first ? nullptr : &token, 16, true);
+      ASSERT_TRUE(batch.rc == 0 || batch.rc == kENOENT || batch.rc == kENOSPC) << batch.rc;
+      for (size_t index = 0; index < batch.keys.size(); ++index) {
+        EXPECT_EQ(batch.values[index], batch.keys[index] + 1);
+        EXPECT_TRUE(returned.insert(batch.keys[index]).second) << "returned twice";
+      }
+      if (batch.rc == kENOENT) break;
+      token = batch.rc == kENOSPC ? batch.out_batch + 1 : batch.out_batch;  // skip a big bucket
+    }
+    deleter.join();
+    std::set<uint64_t> skipped_bucket_keys;
+    for (uint64_t key : fixture.keys()) skipped_bucket_keys.insert(key);
+    EXPECT_EQ(returned.size() + deleted + skipped_bucket_keys.size(), kKeys) << type;
+  }
 }
 
 TEST(BatchTokenTest, HashFamilyUsesBucketIndexesOthersUseKeys) {
