@@ -1,0 +1,75 @@
+#include "model/reference/map_model.h"
+
+#include <utility>
+
+#include "impl/assert.h"
+#include "model/reference/reference_uapi.h"
+
+namespace mapsim::reference {
+
+MapModel::MapModel(const ModelInfo& info, int possible_cpus, uint32_t fd_flags,
+                   MapFamilyModel family)
+    : info_(info),
+      possible_cpus_(possible_cpus),
+      fd_readable_((fd_flags & kWronly) == 0),
+      fd_writable_((fd_flags & kRdonly) == 0),
+      family_(std::move(family)) {}
+
+size_t MapModel::syscall_value_size() const {
+  const bool percpu = info_.type == kTypePercpuHash || info_.type == kTypeLruPercpuHash ||
+                      info_.type == kTypePercpuArray;
+  if (!percpu) return info_.value_size;
+  return round_up_8(info_.value_size) * static_cast<size_t>(possible_cpus_);
+}
+
+bool MapModel::program_refused(OpCode code) const {
+  if (code == OpCode::kLookup) return (info_.map_flags & kWronlyProg) != 0;
+  return (info_.map_flags & kRdonlyProg) != 0;  // update, delete
+}
+
+// kernel/bpf/syscall.c, before the map type's own code runs.
+int MapModel::syscall_layer_error(const ModelOp& op) const {
+  switch (op.code) {
+    case OpCode::kLookup:
+      if (op.flags & ~kElemLock) return kEINVAL;
+      if (!fd_readable_) return kEPERM;
+      return (op.flags & kElemLock) ? kEINVAL : 0;
+    case OpCode::kUpdate:
+      if (!fd_writable_) return kEPERM;
+      return (op.flags & kElemLock) ? kEINVAL : 0;
+    case OpCode::kDelete:
+      return fd_writable_ ? 0 : kEPERM;
+    case OpCode::kGetNextKey:
+      return fd_readable_ ? 0 : kEPERM;
+    case OpCode::kLookupAndDelete:
+      if (op.flags & ~kElemLock) return kEINVAL;
+      if (!fd_readable_ || !fd_writable_) return kEPERM;
+      return (op.flags & kElemLock) ? kEINVAL : 0;
+  }
+  MAPSIM_ASSERT(false, "every op code is handled");
+  return 0;
+}
+
+ModelResult MapModel::apply(const ModelOp& op) {
+  MAPSIM_ASSERT(op.cpu >= 0 && op.cpu < possible_cpus_, "REQUIRES: a possible CPU");
+  if (op.caller == Caller::kSyscall) {
+    if (int error = syscall_layer_error(op)) return {error, {}};
+  } else {
+    MAPSIM_ASSERT(op.code == OpCode::kLookup || op.code == OpCode::kUpdate ||
+                      op.code == OpCode::kDelete,
+                  "programs look up, update and delete");
+    MAPSIM_ASSERT(!program_refused(op.code), "REQUIRES: a program the verifier loads");
+  }
+  ModelResult result = std::visit([&](auto& family) { return family.apply(op); }, family_);
+  if (result.rc != 0) result.data.clear();
+  return result;
+}
+
+uint64_t MapModel::hash() const {
+  StateHasher hasher;
+  hasher.add(family_.index());
+  std::visit([&](const auto& family) { family.hash_into(hasher); }, family_);
+  return hasher.value();
+}
+
+}  // namespace mapsim::reference

@@ -1,0 +1,103 @@
+#include "model/reference/reference_backend.h"
+
+#include <stdexcept>
+#include <utility>
+
+#include "impl/assert.h"
+#include "impl/uapi.h"
+
+namespace mapsim::reference {
+namespace {
+
+static_assert(kNotModelled == bpf::kENOSYS,
+              "the op runner tells 'not modelled' from kernel verdicts by bpf::kENOSYS");
+
+// One map of a script: a MapModel behind the BackendMap interface.
+class ReferenceMap : public BackendMap {
+ public:
+  explicit ReferenceMap(MapModel model) : model_(std::move(model)) {
+    const ModelInfo& info = model_.info();
+    info_.map_type = info.type;
+    info_.key_size = info.key_size;
+    info_.value_size = info.value_size;
+    info_.max_entries = info.max_entries;
+    info_.map_flags = info.map_flags;
+    info_.map_extra = info.map_extra;
+  }
+
+  const MapInfo& info() const override { return info_; }
+  size_t syscall_value_size() const override { return model_.syscall_value_size(); }
+
+  int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
+    return run(OpCode::kLookup, via, cpu, key, {}, flags, value);
+  }
+  int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
+    return run(OpCode::kUpdate, via, cpu, key, value, flags, nullptr);
+  }
+  int remove(Via via, int cpu, const Bytes& key) override {
+    return run(OpCode::kDelete, via, cpu, key, {}, 0, nullptr);
+  }
+  int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) override {
+    return run(OpCode::kGetNextKey, Via::kSyscall, cpu, key, {}, 0, next_key);
+  }
+  int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
+    return run(OpCode::kLookupAndDelete, Via::kSyscall, cpu, key, {}, flags, value);
+  }
+
+ private:
+  int run(OpCode code, Via via, int cpu, const std::optional<Bytes>& key, const Bytes& value,
+          uint64_t flags, Bytes* output) {
+    ModelOp op;
+    op.code = code;
+    op.caller = via == Via::kProgram ? Caller::kProgram : Caller::kSyscall;
+    op.cpu = cpu;
+    op.key = key;
+    op.value = value;
+    // Flags of a program lookup are not the helper's: there is no flags argument.
+    op.flags = (op.caller == Caller::kProgram && code == OpCode::kLookup) ? 0 : flags;
+    if (op.caller == Caller::kProgram && model_.program_refused(code)) {
+      throw std::runtime_error(
+          "the verifier refuses a program that " +
+          std::string(code == OpCode::kLookup ? "reads a BPF_F_WRONLY_PROG map's value"
+                                              : "writes to a BPF_F_RDONLY_PROG map"));
+    }
+    ModelResult result = model_.apply(op);
+    if (output != nullptr) *output = std::move(result.data);
+    return result.rc;
+  }
+
+  MapModel model_;
+  MapInfo info_;
+};
+
+CreateRequest request_of(const MapAttr& attr) {
+  CreateRequest request;
+  request.type = attr.map_type;
+  request.key_size = attr.key_size;
+  request.value_size = attr.value_size;
+  request.max_entries = attr.max_entries;
+  request.map_flags = attr.map_flags;
+  request.numa_node = attr.numa_node;
+  request.map_extra = attr.map_extra;
+  request.name = attr.name;
+  return request;
+}
+
+}  // namespace
+
+ReferenceBackend::ReferenceBackend(int possible_cpus, uint32_t hash_seed) {
+  MAPSIM_ASSERT(possible_cpus >= 1, "REQUIRES: at least one CPU");
+  options_.possible_cpus = possible_cpus;
+  options_.hash_seed = hash_seed;
+}
+
+// The CPU a map is created on makes no difference to the models: the only per-CPU effect of
+// creation, HASH's extra elements, cannot be seen (hash_model.h).
+int ReferenceBackend::create_map(int, const MapAttr& attr, std::unique_ptr<BackendMap>* out) {
+  std::optional<MapModel> model;
+  const int rc = create_map_model(request_of(attr), options_, &model);
+  if (rc == 0) *out = std::make_unique<ReferenceMap>(std::move(*model));
+  return rc;
+}
+
+}  // namespace mapsim::reference

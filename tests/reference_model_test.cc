@@ -1,0 +1,933 @@
+// The reference models (model/reference/): the fact sheet's behaviours on the models alone, and
+// the models against the simulated implementation and the live kernel on random op scripts.
+//
+// (a) Hand-written cases: test_maps.c and test_lru_map.c behaviours (fact sheet 9), creation
+//     checks (2.2, 3.1, 5.1), iteration order, per-CPU padding, LRU eviction facts, and the
+//     kernel-recorded example scripts (scenarios/scripts/expected, 2 CPUs).
+// (b) MAPSIM_MODEL_SCRIPTS (default 1500) seeded random op scripts (scenarios/random_op_script.h)
+//     over the six modelled types, on 1 to 4 possible CPUs, run through ReferenceBackend and
+//     SimulatedBackend: => the outputs are identical line by line. Seeds start at
+//     MAPSIM_MODEL_SEED (default 1). On a mismatch: SEED, the script's path, the first
+//     differing line.
+// (c) Where bpf() is permitted: MAPSIM_MODEL_KERNEL_SCRIPTS (default 60) scripts on this
+//     machine's CPUs through ReferenceBackend and KernelBackend: => identical output.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "model/kernel/kernel_backend.h"
+#include "model/reference/create_model.h"
+#include "model/reference/map_model.h"
+#include "model/reference/reference_backend.h"
+#include "model/reference/reference_jhash.h"
+#include "model/reference/reference_uapi.h"
+#include "scenarios/op_runner.h"
+#include "scenarios/random_op_script.h"
+#include "scenarios/simulated_backend.h"
+
+namespace mapsim::reference {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: u64 keys and values, one model.
+
+Bytes le(uint64_t value, size_t size = 8) {
+  Bytes bytes(size, 0);
+  for (size_t index = 0; index < size && index < 8; ++index) {
+    bytes[index] = static_cast<unsigned char>(value >> (8 * index));
+  }
+  return bytes;
+}
+
+uint64_t le_value(const Bytes& bytes) {
+  uint64_t value = 0;
+  for (size_t index = 0; index < bytes.size() && index < 8; ++index) {
+    value |= uint64_t{bytes[index]} << (8 * index);
+  }
+  return value;
+}
+
+CreateRequest request(uint32_t type, uint32_t key_size, uint32_t value_size,
+                      uint32_t max_entries, uint32_t flags = 0) {
+  CreateRequest result;
+  result.type = type;
+  result.key_size = key_size;
+  result.value_size = value_size;
+  result.max_entries = max_entries;
+  result.map_flags = flags;
+  return result;
+}
+
+int create_rc(const CreateRequest& attr, int cpus = 2) {
+  std::optional<MapModel> model;
+  return create_map_model(attr, ModelOptions{cpus, 0}, &model);
+}
+
+// One model with u64 keys and u64 values (per CPU for per-CPU types), operated like the
+// selftests operate a map: update/lookup/delete through the syscall on `cpu`, "program
+// lookups" that set the reference bit.
+class Fixture {
+ public:
+  Fixture(uint32_t type, uint32_t max_entries, uint32_t flags, int cpus = 2,
+          uint32_t key_size = 8)
+      : cpus_(cpus) {
+    std::optional<MapModel> created;
+    const int rc = create_map_model(request(type, key_size, 8, max_entries, flags),
+                                    ModelOptions{cpus, 0}, &created);
+    if (rc != 0) throw std::runtime_error("create failed: " + std::to_string(rc));
+    model_.emplace(std::move(*created));
+  }
+
+  MapModel& model() { return *model_; }
+  int cpus() const { return cpus_; }
+  bool percpu() const { return model_->syscall_value_size() != 8; }
+  Bytes key(uint64_t key) const { return le(key, model_->info().key_size); }
+
+  // The syscall value: the same u64 in every CPU's slot.
+  Bytes value_of(uint64_t value) const {
+    Bytes bytes;
+    for (int slot_cpu = 0; slot_cpu < (percpu() ? cpus_ : 1); ++slot_cpu) {
+      const Bytes slot = le(value);
+      bytes.insert(bytes.end(), slot.begin(), slot.end());
+    }
+    return bytes;
+  }
+
+  ModelResult run(OpCode code, uint64_t key, uint64_t flags = 0, Bytes value = {},
+                  Caller caller = Caller::kSyscall) {
+    ModelOp op;
+    op.code = code;
+    op.caller = caller;
+    op.cpu = cpu;
+    op.key = this->key(key);
+    op.value = std::move(value);
+    op.flags = flags;
+    return model_->apply(op);
+  }
+  int update(uint64_t key, uint64_t value, uint64_t flags) {
+    return run(OpCode::kUpdate, key, flags, value_of(value)).rc;
+  }
+  int lookup(uint64_t key, uint64_t* value = nullptr) {
+    ModelResult result = run(OpCode::kLookup, key);
+    if (result.rc == 0 && value != nullptr) *value = le_value(result.data);
+    return result.rc;
+  }
+  int prog_lookup(uint64_t key) {
+    return run(OpCode::kLookup, key, 0, {}, Caller::kProgram).rc;
+  }
+  int remove(uint64_t key) { return run(OpCode::kDelete, key).rc; }
+  int lookup_and_delete(uint64_t key, uint64_t* value) {
+    ModelResult result = run(OpCode::kLookupAndDelete, key);
+    if (result.rc == 0) *value = le_value(result.data);
+    return result.rc;
+  }
+  // get_next_key; `from` nullopt asks for the first key.
+  int next_key(std::optional<uint64_t> from, uint64_t* next) {
+    ModelOp op;
+    op.code = OpCode::kGetNextKey;
+    op.cpu = cpu;
+    if (from) op.key = key(*from);
+    ModelResult result = model_->apply(op);
+    if (result.rc == 0) *next = le_value(result.data);
+    return result.rc;
+  }
+  // Every key in get_next_key order.
+  std::vector<uint64_t> keys() {
+    std::vector<uint64_t> keys;
+    std::optional<uint64_t> at;
+    uint64_t next = 0;
+    while (next_key(at, &next) == 0) {
+      keys.push_back(next);
+      at = next;
+    }
+    return keys;
+  }
+  std::set<uint64_t> key_set() {
+    std::vector<uint64_t> all = keys();
+    return std::set<uint64_t>(all.begin(), all.end());
+  }
+
+  int cpu = 0;  ///< the CPU the next op runs on
+
+ private:
+  int cpus_;
+  std::optional<MapModel> model_;
+};
+
+std::set<uint64_t> range(uint64_t first, uint64_t last) {
+  std::set<uint64_t> keys;
+  for (uint64_t key = first; key <= last; ++key) keys.insert(key);
+  return keys;
+}
+
+std::set<uint64_t> join(std::set<uint64_t> left, const std::set<uint64_t>& right) {
+  left.insert(right.begin(), right.end());
+  return left;
+}
+
+constexpr uint32_t kModelledTypesForValues[] = {kTypeHash,        kTypePercpuHash,
+                                                kTypeArray,       kTypePercpuArray,
+                                                kTypeLruHash,     kTypeLruPercpuHash};
+
+// ---------------------------------------------------------------------------------------------
+// jhash (fact sheet 3.3).
+
+TEST(ReferenceJhashTest, MatchesTheFactSheetVectors) {
+  EXPECT_EQ(reference_key_hash(Bytes{1, 0, 0, 0}, 0), 0x72a82a9bu);
+  EXPECT_EQ(reference_key_hash(Bytes{'a', 'b', 'c'}, 0), 0x0e397631u);
+}
+
+// On little-endian hosts jhash2 over the words equals jhash over the bytes; every length runs
+// through the 12-byte loop and each tail size.
+TEST(ReferenceJhashTest, Jhash2EqualsJhashOverTheSameBytes) {
+  for (size_t words = 1; words <= 10; ++words) {
+    Bytes bytes(words * 4);
+    std::vector<uint32_t> values;
+    for (size_t at = 0; at < bytes.size(); ++at) bytes[at] = static_cast<unsigned char>(at * 37);
+    for (size_t at = 0; at < bytes.size(); at += 4) {
+      values.push_back(static_cast<uint32_t>(le_value(Bytes(bytes.begin() + at,
+                                                            bytes.begin() + at + 4))));
+    }
+    EXPECT_EQ(reference_jhash2(values, 7), reference_jhash(bytes, 7)) << words << " words";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// MAP_CREATE (fact sheet 2.2, 3.1, 5.1), each case one check.
+
+struct CreateCase {
+  const char* what;
+  CreateRequest attr;
+  int rc;
+};
+
+TEST(ReferenceCreateTest, ChecksInTheKernelsOrder) {
+  CreateRequest bad_name = request(kTypeHash, 4, 8, 4);
+  bad_name.name = "a-b";
+  CreateRequest name15 = request(kTypeHash, 4, 8, 4);
+  name15.name = "fifteen_chars_x";
+  CreateRequest name16 = request(kTypeHash, 4, 8, 4);
+  name16.name = "sixteen_chars_xx";
+  CreateRequest dotted = request(kTypeHash, 4, 8, 4);
+  dotted.name = ".data_x";
+  CreateRequest big_value_bad_name = request(kTypeHash, 4, 4194256 - 4, 4);
+  big_value_bad_name.name = "a-b";
+  CreateRequest lru_no_prealloc_bad_name = request(kTypeLruHash, 4, 8, 4, kNoPrealloc);
+  lru_no_prealloc_bad_name.name = "a-b";
+  CreateRequest map_extra = request(kTypeHash, 4, 8, 4);
+  map_extra.map_extra = 1;
+  CreateRequest numa_one = request(kTypeHash, 4, 8, 4, kNumaNode);
+  numa_one.numa_node = 1;
+  const CreateCase cases[] = {
+      {"plain HASH", request(kTypeHash, 4, 8, 4), 0},
+      {"type 0", request(0, 4, 8, 4), kEINVAL},
+      {"type 99", request(99, 4, 8, 4), kEINVAL},
+      {"map_extra on HASH", map_extra, kEINVAL},
+      {"RDONLY|WRONLY", request(kTypeHash, 4, 8, 4, kRdonly | kWronly), kEINVAL},
+      {"NUMA node 1", numa_one, kEINVAL},
+      {"NUMA node 0", request(kTypeHash, 4, 8, 4, kNumaNode), 0},
+      {"HASH + CLONE", request(kTypeHash, 4, 8, 4, 1u << 9), kEINVAL},
+      {"HASH + RDONLY_PROG|WRONLY_PROG", request(kTypeHash, 4, 8, 4, kRdonlyProg | kWronlyProg),
+       kEINVAL},
+      {"HASH + NO_COMMON_LRU", request(kTypeHash, 4, 8, 4, kNoCommonLru), kEINVAL},
+      {"LRU + NO_PREALLOC", request(kTypeLruHash, 4, 8, 4, kNoPrealloc), kENOTSUPP},
+      {"PERCPU_HASH + NUMA", request(kTypePercpuHash, 4, 8, 4, kNumaNode), kEINVAL},
+      {"LRU + NUMA + NO_COMMON_LRU", request(kTypeLruHash, 4, 8, 4, kNumaNode | kNoCommonLru),
+       kEINVAL},
+      {"key_size 0", request(kTypeHash, 0, 8, 4), kEINVAL},
+      {"max_entries 0", request(kTypeLruHash, 4, 8, 0), kEINVAL},
+      {"key+value 4194255", request(kTypeHash, 4, 4194251, 1, kNoPrealloc), 0},
+      {"key+value 4194256", request(kTypeHash, 4, 4194252, 1), kE2BIG},
+      {"per-CPU value 32768", request(kTypePercpuHash, 4, 32768, 1), 0},
+      {"per-CPU value 32769", request(kTypeLruPercpuHash, 4, 32769, 1), kE2BIG},
+      {"2^27 entries", request(kTypeHash, 4, 8, 1u << 27, kNoPrealloc), 0},
+      {"2^27+1 entries", request(kTypeHash, 4, 8, (1u << 27) + 1, kNoPrealloc), kE2BIG},
+      {"2^31+1 entries", request(kTypeHash, 4, 8, (1u << 31) + 1, kNoPrealloc), kE2BIG},
+      {"name a-b", bad_name, kEINVAL},
+      {"name of 15 characters", name15, 0},
+      {"name of 16 characters", name16, kEINVAL},
+      {"name .data_x", dotted, 0},
+      {"bad name loses to E2BIG", big_value_bad_name, kE2BIG},
+      {"bad name loses to ENOTSUPP", lru_no_prealloc_bad_name, kENOTSUPP},
+      {"TOKEN_FD without a token", request(kTypeHash, 4, 8, 4, kTokenFd), kEINVAL},
+      {"TOKEN_FD loses to alloc_check", request(kTypeHash, 0, 8, 4, kTokenFd), kEINVAL},
+      {"ARRAY key_size 8", request(kTypeArray, 8, 8, 4), kEINVAL},
+      {"ARRAY + NO_PREALLOC", request(kTypeArray, 4, 8, 4, kNoPrealloc), kEINVAL},
+      {"ARRAY + ZERO_SEED", request(kTypeArray, 4, 8, 4, kZeroSeed), kEINVAL},
+      {"ARRAY + MMAPABLE", request(kTypeArray, 4, 8, 4, kMmapable), 0},
+      {"PERCPU_ARRAY + MMAPABLE", request(kTypePercpuArray, 4, 8, 4, kMmapable), kEINVAL},
+      {"ARRAY + PRESERVE_ELEMS", request(kTypeArray, 4, 8, 4, kPreserveElems), kEINVAL},
+      {"ARRAY value 2^31", request(kTypeArray, 4, 1u << 31, 1), kE2BIG},
+      {"PERCPU_ARRAY value 32769", request(kTypePercpuArray, 4, 32769, 1), kE2BIG},
+      {"DEVMAP (no model)", request(kTypeDevmap, 4, 4, 4), kNotModelled},
+  };
+  for (const CreateCase& test : cases) EXPECT_EQ(create_rc(test.attr), test.rc) << test.what;
+}
+
+TEST(ReferenceCreateTest, ReportsEffectiveAttributes) {
+  // NO_COMMON_LRU rounds max_entries up to a multiple of the CPUs (2 here): 1->2, 3->4, 5->6;
+  // common LRU and other types keep theirs. RDONLY/WRONLY are the fd's, not stored.
+  const std::pair<CreateRequest, uint32_t> cases[] = {
+      {request(kTypeLruHash, 4, 8, 1, kNoCommonLru), 2},
+      {request(kTypeLruHash, 4, 8, 3, kNoCommonLru), 4},
+      {request(kTypeLruPercpuHash, 4, 8, 5, kNoCommonLru), 6},
+      {request(kTypeLruHash, 4, 8, 3), 3},
+      {request(kTypeArray, 4, 8, 5), 5},
+  };
+  for (const auto& [attr, max_entries] : cases) {
+    std::optional<MapModel> model;
+    ASSERT_EQ(create_map_model(attr, ModelOptions{2, 0}, &model), 0);
+    EXPECT_EQ(model->info().max_entries, max_entries);
+  }
+  std::optional<MapModel> model;
+  ASSERT_EQ(create_map_model(request(kTypeHash, 4, 8, 4, kRdonly | kNoPrealloc | kZeroSeed),
+                             ModelOptions{2, 0}, &model),
+            0);
+  EXPECT_EQ(model->info().map_flags, 0x41u);
+  // 0xffffffff entries with NO_COMMON_LRU: rounding up wraps, so it rounds down, then E2BIG.
+  EXPECT_EQ(create_rc(request(kTypeLruHash, 4, 8, 0xffffffffu, kNoCommonLru)), kE2BIG);
+}
+
+// ---------------------------------------------------------------------------------------------
+// HASH and PERCPU_HASH: test_maps.c (fact sheet 9.2) and the facts of 3.4-3.12.
+
+class ReferenceHashTest : public ::testing::TestWithParam<uint32_t> {};
+
+// test_hashmap: max_entries 2, run with and without preallocation as test_maps does.
+TEST_P(ReferenceHashTest, SelftestHashmap) {
+  Fixture map(kTypeHash, 2, kZeroSeed | GetParam());
+  EXPECT_EQ(map.update(1, 1234, kUpdateAny), 0);
+  EXPECT_EQ(map.update(1, 1234, kUpdateNoExist), kEEXIST);
+  EXPECT_EQ(map.update(1, 1234, ~uint64_t{0}), kEINVAL);
+  uint64_t value = 0;
+  EXPECT_EQ(map.lookup(1, &value), 0);
+  EXPECT_EQ(value, 1234u);
+  EXPECT_EQ(map.update(2, 1234, kUpdateAny), 0);
+  EXPECT_EQ(map.lookup_and_delete(2, &value), 0);
+  EXPECT_EQ(value, 1234u);
+  EXPECT_EQ(map.lookup(2), kENOENT);
+  EXPECT_EQ(map.update(2, 1234, kUpdateExist), kENOENT);
+  EXPECT_EQ(map.update(2, 1234, kUpdateNoExist), 0);
+  EXPECT_EQ(map.update(0, 1234, kUpdateNoExist), kE2BIG);  // full
+  EXPECT_EQ(map.update(1, 1, kUpdateExist), 0);            // replacing works while full
+  EXPECT_EQ(map.update(2, 2, kUpdateAny), 0);
+  EXPECT_EQ(map.update(3, 1234, kUpdateNoExist), kE2BIG);
+  EXPECT_EQ(map.remove(0), kENOENT);
+  uint64_t first = 0, second = 0, from_missing = 0;
+  ASSERT_EQ(map.next_key(std::nullopt, &first), 0);
+  EXPECT_TRUE(first == 1 || first == 2);
+  ASSERT_EQ(map.next_key(0, &from_missing), 0);  // a missing key restarts
+  EXPECT_EQ(from_missing, first);
+  ASSERT_EQ(map.next_key(first, &second), 0);
+  EXPECT_EQ(first + second, 3u);
+  EXPECT_EQ(map.next_key(second, &value), kENOENT);
+  EXPECT_EQ(map.remove(1), 0);
+  EXPECT_EQ(map.remove(2), 0);
+  EXPECT_EQ(map.remove(1), kENOENT);
+  EXPECT_EQ(map.next_key(std::nullopt, &value), kENOENT);
+  EXPECT_EQ(map.next_key(0, &value), kENOENT);
+}
+
+// test_hashmap_percpu: per-CPU values through the syscall, in place updates, full map.
+TEST_P(ReferenceHashTest, SelftestHashmapPercpu) {
+  Fixture map(kTypePercpuHash, 2, kZeroSeed | GetParam(), 4);
+  Bytes values;  // CPU i holds 100 + i
+  for (int cpu = 0; cpu < 4; ++cpu) {
+    const Bytes slot = le(100 + static_cast<uint64_t>(cpu));
+    values.insert(values.end(), slot.begin(), slot.end());
+  }
+  EXPECT_EQ(map.run(OpCode::kUpdate, 1, kUpdateAny, values).rc, 0);
+  ModelResult taken = map.run(OpCode::kLookupAndDelete, 1);
+  EXPECT_EQ(taken.rc, 0);
+  EXPECT_EQ(taken.data, values);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 1, kUpdateNoExist, values).rc, 0);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 1, kUpdateNoExist, values).rc, kEEXIST);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 1, ~uint64_t{0}, values).rc, kEINVAL);
+  EXPECT_EQ(map.run(OpCode::kLookup, 1).data, values);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 2, kUpdateExist, values).rc, kENOENT);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 2, kUpdateNoExist, values).rc, 0);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 0, kUpdateNoExist, values).rc, kE2BIG);
+  EXPECT_EQ(map.remove(0), kENOENT);
+  EXPECT_EQ(map.key_set(), (std::set<uint64_t>{1, 2}));
+  EXPECT_EQ(map.run(OpCode::kUpdate, 1, kUpdateExist, values).rc, 0);
+  EXPECT_EQ(map.remove(1), 0);
+  EXPECT_EQ(map.remove(2), 0);
+  EXPECT_EQ(map.keys(), std::vector<uint64_t>{});
+}
+
+// test_hashmap_walk (smaller): the walk asks for the next key before it updates the current
+// one with BPF_EXIST (which moves it to the head of its bucket), and so visits every key once.
+// Asking after the update revisits: the moved key's successor is its bucket's old head.
+TEST_P(ReferenceHashTest, WalkWhileUpdatingVisitsEveryKeyOnce) {
+  constexpr uint64_t kEntries = 1000;
+  Fixture map(kTypeHash, kEntries, kZeroSeed | GetParam());
+  for (uint64_t key = 0; key < kEntries; ++key) ASSERT_EQ(map.update(key, key, kUpdateAny), 0);
+  std::set<uint64_t> visited;
+  uint64_t key = 0;
+  ASSERT_EQ(map.next_key(std::nullopt, &key), 0);
+  for (bool more = true; more;) {
+    uint64_t next = 0;
+    more = map.next_key(key, &next) == 0;
+    ASSERT_TRUE(visited.insert(key).second) << "visited twice: " << key;
+    ASSERT_EQ(map.update(key, key + 1, kUpdateExist), 0);
+    key = next;
+  }
+  EXPECT_EQ(visited.size(), kEntries);
+  // The other way round: some key's successor after its move is a key already visited.
+  uint64_t revisits = 0;
+  visited.clear();
+  std::optional<uint64_t> at;
+  for (uint64_t steps = 0; map.next_key(at, &key) == 0 && steps < 3 * kEntries; ++steps) {
+    revisits += !visited.insert(key).second;
+    ASSERT_EQ(map.update(key, key, kUpdateExist), 0);
+    at = key;
+  }
+  EXPECT_GT(revisits, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(PreallocAndNot, ReferenceHashTest, ::testing::Values(0u, kNoPrealloc),
+                         [](const auto& test_info) {
+                           return test_info.param == 0 ? "Prealloc" : "NoPrealloc";
+                         });
+
+// Iteration order (3.4): buckets upward, newest first in a bucket; a replaced HASH key moves to
+// the head of its bucket, a replaced PERCPU_HASH key keeps its place. The buckets come from the
+// model's own jhash, written independently of impl/jhash (and of the kernel-recorded scripts,
+// which ReferenceScriptsTest checks).
+TEST(ReferenceHashOrderTest, BucketsUpwardNewestFirstAndReplaceMovesToFront) {
+  for (uint32_t type : {kTypeHash, kTypePercpuHash}) {
+    Fixture map(type, 8, kZeroSeed, 2, 4);
+    std::map<uint32_t, std::vector<uint64_t>> buckets;  // expected chains, head first
+    for (uint64_t key : {4, 2, 1, 13, 5, 6, 9, 3}) {
+      ASSERT_EQ(map.update(key, key, kUpdateNoExist), 0);
+      auto& chain = buckets[reference_key_hash(le(key, 4), 0) & 7];
+      chain.insert(chain.begin(), key);
+    }
+    ASSERT_EQ(map.update(4, 40, kUpdateExist), 0);
+    ASSERT_EQ(map.update(1, 10, kUpdateExist), 0);
+    if (type == kTypeHash) {
+      for (uint64_t replaced : {4, 1}) {
+        auto& chain = buckets[reference_key_hash(le(replaced, 4), 0) & 7];
+        chain.erase(std::find(chain.begin(), chain.end(), replaced));
+        chain.insert(chain.begin(), replaced);
+      }
+    }
+    std::vector<uint64_t> expected;
+    for (const auto& [bucket, chain] : buckets) {
+      expected.insert(expected.end(), chain.begin(), chain.end());
+    }
+    EXPECT_EQ(map.keys(), expected) << "type " << type;
+  }
+}
+
+// 3.12 and 3.5: a PERCPU_HASH program insert reuses the element a delete freed on the same CPU;
+// value_size bytes of its slot are written, value_size bytes of the others zeroed, and the
+// padding shows the previous key's bytes (tests/data/diff/percpu-hash-prog-update-padding).
+TEST(ReferencePercpuTest, ProgramInsertKeepsTheFreedElementsPadding) {
+  for (uint32_t flags : {kZeroSeed, kZeroSeed | kNoPrealloc}) {
+    std::optional<MapModel> model;
+    ASSERT_EQ(create_map_model(request(kTypePercpuHash, 4, 2, 4, flags), {2, 0}, &model), 0);
+    ModelOp op;
+    op.code = OpCode::kUpdate;
+    op.key = le(1, 4);
+    op.value = Bytes{0x11, 0x11, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa,
+                     0x22, 0x22, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb};
+    ASSERT_EQ(model->apply(op).rc, 0);
+    op.code = OpCode::kDelete;
+    ASSERT_EQ(model->apply(op).rc, 0);
+    op = ModelOp{OpCode::kUpdate, Caller::kProgram, 0, le(2, 4), Bytes{0x33, 0x33}, 0};
+    ASSERT_EQ(model->apply(op).rc, 0);
+    op = ModelOp{OpCode::kLookup, Caller::kSyscall, 0, le(2, 4), {}, 0};
+    EXPECT_EQ(model->apply(op).data, (Bytes{0x33, 0x33, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa,
+                                            0x00, 0x00, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb}))
+        << "flags " << flags;
+  }
+}
+
+// Preallocated PERCPU_HASH: an insert on a CPU whose free list is empty takes from the next
+// CPUs; which element it gets shows through the padding of the slots.
+TEST(ReferencePercpuTest, PreallocatedInsertsTakeOtherCpusElementsInWrapAroundOrder) {
+  // 4 elements on 2 CPUs: CPU 0 holds elements 0 and 1 (1 on top), CPU 1 holds 2 and 3.
+  std::optional<MapModel> model;
+  ASSERT_EQ(create_map_model(request(kTypePercpuHash, 4, 4, 4, kZeroSeed), {2, 0}, &model), 0);
+  auto syscall_update = [&](uint64_t key, unsigned char fill) {
+    ModelOp op{OpCode::kUpdate, Caller::kSyscall, 0, le(key, 4), Bytes(16, fill), 0};
+    return model->apply(op).rc;
+  };
+  // Mark elements by their padding: keys 1..4 inserted on CPU 0 take elements 1, 0, 3, 2.
+  for (uint64_t key = 1; key <= 4; ++key) {
+    ASSERT_EQ(syscall_update(key, static_cast<unsigned char>(key)), 0);
+  }
+  // Delete keys 3 and 1 on CPU 1: CPU 1's free list is then [element 3, element 1 (top)].
+  for (uint64_t key : {3, 1}) {
+    ASSERT_EQ(model->apply(ModelOp{OpCode::kDelete, Caller::kSyscall, 1, le(key, 4), {}, 0}).rc,
+              0);
+  }
+  // Two program inserts on CPU 0 (its list is empty) get element 1, then element 3.
+  for (uint64_t key : {7, 8}) {
+    ModelOp op{OpCode::kUpdate, Caller::kProgram, 0, le(key, 4), Bytes{9, 9, 9, 9}, 0};
+    ASSERT_EQ(model->apply(op).rc, 0);
+  }
+  auto padding_of = [&](uint64_t key) {
+    return model->apply(ModelOp{OpCode::kLookup, Caller::kSyscall, 0, le(key, 4), {}, 0})
+        .data[4];
+  };
+  EXPECT_EQ(padding_of(7), 1);  // key 1's element
+  EXPECT_EQ(padding_of(8), 3);  // key 3's element
+}
+
+// ---------------------------------------------------------------------------------------------
+// ARRAY and PERCPU_ARRAY: test_arraymap(_percpu) (fact sheet 9.2, 5.2).
+
+TEST(ReferenceArrayTest, SelftestArraymap) {
+  for (uint32_t type : {kTypeArray, kTypePercpuArray}) {
+    Fixture map(type, 2, 0, 2, 4);
+    EXPECT_EQ(map.update(1, 1234, kUpdateAny), 0);
+    EXPECT_EQ(map.update(1, 1234, kUpdateNoExist), kEEXIST);
+    uint64_t value = 1;
+    EXPECT_EQ(map.lookup(0, &value), 0);
+    EXPECT_EQ(value, 0u);  // never written: zeros
+    EXPECT_EQ(map.lookup(1, &value), 0);
+    EXPECT_EQ(value, 1234u);
+    EXPECT_EQ(map.update(2, 1, kUpdateExist), kE2BIG);
+    EXPECT_EQ(map.lookup(2), kENOENT);
+    uint64_t next = 9;
+    EXPECT_EQ(map.next_key(std::nullopt, &next), 0);
+    EXPECT_EQ(next, 0u);
+    EXPECT_EQ(map.next_key(2, &next), 0);  // out of range restarts at 0
+    EXPECT_EQ(next, 0u);
+    EXPECT_EQ(map.next_key(0, &next), 0);
+    EXPECT_EQ(next, 1u);
+    EXPECT_EQ(map.next_key(1, &next), kENOENT);
+    EXPECT_EQ(map.remove(0), kEINVAL);
+    EXPECT_EQ(map.remove(5), kEINVAL);
+    EXPECT_EQ(map.run(OpCode::kLookupAndDelete, 1).rc, kENOTSUPP);
+  }
+}
+
+// The program path checks the index and NOEXIST before BPF_F_LOCK; the syscall rejects
+// BPF_F_LOCK first, and PERCPU_ARRAY's syscall path treats it as one more unknown flag.
+TEST(ReferenceArrayTest, LockFlagLosesToIndexAndNoexistOnlyInPrograms) {
+  Fixture map(kTypeArray, 2, 0, 2, 4);
+  const Bytes value = le(5);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 7, kElemLock, value, Caller::kProgram).rc, kE2BIG);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 1, kElemLock | kUpdateNoExist, value, Caller::kProgram).rc,
+            kEEXIST);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 1, kElemLock, value, Caller::kProgram).rc, kEINVAL);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 7, kElemLock, value).rc, kEINVAL);
+}
+
+TEST(ReferenceArrayTest, PercpuProgramUpdateWritesOnlyItsCpusValueBytes) {
+  std::optional<MapModel> model;
+  ASSERT_EQ(create_map_model(request(kTypePercpuArray, 4, 3, 2), {2, 0}, &model), 0);
+  ModelOp op{OpCode::kUpdate, Caller::kSyscall, 0, le(1, 4), Bytes(16, 0xee), 0};
+  ASSERT_EQ(model->apply(op).rc, 0);
+  op = ModelOp{OpCode::kUpdate, Caller::kProgram, 1, le(1, 4), Bytes{1, 2, 3}, 0};
+  ASSERT_EQ(model->apply(op).rc, 0);
+  op = ModelOp{OpCode::kLookup, Caller::kSyscall, 0, le(1, 4), {}, 0};
+  EXPECT_EQ(model->apply(op).data, (Bytes{0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee,
+                                          1, 2, 3, 0xee, 0xee, 0xee, 0xee, 0xee}));
+  op.caller = Caller::kProgram;
+  op.cpu = 1;
+  EXPECT_EQ(model->apply(op).data, (Bytes{1, 2, 3}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// LRU_HASH and LRU_PERCPU_HASH: test_lru_map.c sanity0..8 (fact sheet 9.1), run for both types
+// x {common LRU, BPF_F_NO_COMMON_LRU} x {1, 2, 4} possible CPUs, all ops on CPU 0 unless a
+// test says otherwise. tgt_free is the selftest's: 128 for the common LRU, 4 per-CPU.
+
+struct LruCase {
+  uint32_t type;
+  uint32_t flags;
+  int cpus;
+};
+
+class ReferenceLruSanityTest : public ::testing::TestWithParam<LruCase> {
+ protected:
+  bool percpu_lru() const { return (GetParam().flags & kNoCommonLru) != 0; }
+  uint64_t tgt_free() const { return percpu_lru() ? 4 : 128; }
+  int cpus() const { return GetParam().cpus; }
+  Fixture make(uint32_t max_entries) const {
+    return Fixture(GetParam().type, max_entries, GetParam().flags | kZeroSeed, cpus());
+  }
+  // Inserts keys first..last with BPF_NOEXIST; every insert must succeed.
+  static void insert(Fixture& map, uint64_t first, uint64_t last, uint64_t value = 1234) {
+    for (uint64_t key = first; key <= last; ++key) {
+      ASSERT_EQ(map.update(key, value, kUpdateNoExist), 0) << "key " << key;
+    }
+  }
+  // Program lookups of first..last; every key must be there.
+  static void reference(Fixture& map, uint64_t first, uint64_t last) {
+    for (uint64_t key = first; key <= last; ++key) {
+      ASSERT_EQ(map.prog_lookup(key), 0) << "key " << key;
+    }
+  }
+  // Every check_invariants() of the model's LRU holds.
+  static void expect_lru_consistent(Fixture& map) {
+    const auto& lru_map = std::get<LruHashModel>(map.model().family());
+    std::string failure;
+    EXPECT_TRUE(lru_map.lru().check_invariants(&failure)) << failure;
+  }
+};
+
+// Size 2: insert 1 and 2, reference 1, insert 3 => 2 is evicted.
+TEST_P(ReferenceLruSanityTest, Sanity0EvictsTheUnreferencedKey) {
+  Fixture map = make(percpu_lru() ? 2 * cpus() : 2);
+  EXPECT_EQ(map.update(1, 1234, kUpdateNoExist), 0);
+  EXPECT_EQ(map.update(1, 1234, kUpdateNoExist), kEEXIST);
+  EXPECT_EQ(map.update(1, 1234, ~uint64_t{0}), kEINVAL);
+  EXPECT_EQ(map.lookup(2), kENOENT);
+  EXPECT_EQ(map.update(2, 1234, kUpdateExist), kENOENT);
+  EXPECT_EQ(map.update(2, 1234, kUpdateNoExist), 0);
+  EXPECT_EQ(map.lookup(3), kENOENT);
+  EXPECT_EQ(map.prog_lookup(1), 0);
+  EXPECT_EQ(map.update(3, 1234, kUpdateNoExist), 0);
+  EXPECT_EQ(map.lookup(2), kENOENT);
+  uint64_t value = 0;
+  EXPECT_EQ(map.lookup_and_delete(1, &value), 0);
+  EXPECT_EQ(value, 1234u);
+  EXPECT_EQ(map.key_set(), (std::set<uint64_t>{3}));
+  expect_lru_consistent(map);
+}
+
+// Common LRU, size 256 x cpus + 64: the 64 referenced keys survive 256 x cpus new inserts.
+TEST_P(ReferenceLruSanityTest, Sanity1RecyclesUnreferencedKeysFirst) {
+  if (percpu_lru()) GTEST_SKIP() << "common LRU only";
+  const uint64_t batch = 256 * static_cast<uint64_t>(cpus());
+  Fixture map = make(static_cast<uint32_t>(batch + 64));
+  insert(map, 1, batch);
+  reference(map, 1, 64);
+  insert(map, batch + 1, 2 * batch);
+  EXPECT_EQ(map.key_set(), join(range(1, 64), range(batch + 1, 2 * batch)));
+  expect_lru_consistent(map);
+}
+
+// Common LRU: the pop comes before the existence check, so updating key 1 evicts key 1 itself.
+TEST_P(ReferenceLruSanityTest, Sanity2EvictsTheOldestEvenForFailingUpdates) {
+  if (percpu_lru()) GTEST_SKIP() << "common LRU only";
+  const uint64_t batch = 256 * static_cast<uint64_t>(cpus());
+  Fixture map = make(static_cast<uint32_t>(batch + 64));
+  insert(map, 1, batch);
+  if (GetParam().type == kTypeLruPercpuHash) {
+    EXPECT_EQ(map.update(1, 1234, kUpdateNoExist), 0);
+    EXPECT_EQ(map.remove(1), 0);
+  } else {
+    EXPECT_EQ(map.update(1, 1234, kUpdateExist), kENOENT);
+  }
+  for (uint64_t key = 1; key <= 64; ++key) {
+    EXPECT_EQ(map.lookup(key), kENOENT);
+    EXPECT_EQ(map.update(key, 4321, kUpdateNoExist), 0);
+    EXPECT_EQ(map.prog_lookup(key), 0);
+    uint64_t value = 0;
+    EXPECT_EQ(map.lookup(key, &value), 0);
+    EXPECT_EQ(value, 4321u);
+  }
+  insert(map, batch + 1, batch + 64);
+  insert(map, batch + 65, 2 * batch + 64);
+  EXPECT_EQ(map.key_set(), join(range(1, 64), range(batch + 65, 2 * batch + 64)));
+  expect_lru_consistent(map);
+}
+
+// Common LRU, size 256: rotation keeps the referenced keys; exactly the unreferenced ones go.
+TEST_P(ReferenceLruSanityTest, Sanity3ReplacesOnlyUnreferencedKeys) {
+  if (percpu_lru()) GTEST_SKIP() << "common LRU only";
+  const uint64_t unreferenced = (128 / static_cast<uint64_t>(cpus())) / 2;
+  Fixture map = make(256);
+  insert(map, 1, 256);
+  reference(map, 1, 256 - unreferenced);
+  insert(map, 257, 256 + unreferenced);
+  EXPECT_EQ(map.key_set(), join(range(1, 256 - unreferenced), range(257, 256 + unreferenced)));
+  expect_lru_consistent(map);
+}
+
+// Deleted keys' nodes are reused before anything is evicted.
+TEST_P(ReferenceLruSanityTest, Sanity4DeletedKeysAreReusedFirst) {
+  const uint64_t target = tgt_free();
+  Fixture map = make(static_cast<uint32_t>(percpu_lru() ? 3 * target * cpus() : 3 * 256 * cpus()));
+  insert(map, 1, 2 * target);
+  EXPECT_EQ(map.update(1, 1234, kUpdateNoExist), kEEXIST);
+  reference(map, 1, target);
+  for (uint64_t key = target + 1; key <= 2 * target; ++key) {
+    EXPECT_EQ(map.remove(key), 0);
+    EXPECT_EQ(map.remove(key), kENOENT);
+  }
+  insert(map, 2 * target + 1, 4 * target);
+  EXPECT_EQ(map.key_set(), join(range(1, target), range(2 * target + 1, 4 * target)));
+  expect_lru_consistent(map);
+}
+
+// Common LRU, one element, used from every CPU in turn: each CPU steals the previous key.
+TEST_P(ReferenceLruSanityTest, Sanity5OneElementMapMovesAcrossCpus) {
+  if (percpu_lru()) GTEST_SKIP() << "common LRU only";
+  Fixture map = make(1);
+  EXPECT_EQ(map.update(0, 1234, kUpdateNoExist), 0);
+  for (int cpu = 0; cpu < cpus(); ++cpu) {
+    map.cpu = cpu;
+    const uint64_t last = static_cast<uint64_t>(cpu);
+    EXPECT_EQ(map.prog_lookup(last), 0) << "cpu " << cpu;
+    EXPECT_EQ(map.update(last + 1, 1234, kUpdateNoExist), 0) << "cpu " << cpu;
+    EXPECT_EQ(map.prog_lookup(last + 1), 0) << "cpu " << cpu;
+    EXPECT_EQ(map.lookup(last), kENOENT) << "cpu " << cpu;
+  }
+  expect_lru_consistent(map);
+}
+
+// Per-CPU LRU, size 8 per CPU: keys referenced before every insert are never evicted.
+TEST_P(ReferenceLruSanityTest, Sanity6PercpuRotationKeepsStickyKeys) {
+  if (!percpu_lru()) GTEST_SKIP() << "per-CPU LRU only";
+  Fixture map = make(static_cast<uint32_t>(2 * tgt_free() * cpus()));
+  insert(map, 1, tgt_free());
+  for (uint64_t key = tgt_free() + 1; key <= 2 * tgt_free(); ++key) {
+    reference(map, 1, tgt_free());
+    insert(map, key, key);
+  }
+  insert(map, 2 * tgt_free() + 1, 3 * tgt_free());
+  EXPECT_EQ(map.key_set(), join(range(1, tgt_free()), range(2 * tgt_free() + 1, 3 * tgt_free())));
+  expect_lru_consistent(map);
+}
+
+// A syscall lookup does not protect a key (sanity7), a program lookup does (sanity8).
+TEST_P(ReferenceLruSanityTest, Sanity7And8OnlyProgramLookupsProtect) {
+  for (bool program_looks_up_key_1 : {true, false}) {
+    Fixture map = make(percpu_lru() ? 2 * cpus() : 2);
+    insert(map, 1, 2);
+    if (program_looks_up_key_1) {
+      EXPECT_EQ(map.prog_lookup(1), 0);
+      EXPECT_EQ(map.lookup(2), 0);
+    } else {
+      EXPECT_EQ(map.lookup(1), 0);
+      EXPECT_EQ(map.prog_lookup(2), 0);
+    }
+    insert(map, 3, 3);
+    const uint64_t survivor = program_looks_up_key_1 ? 1 : 2;
+    EXPECT_EQ(map.key_set(), (std::set<uint64_t>{survivor, 3}));
+    expect_lru_consistent(map);
+  }
+}
+
+std::vector<LruCase> lru_cases() {
+  std::vector<LruCase> cases;
+  for (uint32_t type : {kTypeLruHash, kTypeLruPercpuHash}) {
+    for (uint32_t flags : {0u, kNoCommonLru}) {
+      for (int cpus : {1, 2, 4}) cases.push_back({type, flags, cpus});
+    }
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(TypesListsAndCpus, ReferenceLruSanityTest,
+                         ::testing::ValuesIn(lru_cases()), [](const auto& test_info) {
+                           const LruCase& param = test_info.param;
+                           return std::string(param.type == kTypeLruHash ? "LruHash"
+                                                                          : "LruPercpuHash") +
+                                  ((param.flags & kNoCommonLru) ? "PercpuLists" : "CommonList") +
+                                  std::to_string(param.cpus) + "Cpus";
+                         });
+
+// ---------------------------------------------------------------------------------------------
+// LRU facts of fact sheet 4.3, 4.7, 4.10.
+
+// 2 CPUs, max_entries 1000, 1000 inserts from CPU 0: the 8th refill finds 104 free nodes and
+// evicts 24 of the oldest keys, so 976 keys remain; the next insert brings the map to 977.
+TEST(ReferenceLruTest, CommonLruEvictsBeforeTheMapIsFull) {
+  Fixture map(kTypeLruHash, 1000, kZeroSeed, 2);
+  for (uint64_t key = 1; key <= 1000; ++key) ASSERT_EQ(map.update(key, key, kUpdateAny), 0);
+  EXPECT_EQ(map.keys().size(), 976u);
+  EXPECT_EQ(map.lookup(24), kENOENT);
+  EXPECT_EQ(map.lookup(25), 0);
+  ASSERT_EQ(map.update(1001, 1, kUpdateAny), 0);
+  EXPECT_EQ(map.keys().size(), 977u);
+}
+
+// NO_COMMON_LRU partitions capacity: max_entries 4 on 2 CPUs, 4 inserts from CPU 0 leave 2
+// keys; 2 more from CPU 1 make 4.
+TEST(ReferenceLruTest, PercpuListsPartitionTheCapacity) {
+  Fixture map(kTypeLruHash, 4, kZeroSeed | kNoCommonLru, 2);
+  for (uint64_t key = 1; key <= 4; ++key) ASSERT_EQ(map.update(key, key, kUpdateAny), 0);
+  EXPECT_EQ(map.key_set(), (std::set<uint64_t>{3, 4}));
+  map.cpu = 1;
+  for (uint64_t key = 5; key <= 6; ++key) ASSERT_EQ(map.update(key, key, kUpdateAny), 0);
+  EXPECT_EQ(map.key_set(), (std::set<uint64_t>{3, 4, 5, 6}));
+}
+
+// LRU_PERCPU_HASH pops nothing for BPF_EXIST: on a full common-LRU map it evicts nothing,
+// while LRU_HASH's pop evicts the oldest key, the very key it updates (ENOENT).
+TEST(ReferenceLruTest, ExistUpdateOfAFullMapEvictsOnlyOnLruHash) {
+  for (uint32_t type : {kTypeLruHash, kTypeLruPercpuHash}) {
+    Fixture map(type, 2, kZeroSeed, 2);
+    ASSERT_EQ(map.update(1, 1, kUpdateAny), 0);
+    ASSERT_EQ(map.update(2, 2, kUpdateAny), 0);
+    const int rc = map.update(1, 10, kUpdateExist);
+    if (type == kTypeLruHash) {
+      EXPECT_EQ(rc, kENOENT);
+      EXPECT_EQ(map.key_set(), (std::set<uint64_t>{2}));
+    } else {
+      EXPECT_EQ(rc, 0);
+      EXPECT_EQ(map.key_set(), (std::set<uint64_t>{1, 2}));
+    }
+  }
+}
+
+// 6.18.44's llist LOCAL_FREE: a refill hands out the first node it took off the global FREE
+// list first (tests/data/diff/lru-percpu-hash-local-free-order.jsonl): keys 1 and 2 are
+// deleted (2's node at FREE's head), the next refill on CPU 0 takes 2's node, then 1's; key 9
+// gets 2's node, key 10 gets 1's.
+TEST(ReferenceLruTest, RefillHandsOutTheFirstNodeTakenFirst) {
+  Fixture map(kTypeLruPercpuHash, 8, kZeroSeed, 2, 4);  // target_free 2
+  for (uint64_t key = 1; key <= 4; ++key) ASSERT_EQ(map.update(key, key, kUpdateAny), 0);
+  const auto& lru_map = std::get<LruHashModel>(map.model().family());
+  const uint32_t node_of_1 = *lru_map.node_of_key(le(1, 4));
+  const uint32_t node_of_2 = *lru_map.node_of_key(le(2, 4));
+  ASSERT_EQ(map.remove(1), 0);
+  ASSERT_EQ(map.remove(2), 0);
+  EXPECT_EQ(lru_map.lru().list_nodes(LruListKind::kFree, 0).front(), node_of_2);
+  for (uint64_t key : {9, 10}) {
+    ASSERT_EQ(map.run(OpCode::kUpdate, key, 0, Bytes(8, 9), Caller::kProgram).rc, 0);
+  }
+  EXPECT_EQ(*lru_map.node_of_key(le(9, 4)), node_of_2);
+  EXPECT_EQ(*lru_map.node_of_key(le(10, 4)), node_of_1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model is a value: copies are independent, equal states compare and hash equal.
+
+TEST(ReferenceModelValueTest, CopiesAreIndependentAndCompareByState) {
+  for (uint32_t type : kModelledTypesForValues) {
+    Fixture map(type, 4, type == kTypeArray || type == kTypePercpuArray ? 0 : kZeroSeed, 2, 4);
+    ASSERT_EQ(map.update(1, 11, kUpdateAny), 0);
+    MapModel copy = map.model();
+    EXPECT_TRUE(copy == map.model());
+    EXPECT_EQ(copy.hash(), map.model().hash());
+    ASSERT_EQ(map.update(2, 22, kUpdateAny), 0);
+    EXPECT_FALSE(copy == map.model()) << "type " << type;
+    EXPECT_NE(copy.hash(), map.model().hash()) << "type " << type;
+    ModelOp same{OpCode::kUpdate, Caller::kSyscall, 0, le(2, 4), map.value_of(22), 0};
+    EXPECT_EQ(copy.apply(same), (ModelResult{0, {}}));
+    EXPECT_TRUE(copy == map.model()) << "type " << type;
+    EXPECT_EQ(copy.hash(), map.model().hash()) << "type " << type;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) and (c): random op scripts through the model and another backend.
+
+constexpr uint32_t kModelledTypes[] = {kTypeHash,        kTypePercpuHash, kTypeArray,
+                                       kTypePercpuArray, kTypeLruHash,    kTypeLruPercpuHash};
+
+uint64_t env_number(const char* name, uint64_t fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return fallback;
+  return std::stoull(text);
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> run_script(const std::string& script, OpBackend& backend) {
+  std::istringstream in(script);
+  std::ostringstream out;
+  run_op_script(in, out, backend);
+  return split_lines(out.str());
+}
+
+// "" when both outputs are equal; else the first differing line of both.
+std::string first_difference(const std::vector<std::string>& model,
+                             const std::vector<std::string>& other, const std::string& name) {
+  const size_t count = std::max(model.size(), other.size());
+  for (size_t index = 0; index < count; ++index) {
+    const std::string left = index < model.size() ? model[index] : "<none>";
+    const std::string right = index < other.size() ? other[index] : "<none>";
+    if (left == right) continue;
+    return "first differing output line " + std::to_string(index) + ":\n  model: " + left +
+           "\n  " + name + ": " + right;
+  }
+  return "";
+}
+
+std::string write_script(const std::string& script, const std::string& name) {
+  const char* directory = std::getenv("MAPSIM_MODEL_DIR");
+  const std::string path = (directory != nullptr && *directory != '\0')
+                               ? std::string(directory) + "/" + name
+                               : ::testing::TempDir() + name;
+  std::ofstream(path) << script;
+  return path;
+}
+
+// Runs `scripts` seeded scripts on the model and on the backend `make_other(cpus)` makes;
+// fails with SEED, the script's path and the first differing line for at most three
+// mismatches. One backend per CPU count serves every script (a SimulatedBackend waits for RCU
+// callbacks when it is destroyed, which would dominate the run time).
+template <class MakeBackend>
+void compare_random_scripts(const std::string& label, uint64_t scripts,
+                            const std::vector<int>& cpu_counts, MakeBackend make_other) {
+  std::map<int, std::unique_ptr<OpBackend>> others;
+  const uint64_t first_seed = env_number("MAPSIM_MODEL_SEED", 1);
+  std::cout << "[ SEED     ] MAPSIM_MODEL_SEED=" << first_seed << " scripts=" << scripts
+            << " against=" << label << std::endl;
+  int mismatches = 0;
+  uint64_t successes = 0;
+  std::chrono::steady_clock::duration model_time{};
+  std::chrono::steady_clock::duration other_time{};
+  for (uint64_t seed = first_seed; seed < first_seed + scripts && mismatches < 3; ++seed) {
+    RandomScriptOptions options;
+    options.map_types.assign(std::begin(kModelledTypes), std::end(kModelledTypes));
+    if (seed % 7 != 0) options.map_types = {kModelledTypes[seed % 6]};  // one type, or all
+    options.possible_cpus = cpu_counts[seed % cpu_counts.size()];
+    const std::string script = random_op_script(seed, options);
+    const auto model_start = std::chrono::steady_clock::now();
+    ReferenceBackend model(options.possible_cpus);
+    const std::vector<std::string> model_lines = run_script(script, model);
+    const auto other_start = std::chrono::steady_clock::now();
+    std::unique_ptr<OpBackend>& other = others[options.possible_cpus];
+    if (other == nullptr) other = make_other(options.possible_cpus);
+    const std::vector<std::string> other_lines = run_script(script, *other);
+    model_time += other_start - model_start;
+    other_time += std::chrono::steady_clock::now() - other_start;
+    const std::string difference = first_difference(model_lines, other_lines, other->name());
+    for (const std::string& line : model_lines) successes += line.find("\"rc\":0") != line.npos;
+    if (difference.empty()) continue;
+    ++mismatches;
+    const std::string path = write_script(
+        script, "mapsim-model-" + label + "-seed" + std::to_string(seed) + ".jsonl");
+    ADD_FAILURE() << "SEED=" << seed << " possible_cpus=" << options.possible_cpus
+                  << "\nscript: " << path << "\n" << difference
+                  << "\nreproduce: mapsim exec --backend " << other->name() << " " << path;
+  }
+  EXPECT_GT(successes, scripts) << "the scripts hardly ever succeed";
+  using Seconds = std::chrono::duration<double>;
+  std::cout << "[ TIME     ] model " << Seconds(model_time).count() << " s, " << label << " "
+            << Seconds(other_time).count() << " s" << std::endl;
+}
+
+TEST(ReferenceModelAgainstSimulationTest, RandomScriptsAgreeLineByLine) {
+  compare_random_scripts("sim", env_number("MAPSIM_MODEL_SCRIPTS", 1500), {1, 2, 3, 4},
+                         [](int cpus) { return std::make_unique<SimulatedBackend>(cpus); });
+}
+
+TEST(ReferenceModelAgainstKernelTest, RandomScriptsAgreeLineByLine) {
+  std::string why;
+  if (KernelBackend::probe(&why) != 0) GTEST_SKIP() << "bpf() not usable here: " << why;
+  const int cpus = KernelBackend().possible_cpus();
+  compare_random_scripts("kernel", env_number("MAPSIM_MODEL_KERNEL_SCRIPTS", 60), {cpus},
+                         [](int) { return std::make_unique<KernelBackend>(); });
+}
+
+}  // namespace
+}  // namespace mapsim::reference
