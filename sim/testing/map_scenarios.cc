@@ -134,4 +134,20 @@ MapScenarioConfig lru_three_cpus(bool per_cpu_lists) {
   return config;
 }
 
+MapScenarioConfig lru_two_cpus() {
+  using Kind = MapOperation::Kind;
+  MapScenarioConfig config;
+  config.name = "lru 2 cpus";
+  config.possible_cpus = 2;
+  config.attr.map_type = bpf::kMapLruHash;
+  config.attr.key_size = 4;
+  config.attr.value_size = 8;
+  config.attr.max_entries = 2;
+  config.attr.map_flags = bpf::kFZeroSeed;
+  config.setup = {{Kind::kUpdate, 100}};
+  config.cpus = {{{Kind::kUpdate, 1}, {Kind::kProgramLookup, 100}},
+                 {{Kind::kUpdate, 2}, {Kind::kLookup, 1}}};
+  return config;
+}
+
 }  // namespace mapsim::sim::testing

@@ -16,6 +16,8 @@
 //                     so evictions and steals happen); each CPU updates two keys of its own
 //                     and one shared key, one CPU looks a key up from a program.
 //                     => invariants hold in every interleaving.
+//   lru_two_cpus():   LRU_HASH, max_entries 2 on 2 CPUs, one key preset; each CPU inserts a
+//                     new key (evicting) and looks one up: small enough for exhaustive DPOR.
 #pragma once
 
 #include <cstdint>
@@ -57,5 +59,6 @@ Scenario map_scenario(const MapScenarioConfig& config);
 
 MapScenarioConfig hash_two_cpus();
 MapScenarioConfig lru_three_cpus(bool per_cpu_lists = false);
+MapScenarioConfig lru_two_cpus();
 
 }  // namespace mapsim::sim::testing

@@ -1,0 +1,146 @@
+// Simulator throughput (Google Benchmark; never timed tests).
+//
+//   BM_SimRandomWalk/hash:   random walk over "hash 2 cpus x 3 ops" (the real HASH map on
+//                            SimPlatform): steps/s and executions/s. Target on one core:
+//                            >= 5M steps/s and >= 50k executions/s.
+//   BM_SimRandomWalk/lru:    the same for "lru 3 cpus" (real LRU_HASH, common lists).
+//   BM_SimRandomWalk/cells:  2 CPUs x 64 racy stores: the bare cost of a scheduling point.
+//   BM_SimDpor/<scenario>:   one exhaustive DPOR exploration per iteration of "hash 2 cpus x 3
+//                            ops", "lru 2 cpus" and lastzero(5): executions/s, and the counters
+//                            dpor_executions vs naive_interleavings (brute-force DFS, capped
+//                            at 2M) show the reduction.
+//   rss_growth_kb:           resident memory growth over the whole benchmark: it must not grow
+//                            with the number of executions explored.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "sim/explorer.h"
+#include "sim/strategy/bounded_dfs.h"
+#include "sim/strategy/dpor.h"
+#include "sim/strategy/random_walk.h"
+#include "sim/testing/cell_programs.h"
+#include "sim/testing/map_scenarios.h"
+
+namespace mapsim::sim {
+namespace {
+
+long resident_kb() {
+  long pages_total = 0;
+  long pages_resident = 0;
+  FILE* statm = std::fopen("/proc/self/statm", "r");
+  if (statm == nullptr) return 0;
+  if (std::fscanf(statm, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+  std::fclose(statm);
+  return pages_resident * 4;
+}
+
+Scenario stores_scenario(int cpus, int steps) {
+  Scenario scenario;
+  scenario.name = "cells";
+  scenario.possible_cpus = cpus;
+  scenario.build = [cpus, steps](SimPlatform&) {
+    auto cells = std::make_shared<std::vector<SimPlatform::Racy<int>>>(cpus);
+    ScenarioInstance instance;
+    instance.cpus.resize(cpus);
+    for (int cpu = 0; cpu < cpus; ++cpu) {
+      instance.cpus[cpu].push_back(Operation{"stores", [cells, cpu, steps] {
+        for (int i = 0; i < steps; ++i) (*cells)[cpu].store(i);
+        return int64_t{0};
+      }});
+    }
+    instance.state = cells;
+    return instance;
+  };
+  return scenario;
+}
+
+Scenario random_walk_scenario(int which) {
+  switch (which) {
+    case 0: return testing::map_scenario(testing::hash_two_cpus());
+    case 1: return testing::map_scenario(testing::lru_three_cpus());
+    default: return stores_scenario(2, 64);
+  }
+}
+
+Scenario dpor_scenario(int which) {
+  switch (which) {
+    case 0: return testing::map_scenario(testing::hash_two_cpus());
+    case 1: return testing::map_scenario(testing::lru_two_cpus());
+    default: return testing::lastzero_scenario(5);
+  }
+}
+
+// Executions per iteration of BM_SimRandomWalk: enough to amortise the explorer setup.
+constexpr uint64_t kBatch = 1000;
+
+void BM_SimRandomWalk(benchmark::State& state) {
+  ExplorerOptions options;
+  options.max_executions = kBatch;
+  Explorer explorer(random_walk_scenario(static_cast<int>(state.range(0))), options);
+  uint64_t steps = 0;
+  uint64_t executions = 0;
+  uint64_t seed = 0;
+  const long rss_before = resident_kb();
+  for (auto _ : state) {
+    RandomWalkOptions random_options;
+    random_options.seed = ++seed;
+    RandomWalkStrategy random(random_options);
+    const ExploreReport report = explorer.explore(random);
+    if (!report.ok()) state.SkipWithError("a simulated execution failed");
+    steps += report.steps;
+    executions += report.executions;
+  }
+  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(steps),
+                                                 benchmark::Counter::kIsRate);
+  state.counters["executions/s"] = benchmark::Counter(static_cast<double>(executions),
+                                                      benchmark::Counter::kIsRate);
+  state.counters["steps/execution"] =
+      static_cast<double>(steps) / static_cast<double>(executions == 0 ? 1 : executions);
+  state.counters["rss_growth_kb"] = static_cast<double>(resident_kb() - rss_before);
+}
+BENCHMARK(BM_SimRandomWalk)->ArgName("hash0_lru1_cells2")->Arg(0)->Arg(1)->Arg(2);
+
+uint64_t naive_interleavings(const Scenario& scenario, bool* capped) {
+  ExplorerOptions options;
+  options.max_executions = 2'000'000;
+  Explorer explorer(scenario, options);
+  BoundedDfsOptions dfs_options;
+  dfs_options.first_bound = BoundedDfsOptions::kUnbounded;
+  BoundedDfsStrategy dfs(dfs_options);
+  const ExploreReport report = explorer.explore(dfs);
+  *capped = !report.exhausted;
+  return report.executions;
+}
+
+void BM_SimDpor(benchmark::State& state) {
+  const Scenario scenario = dpor_scenario(static_cast<int>(state.range(0)));
+  Explorer explorer(scenario);
+  uint64_t executions = 0;
+  uint64_t per_exploration = 0;
+  for (auto _ : state) {
+    DporStrategy dpor(DporOptions{});
+    const ExploreReport report = explorer.explore(dpor);
+    if (!report.ok() || !report.exhausted) state.SkipWithError("DPOR did not finish cleanly");
+    executions += report.executions;
+    per_exploration = report.executions;
+  }
+  bool capped = false;
+  state.counters["executions/s"] = benchmark::Counter(static_cast<double>(executions),
+                                                      benchmark::Counter::kIsRate);
+  state.counters["dpor_executions"] = static_cast<double>(per_exploration);
+  state.counters["naive_interleavings"] =
+      static_cast<double>(naive_interleavings(scenario, &capped));
+  state.counters["naive_capped"] = capped ? 1 : 0;
+}
+BENCHMARK(BM_SimDpor)
+    ->ArgName("hash0_lru1_lastzero2")
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace mapsim::sim
