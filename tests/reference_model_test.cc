@@ -59,6 +59,16 @@ uint64_t le_value(const Bytes& bytes) {
   return value;
 }
 
+ModelOp element_op(OpCode code, Caller caller, int cpu, Bytes key, Bytes value = {}) {
+  ModelOp op;
+  op.code = code;
+  op.caller = caller;
+  op.cpu = cpu;
+  op.key = std::move(key);
+  op.value = std::move(value);
+  return op;
+}
+
 CreateRequest request(uint32_t type, uint32_t key_size, uint32_t value_size,
                       uint32_t max_entries, uint32_t flags = 0) {
   CreateRequest result;
@@ -447,9 +457,9 @@ TEST(ReferencePercpuTest, ProgramInsertKeepsTheFreedElementsPadding) {
     ASSERT_EQ(model->apply(op).rc, 0);
     op.code = OpCode::kDelete;
     ASSERT_EQ(model->apply(op).rc, 0);
-    op = ModelOp{OpCode::kUpdate, Caller::kProgram, 0, le(2, 4), Bytes{0x33, 0x33}, 0};
+    op = element_op(OpCode::kUpdate, Caller::kProgram, 0, le(2, 4), Bytes{0x33, 0x33});
     ASSERT_EQ(model->apply(op).rc, 0);
-    op = ModelOp{OpCode::kLookup, Caller::kSyscall, 0, le(2, 4), {}, 0};
+    op = element_op(OpCode::kLookup, Caller::kSyscall, 0, le(2, 4));
     EXPECT_EQ(model->apply(op).data, (Bytes{0x33, 0x33, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa,
                                             0x00, 0x00, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb, 0xbb}))
         << "flags " << flags;
@@ -463,7 +473,7 @@ TEST(ReferencePercpuTest, PreallocatedInsertsTakeOtherCpusElementsInWrapAroundOr
   std::optional<MapModel> model;
   ASSERT_EQ(create_map_model(request(kTypePercpuHash, 4, 4, 4, kZeroSeed), {2, 0}, &model), 0);
   auto syscall_update = [&](uint64_t key, unsigned char fill) {
-    ModelOp op{OpCode::kUpdate, Caller::kSyscall, 0, le(key, 4), Bytes(16, fill), 0};
+    ModelOp op = element_op(OpCode::kUpdate, Caller::kSyscall, 0, le(key, 4), Bytes(16, fill));
     return model->apply(op).rc;
   };
   // Mark elements by their padding: keys 1..4 inserted on CPU 0 take elements 1, 0, 3, 2.
@@ -472,16 +482,16 @@ TEST(ReferencePercpuTest, PreallocatedInsertsTakeOtherCpusElementsInWrapAroundOr
   }
   // Delete keys 3 and 1 on CPU 1: CPU 1's free list is then [element 3, element 1 (top)].
   for (uint64_t key : {3, 1}) {
-    ASSERT_EQ(model->apply(ModelOp{OpCode::kDelete, Caller::kSyscall, 1, le(key, 4), {}, 0}).rc,
+    ASSERT_EQ(model->apply(element_op(OpCode::kDelete, Caller::kSyscall, 1, le(key, 4))).rc,
               0);
   }
   // Two program inserts on CPU 0 (its list is empty) get element 1, then element 3.
   for (uint64_t key : {7, 8}) {
-    ModelOp op{OpCode::kUpdate, Caller::kProgram, 0, le(key, 4), Bytes{9, 9, 9, 9}, 0};
+    ModelOp op = element_op(OpCode::kUpdate, Caller::kProgram, 0, le(key, 4), Bytes{9, 9, 9, 9});
     ASSERT_EQ(model->apply(op).rc, 0);
   }
   auto padding_of = [&](uint64_t key) {
-    return model->apply(ModelOp{OpCode::kLookup, Caller::kSyscall, 0, le(key, 4), {}, 0})
+    return model->apply(element_op(OpCode::kLookup, Caller::kSyscall, 0, le(key, 4)))
         .data[4];
   };
   EXPECT_EQ(padding_of(7), 1);  // key 1's element
@@ -532,11 +542,11 @@ TEST(ReferenceArrayTest, LockFlagLosesToIndexAndNoexistOnlyInPrograms) {
 TEST(ReferenceArrayTest, PercpuProgramUpdateWritesOnlyItsCpusValueBytes) {
   std::optional<MapModel> model;
   ASSERT_EQ(create_map_model(request(kTypePercpuArray, 4, 3, 2), {2, 0}, &model), 0);
-  ModelOp op{OpCode::kUpdate, Caller::kSyscall, 0, le(1, 4), Bytes(16, 0xee), 0};
+  ModelOp op = element_op(OpCode::kUpdate, Caller::kSyscall, 0, le(1, 4), Bytes(16, 0xee));
   ASSERT_EQ(model->apply(op).rc, 0);
-  op = ModelOp{OpCode::kUpdate, Caller::kProgram, 1, le(1, 4), Bytes{1, 2, 3}, 0};
+  op = element_op(OpCode::kUpdate, Caller::kProgram, 1, le(1, 4), Bytes{1, 2, 3});
   ASSERT_EQ(model->apply(op).rc, 0);
-  op = ModelOp{OpCode::kLookup, Caller::kSyscall, 0, le(1, 4), {}, 0};
+  op = element_op(OpCode::kLookup, Caller::kSyscall, 0, le(1, 4));
   EXPECT_EQ(model->apply(op).data, (Bytes{0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee,
                                           1, 2, 3, 0xee, 0xee, 0xee, 0xee, 0xee}));
   op.caller = Caller::kProgram;
@@ -814,8 +824,8 @@ TEST(ReferenceModelValueTest, CopiesAreIndependentAndCompareByState) {
     ASSERT_EQ(map.update(2, 22, kUpdateAny), 0);
     EXPECT_FALSE(copy == map.model()) << "type " << type;
     EXPECT_NE(copy.hash(), map.model().hash()) << "type " << type;
-    ModelOp same{OpCode::kUpdate, Caller::kSyscall, 0, le(2, 4), map.value_of(22), 0};
-    EXPECT_EQ(copy.apply(same), (ModelResult{0, {}}));
+    ModelOp same = element_op(OpCode::kUpdate, Caller::kSyscall, 0, le(2, 4), map.value_of(22));
+    EXPECT_EQ(copy.apply(same), result_of(0));
     EXPECT_TRUE(copy == map.model()) << "type " << type;
     EXPECT_EQ(copy.hash(), map.model().hash()) << "type " << type;
   }
@@ -919,6 +929,26 @@ void compare_random_scripts(const std::string& label, uint64_t scripts,
 TEST(ReferenceModelAgainstSimulationTest, RandomScriptsAgreeLineByLine) {
   compare_random_scripts("sim", env_number("MAPSIM_MODEL_SCRIPTS", 1500), {1, 2, 3, 4},
                          [](int cpus) { return std::make_unique<SimulatedBackend>(cpus); });
+}
+
+// One script named by MAPSIM_MODEL_SCRIPT (the path a mismatch printed), on
+// MAPSIM_MODEL_CPUS possible CPUs (default 2), through the model and the simulated backend;
+// the outputs go to <script>.model and <script>.sim. Skipped when the variable is not set.
+TEST(ReferenceModelAgainstSimulationTest, NamedScriptAgrees) {
+  const char* path = std::getenv("MAPSIM_MODEL_SCRIPT");
+  if (path == nullptr || *path == '\0') GTEST_SKIP() << "MAPSIM_MODEL_SCRIPT is not set";
+  std::stringstream script;
+  script << std::ifstream(path).rdbuf();
+  const int cpus = static_cast<int>(env_number("MAPSIM_MODEL_CPUS", 2));
+  ReferenceBackend model(cpus);
+  SimulatedBackend sim(cpus);
+  const std::vector<std::string> model_lines = run_script(script.str(), model);
+  const std::vector<std::string> sim_lines = run_script(script.str(), sim);
+  std::ofstream model_out(std::string(path) + ".model");
+  for (const std::string& line : model_lines) model_out << line << "\n";
+  std::ofstream sim_out(std::string(path) + ".sim");
+  for (const std::string& line : sim_lines) sim_out << line << "\n";
+  EXPECT_EQ(first_difference(model_lines, sim_lines, "sim"), "");
 }
 
 TEST(ReferenceModelAgainstKernelTest, RandomScriptsAgreeLineByLine) {

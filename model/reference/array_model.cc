@@ -24,13 +24,18 @@ ModelResult ArrayModel::apply(const ModelOp& op) {
     case OpCode::kLookup:
       return lookup(op);
     case OpCode::kUpdate:
-      return {update(op), {}};
+      return result_of(update(op));
     case OpCode::kDelete:
-      return {kEINVAL, {}};  // elements cannot be deleted, whatever the index
+      return result_of(kEINVAL);  // elements cannot be deleted, whatever the index
     case OpCode::kGetNextKey:
       return get_next_key(op);
     case OpCode::kLookupAndDelete:
-      return {kENOTSUPP, {}};
+      return result_of(kENOTSUPP);
+    case OpCode::kLookupBatch:
+    case OpCode::kLookupAndDeleteBatch:
+    case OpCode::kUpdateBatch:
+    case OpCode::kDeleteBatch:
+      break;  // composed of element ops by batch_model.h
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return {};
@@ -38,9 +43,9 @@ ModelResult ArrayModel::apply(const ModelOp& op) {
 
 ModelResult ArrayModel::lookup(const ModelOp& op) const {
   const uint32_t index = index_of(*op.key);
-  if (index >= info_.max_entries) return {kENOENT, {}};
-  if (!percpu() || op.caller == Caller::kSyscall) return {0, values_[index]};
-  return {0, slots_.cpu_value(values_[index], op.cpu)};
+  if (index >= info_.max_entries) return result_of(kENOENT);
+  if (!percpu() || op.caller == Caller::kSyscall) return result_of(0, values_[index]);
+  return result_of(0, slots_.cpu_value(values_[index], op.cpu));
 }
 
 // array_map_update_elem(): the program path of both types and the syscall path of ARRAY.
@@ -76,13 +81,14 @@ ModelResult ArrayModel::get_next_key(const ModelOp& op) const {
   if (op.key) {
     const uint32_t index = index_of(*op.key);
     if (index < info_.max_entries) {
-      if (index == info_.max_entries - 1) return {kENOENT, {}};
+      if (index == info_.max_entries - 1) return result_of(kENOENT);
       next = index + 1;
     }
   }
-  return {0, Bytes{static_cast<unsigned char>(next), static_cast<unsigned char>(next >> 8),
-                   static_cast<unsigned char>(next >> 16),
-                   static_cast<unsigned char>(next >> 24)}};
+  return result_of(0, Bytes{static_cast<unsigned char>(next),
+                            static_cast<unsigned char>(next >> 8),
+                            static_cast<unsigned char>(next >> 16),
+                            static_cast<unsigned char>(next >> 24)});
 }
 
 }  // namespace mapsim::reference

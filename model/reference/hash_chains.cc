@@ -59,4 +59,9 @@ std::vector<Bytes> HashChains::keys_in_order() const {
   return keys;
 }
 
+std::vector<Bytes> HashChains::chain(uint32_t bucket) const {
+  const auto found = chains_.find(bucket);
+  return found == chains_.end() ? std::vector<Bytes>{} : found->second;
+}
+
 }  // namespace mapsim::reference

@@ -40,6 +40,9 @@ class HashChains {
   std::optional<Bytes> next_key(const std::optional<Bytes>& key) const;
   // Every key in get_next_key order.
   std::vector<Bytes> keys_in_order() const;
+  uint32_t n_buckets() const { return n_buckets_; }
+  // The keys of one bucket, head first.
+  std::vector<Bytes> chain(uint32_t bucket) const;
 
   bool operator==(const HashChains&) const = default;
   void hash_into(StateHasher& hasher) const { hasher.add(chains_); }

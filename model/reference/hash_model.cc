@@ -33,27 +33,32 @@ ModelResult HashModel::apply(const ModelOp& op) {
     case OpCode::kLookup:
       return lookup(op);
     case OpCode::kUpdate:
-      return {update(op), {}};
+      return result_of(update(op));
     case OpCode::kDelete:
       return remove(op, /*return_value=*/false);
     case OpCode::kGetNextKey: {
       std::optional<Bytes> next = chains_.next_key(op.key);
-      if (!next) return {kENOENT, {}};
-      return {0, *next};
+      if (!next) return result_of(kENOENT);
+      return result_of(0, *next);
     }
     case OpCode::kLookupAndDelete:
       return remove(op, /*return_value=*/true);
+    case OpCode::kLookupBatch:
+    case OpCode::kLookupAndDeleteBatch:
+    case OpCode::kUpdateBatch:
+    case OpCode::kDeleteBatch:
+      break;  // composed of element ops by batch_model.h
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return {};
 }
 
 ModelResult HashModel::lookup(const ModelOp& op) const {
-  if (!chains_.contains(*op.key)) return {kENOENT, {}};
-  if (!percpu()) return {0, values_.at(*op.key)};
+  if (!chains_.contains(*op.key)) return result_of(kENOENT);
+  if (!percpu()) return result_of(0, values_.at(*op.key));
   const Bytes& area = elements_.at(*op.key).area;
-  if (op.caller == Caller::kSyscall) return {0, area};
-  return {0, slots_.cpu_value(area, op.cpu)};
+  if (op.caller == Caller::kSyscall) return result_of(0, area);
+  return result_of(0, slots_.cpu_value(area, op.cpu));
 }
 
 int HashModel::update(const ModelOp& op) {
@@ -109,7 +114,7 @@ int HashModel::update_percpu(const ModelOp& op) {
 // the pool on this CPU.
 ModelResult HashModel::remove(const ModelOp& op, bool return_value) {
   const Bytes& key = *op.key;
-  if (!chains_.contains(key)) return {kENOENT, {}};
+  if (!chains_.contains(key)) return result_of(kENOENT);
   ModelResult result;
   chains_.erase(key);
   if (!percpu()) {

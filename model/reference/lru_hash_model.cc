@@ -42,16 +42,21 @@ ModelResult LruHashModel::apply(const ModelOp& op) {
     case OpCode::kLookup:
       return lookup(op);
     case OpCode::kUpdate:
-      return {update(op), {}};
+      return result_of(update(op));
     case OpCode::kDelete:
       return remove(op, /*return_value=*/false);
     case OpCode::kGetNextKey: {
       std::optional<Bytes> next = chains_.next_key(op.key);
-      if (!next) return {kENOENT, {}};
-      return {0, *next};
+      if (!next) return result_of(kENOENT);
+      return result_of(0, *next);
     }
     case OpCode::kLookupAndDelete:
       return remove(op, /*return_value=*/true);
+    case OpCode::kLookupBatch:
+    case OpCode::kLookupAndDeleteBatch:
+    case OpCode::kUpdateBatch:
+    case OpCode::kDeleteBatch:
+      break;  // composed of element ops by batch_model.h
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return {};
@@ -59,11 +64,11 @@ ModelResult LruHashModel::apply(const ModelOp& op) {
 
 ModelResult LruHashModel::lookup(const ModelOp& op) {
   const std::optional<uint32_t> node = node_of_key(*op.key);
-  if (!node) return {kENOENT, {}};
-  if (op.caller == Caller::kSyscall) return {0, value_of_node_[*node]};
+  if (!node) return result_of(kENOENT);
+  if (op.caller == Caller::kSyscall) return result_of(0, value_of_node_[*node]);
   lru_.set_ref(*node);  // a program lookup marks the key as used
-  if (!percpu()) return {0, value_of_node_[*node]};
-  return {0, slots_.cpu_value(value_of_node_[*node], op.cpu)};
+  if (!percpu()) return result_of(0, value_of_node_[*node]);
+  return result_of(0, slots_.cpu_value(value_of_node_[*node], op.cpu));
 }
 
 int LruHashModel::update(const ModelOp& op) {
@@ -147,7 +152,7 @@ uint32_t LruHashModel::unlink(const Bytes& key) {
 
 ModelResult LruHashModel::remove(const ModelOp& op, bool return_value) {
   const std::optional<uint32_t> node = node_of_key(*op.key);
-  if (!node) return {kENOENT, {}};
+  if (!node) return result_of(kENOENT);
   ModelResult result;
   if (return_value) result.data = value_of_node_[*node];
   unlink(*op.key);

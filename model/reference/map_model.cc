@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "impl/assert.h"
+#include "model/reference/batch_model.h"
 #include "model/reference/reference_uapi.h"
 
 namespace mapsim::reference {
@@ -45,6 +46,14 @@ int MapModel::syscall_layer_error(const ModelOp& op) const {
       if (op.flags & ~kElemLock) return kEINVAL;
       if (!fd_readable_ || !fd_writable_) return kEPERM;
       return (op.flags & kElemLock) ? kEINVAL : 0;
+    // bpf_map_do_batch(): read for lookups, write for the others, both for lookup_and_delete.
+    case OpCode::kLookupBatch:
+      return fd_readable_ ? 0 : kEPERM;
+    case OpCode::kLookupAndDeleteBatch:
+      return fd_readable_ && fd_writable_ ? 0 : kEPERM;
+    case OpCode::kUpdateBatch:
+    case OpCode::kDeleteBatch:
+      return fd_writable_ ? 0 : kEPERM;
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return 0;
@@ -53,16 +62,30 @@ int MapModel::syscall_layer_error(const ModelOp& op) const {
 ModelResult MapModel::apply(const ModelOp& op) {
   MAPSIM_ASSERT(op.cpu >= 0 && op.cpu < possible_cpus_, "REQUIRES: a possible CPU");
   if (op.caller == Caller::kSyscall) {
-    if (int error = syscall_layer_error(op)) return {error, {}};
+    if (int error = syscall_layer_error(op)) {
+      ModelResult result = result_of(error);
+      result.count = op.count;  // a batch's count is left as passed
+      return result;
+    }
   } else {
     MAPSIM_ASSERT(op.code == OpCode::kLookup || op.code == OpCode::kUpdate ||
                       op.code == OpCode::kDelete,
                   "programs look up, update and delete");
     MAPSIM_ASSERT(!program_refused(op.code), "REQUIRES: a program the verifier loads");
   }
+  if (is_batch(op.code)) {
+    MAPSIM_ASSERT(op.caller == Caller::kSyscall, "batches are syscall commands");
+    return apply_batch(*this, op);
+  }
   ModelResult result = std::visit([&](auto& family) { return family.apply(op); }, family_);
   if (result.rc != 0) result.data.clear();
   return result;
+}
+
+const HashChains* MapModel::hash_chains() const {
+  if (const auto* hash = std::get_if<HashModel>(&family_)) return &hash->chains();
+  if (const auto* lru = std::get_if<LruHashModel>(&family_)) return &lru->chains();
+  return nullptr;
 }
 
 uint64_t MapModel::hash() const {

@@ -7,7 +7,8 @@
 // apply() first does what the syscall layer does before a map type sees an op (fact sheet
 // 2.3-2.9: fd permissions of BPF_F_RDONLY / BPF_F_WRONLY, flags of lookup and
 // lookup_and_delete, BPF_F_LOCK without a spin lock), then hands the op to the type's model.
-// Program ops skip that layer, as the helpers do.
+// Program ops skip that layer, as the helpers do. Batch ops (batch_model.h) check the fd's
+// permissions here, then run as the type's batch implementation composes them.
 //
 // A program that the verifier would refuse to load is not a map result: program_refused()
 // says which ops those are (a program writing to a BPF_F_RDONLY_PROG map, or reading the value
@@ -44,6 +45,8 @@ class MapModel {
   bool program_refused(OpCode code) const;
 
   const MapFamilyModel& family() const { return family_; }
+  // The bucket chains of a hash-family map; nullptr for other types.
+  const HashChains* hash_chains() const;
 
   bool operator==(const MapModel&) const = default;
   uint64_t hash() const;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mapsim::reference {
@@ -18,7 +19,18 @@ using Bytes = std::vector<unsigned char>;
 // Who performs the op: userspace through bpf(2), or a BPF program through the helpers.
 enum class Caller : uint8_t { kSyscall, kProgram };
 
-enum class OpCode : uint8_t { kLookup, kUpdate, kDelete, kGetNextKey, kLookupAndDelete };
+enum class OpCode : uint8_t {
+  kLookup,
+  kUpdate,
+  kDelete,
+  kGetNextKey,
+  kLookupAndDelete,
+  // The BPF_MAP_*_BATCH commands (docs/op-script-batch.md; batch_model.h).
+  kLookupBatch,
+  kLookupAndDeleteBatch,
+  kUpdateBatch,
+  kDeleteBatch,
+};
 
 struct ModelOp {
   OpCode code = OpCode::kLookup;
@@ -29,7 +41,14 @@ struct ModelOp {
   /// Update only. Syscall: the syscall value size (per-CPU maps: every CPU's rounded slot);
   /// program: value_size bytes.
   Bytes value;
-  uint64_t flags = 0;  ///< raw u64 element flags (lookup, update, lookup_and_delete)
+  uint64_t flags = 0;  ///< raw u64 flags (lookup, update, lookup_and_delete; batch.flags)
+
+  // Batch ops only.
+  std::optional<Bytes> in_batch;  ///< lookup batches: the start token; nullopt is NULL
+  uint32_t count = 0;             ///< the count passed in
+  std::vector<Bytes> keys;        ///< update / delete batches: at least `count` keys
+  std::vector<Bytes> values;      ///< update batches: at least `count` syscall values
+  uint64_t elem_flags = 0;
 
   bool operator==(const ModelOp&) const = default;
 };
@@ -40,8 +59,27 @@ struct ModelResult {
   /// lookups, value_size bytes for program lookups), the next key of get_next_key.
   Bytes data;
 
+  // Batch ops only.
+  uint32_t count = 0;              ///< the count field after the command
+  std::optional<Bytes> out_batch;  ///< lookup batches: the token written, nullopt if none
+  std::vector<Bytes> keys;         ///< lookup batches: the elements returned (count of them)
+  std::vector<Bytes> values;
+
   bool operator==(const ModelResult&) const = default;
 };
+
+// An element op's result (the batch fields stay empty).
+inline ModelResult result_of(int rc, Bytes data = {}) {
+  ModelResult result;
+  result.rc = rc;
+  result.data = std::move(data);
+  return result;
+}
+
+inline bool is_batch(OpCode code) {
+  return code == OpCode::kLookupBatch || code == OpCode::kLookupAndDeleteBatch ||
+         code == OpCode::kUpdateBatch || code == OpCode::kDeleteBatch;
+}
 
 // The effective attributes of a created map (OBJ_GET_INFO_BY_FD).
 struct ModelInfo {

@@ -1,5 +1,6 @@
 #include "model/reference/reference_backend.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -43,6 +44,7 @@ class ReferenceMap : public BackendMap {
   int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
     return run(OpCode::kLookupAndDelete, Via::kSyscall, cpu, key, {}, flags, value);
   }
+  int batch(int cpu, const BatchRequest& request, BatchBuffers* buffers) override;
 
  private:
   int run(OpCode code, Via via, int cpu, const std::optional<Bytes>& key, const Bytes& value,
@@ -69,6 +71,61 @@ class ReferenceMap : public BackendMap {
   MapModel model_;
   MapInfo info_;
 };
+
+OpCode batch_code(BatchOp op) {
+  switch (op) {
+    case BatchOp::kLookup:
+      return OpCode::kLookupBatch;
+    case BatchOp::kLookupAndDelete:
+      return OpCode::kLookupAndDeleteBatch;
+    case BatchOp::kUpdate:
+      return OpCode::kUpdateBatch;
+    case BatchOp::kDelete:
+      return OpCode::kDeleteBatch;
+  }
+  MAPSIM_ASSERT(false, "every batch op is handled");
+  return OpCode::kLookupBatch;
+}
+
+// `count` entries of `size` bytes from a flat buffer.
+std::vector<Bytes> split_entries(const Bytes& flat, size_t size, uint32_t count) {
+  std::vector<Bytes> entries;
+  for (size_t index = 0; index < count && (index + 1) * size <= flat.size(); ++index) {
+    const auto first = flat.begin() + static_cast<std::ptrdiff_t>(index * size);
+    entries.emplace_back(first, first + static_cast<std::ptrdiff_t>(size));
+  }
+  return entries;
+}
+
+// Writes entries one after another into a flat buffer, as the kernel copies them out.
+void join_entries(const std::vector<Bytes>& entries, Bytes* flat) {
+  size_t at = 0;
+  for (const Bytes& entry : entries) {
+    MAPSIM_ASSERT(at + entry.size() <= flat->size(), "the caller made room for every entry");
+    std::copy(entry.begin(), entry.end(), flat->begin() + static_cast<std::ptrdiff_t>(at));
+    at += entry.size();
+  }
+}
+
+int ReferenceMap::batch(int cpu, const BatchRequest& request, BatchBuffers* buffers) {
+  ModelOp op;
+  op.code = batch_code(request.op);
+  op.cpu = cpu;
+  op.in_batch = request.in_batch;
+  op.count = request.count;
+  op.elem_flags = request.elem_flags;
+  op.flags = request.flags;
+  if (op.code == OpCode::kUpdateBatch || op.code == OpCode::kDeleteBatch) {
+    op.keys = split_entries(buffers->keys, info_.key_size, request.count);
+    op.values = split_entries(buffers->values, model_.syscall_value_size(), request.count);
+  }
+  ModelResult result = model_.apply(op);
+  buffers->count = result.count;
+  if (result.out_batch) buffers->out_batch = *result.out_batch;
+  join_entries(result.keys, &buffers->keys);
+  join_entries(result.values, &buffers->values);
+  return result.rc;
+}
 
 CreateRequest request_of(const MapAttr& attr) {
   CreateRequest request;
