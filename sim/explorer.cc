@@ -68,8 +68,8 @@ uint64_t Explorer::fingerprint() {
 
 std::string Explorer::header(const Strategy& strategy, uint64_t budget) const {
   const ExecutionOptions& execution = options_.execution;
-  return "SEED=" + std::to_string(strategy.seed()) + " " + strategy.describe() + " scenario=" + scenario_.name +
-         " cpus=" + std::to_string(scenario_.possible_cpus) +
+  return "SEED=" + std::to_string(strategy.seed()) + " " + strategy.describe() +
+         " scenario=" + scenario_.name + " cpus=" + std::to_string(scenario_.possible_cpus) +
          " budget=" + std::to_string(budget) + " max_steps=" +
          std::to_string(execution.max_steps) +
          " max_allocation_failures=" + std::to_string(execution.max_allocation_failures) +
@@ -91,6 +91,7 @@ ExploreReport Explorer::explore(Strategy& strategy) {
     report.error = "scenario: no build function";
     return report;
   }
+  if (options_.log) options_.log(report.header);
   AssertRouting routing;
   while (report.executions < budget && strategy.begin_execution()) {
     const ExecutionResult result = execution_->run(scenario_, strategy, &schedule_);
@@ -137,6 +138,11 @@ void Explorer::judge(Strategy& strategy, const ExecutionResult& result, ExploreR
     ++report->failing_executions;
     if (report->failures.size() < options_.failures_kept) {
       report->failures.push_back(failure_report(result.failure, index, schedule_));
+      if (options_.log) {
+        const FailureReport& failure = report->failures.back();
+        options_.log(std::string(failure_kind_name(failure.kind)) + ": " + failure.message +
+                     "\n" + failure.reproduce);
+      }
     }
     return;
   }

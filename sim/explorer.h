@@ -59,6 +59,8 @@ struct ExplorerOptions {
   size_t trace_tail = 400;            ///< trace records in a failure report
   ExecutionOptions execution;
   std::function<void(const ExecutionRecord&)> observer;  ///< after every new execution
+  // Progress lines: the SEED=... header before running, each kept failure's reproduction.
+  std::function<void(const std::string&)> log;
 };
 
 struct FailureReport {

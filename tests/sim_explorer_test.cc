@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
+
+#include "impl/uapi.h"
 
 #include "sim/strategy/bounded_dfs.h"
 #include "sim/strategy/dpor.h"
@@ -78,6 +81,24 @@ TEST(ExplorerTest, NestedUpdateOnTheSameCpuGetsEdeadlkFromTheRealHashMap) {
   EXPECT_TRUE(report.exhausted);
   EXPECT_TRUE(saw_edeadlk);
   EXPECT_TRUE(saw_success);
+}
+
+TEST(ExplorerTest, InjectedAllocationFailureMakesANoPreallocUpdateReturnEnomem) {
+  testing::MapScenarioConfig config = testing::hash_two_cpus();
+  config.name = "hash no_prealloc";
+  config.attr.map_flags |= bpf::kFNoPrealloc;
+  std::set<int64_t> first_update_results;
+  ExplorerOptions options;
+  options.execution.max_allocation_failures = 1;
+  options.observer = [&](const ExecutionRecord& record) {
+    first_update_results.insert(record.outcome->cpu_results(0)[0]);
+  };
+  Explorer explorer(testing::map_scenario(config), options);
+  DporStrategy dpor(DporOptions{});
+  const ExploreReport report = explorer.explore(dpor);
+  EXPECT_TRUE(report.ok()) << report.failures.front().message;
+  EXPECT_TRUE(report.exhausted);
+  EXPECT_EQ(first_update_results, (std::set<int64_t>{0, bpf::kENOMEM}));
 }
 
 TEST(ExplorerTest, ScenarioWithoutBuildOrWithBadCpuCountIsAnError) {

@@ -1,6 +1,7 @@
 // sim/schedule.h: both text forms round-trip, and bad input is refused with a message that
 // names what is wrong.
 #include "sim/schedule.h"
+#include "sim/seed.h"
 
 #include <gtest/gtest.h>
 
@@ -96,6 +97,19 @@ TEST(ScheduleTest, CorruptSchedulesAreRefusedWithTheReason) {
     ASSERT_FALSE(parsed.ok()) << bad.text;
     EXPECT_NE(parsed.error().find(bad.complaint), std::string::npos)
         << bad.text << " -> " << parsed.error();
+  }
+}
+
+TEST(SeedTest, SeedsAreNumbersOrCommitHashes) {
+  EXPECT_EQ(parse_seed("42").value(), 42u);
+  EXPECT_EQ(parse_seed("0x2a").value(), 42u);
+  EXPECT_EQ(parse_seed("18446744073709551615").value(), UINT64_MAX);
+  EXPECT_EQ(parse_seed("c3dc235a0b1c2d3e4f5061728394a5b6c7d8e9f0").value(),
+            0xc3dc235a0b1c2d3eull);
+  for (const char* bad : {"", "-1", "18446744073709551616", "0x", "seed", "c3dc235"}) {
+    const Result<uint64_t> parsed = parse_seed(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.error().find("is not a 64-bit number"), std::string::npos);
   }
 }
 

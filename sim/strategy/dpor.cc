@@ -175,7 +175,7 @@ std::vector<size_t> DporStrategy::races_of(size_t later) const {
   }
   std::vector<size_t> candidates;
   for (size_t i = 0; i < later; ++i) {
-    if (race_candidate(i, later) && !happens_before(i, before)) candidates.push_back(i);
+    if (!happens_before(i, before) && race_candidate(i, later)) candidates.push_back(i);
   }
   std::vector<size_t> races;
   for (size_t candidate : candidates) {
