@@ -58,6 +58,9 @@ class BackendMap {
   // Syscall lookup copies syscall_value_size() bytes into *value; a program lookup (the
   // bpf_map_lookup_elem helper, which sets the LRU reference bit) copies the value_size bytes
   // it points to (this CPU's slot for per-CPU maps). A NULL from the helper is -ENOENT.
+  // A syscall lookup first resizes *value to syscall_value_size(), keeping its bytes: they are
+  // the item a BLOOM_FILTER lookup tests (the kernel reads that buffer and writes nothing).
+  // An empty key is passed as a NULL key pointer (maps with key_size 0).
   virtual int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) = 0;
   // Syscall: value is syscall_value_size() bytes. Program: value is value_size bytes, handed to
   // the helper from an 8-byte-aligned buffer of round_up(value_size, 8) bytes whose padding is

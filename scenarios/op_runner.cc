@@ -115,6 +115,12 @@ ordered_json batch_entries(const Bytes& bytes, size_t entry_size, uint32_t count
   return entries;
 }
 
+// The ops whose key is required on maps that have keys (get_next_key's may be null).
+bool takes_key(OpKind kind) {
+  return kind == OpKind::kUpdate || kind == OpKind::kLookup || kind == OpKind::kDelete ||
+         kind == OpKind::kLookupAndDelete;
+}
+
 class OpScriptRunner {
  public:
   OpScriptRunner(OpBackend& backend, std::ostream& out) : backend_(backend), out_(out) {}
@@ -303,9 +309,26 @@ std::string check_batch_against_map(const OpLine& line, const BackendMap& map) {
 
 std::string OpScriptRunner::check_against_map(const OpLine& line, const BackendMap& map) const {
   if (is_batch_op(line.kind)) return check_batch_against_map(line, map);
+  const bool bloom = map.info().map_type == bpf::kMapBloomFilter;
   if (line.key) {
     std::string problem = length_problem("key", map.info().key_size, line.key->size());
     if (!problem.empty()) return problem;
+  } else if (takes_key(line.kind) && map.info().key_size != 0) {
+    return "key: missing; " + std::string(op_kind_name(line.kind)) + " needs a key (" +
+           std::to_string(map.info().key_size) + " bytes; only maps with key_size 0 take none)";
+  }
+  if (bloom && line.via == Via::kProgram) {
+    // The verifier refuses bpf_map_lookup_elem / update_elem / delete_elem on a bloom filter;
+    // programs use bpf_map_peek_elem / push_elem, which are the syscall's lookup and update.
+    return "via: programs cannot run " + std::string(op_kind_name(line.kind)) +
+           " on a bloom_filter map (the verifier refuses the helper); use via \"syscall\"";
+  }
+  if (line.kind == OpKind::kLookup) {
+    if (!bloom && !line.value.empty()) {
+      return "value: only a lookup on a bloom_filter map takes a value (the item it tests)";
+    }
+    if (bloom) return length_problem("value", map.syscall_value_size(), line.value.size());
+    return "";
   }
   if (line.kind != OpKind::kUpdate) return "";
   // A program hands the helper one CPU's value; the syscall passes every CPU's slot.
@@ -315,20 +338,28 @@ std::string OpScriptRunner::check_against_map(const OpLine& line, const BackendM
 }
 
 void OpScriptRunner::execute(const OpLine& line, BackendMap& map, ordered_json* result) {
+  // No key (absent or null): backends pass a NULL key pointer for an empty key.
+  const Bytes key = line.key.value_or(Bytes());
   Bytes output;
   int rc = 0;
   switch (line.kind) {
     case OpKind::kUpdate:
-      (*result)["rc"] = map.update(line.via, line.cpu, *line.key, line.value, line.flags);
+      (*result)["rc"] = map.update(line.via, line.cpu, key, line.value, line.flags);
       return;
     case OpKind::kDelete:
-      (*result)["rc"] = map.remove(line.via, line.cpu, *line.key);
+      (*result)["rc"] = map.remove(line.via, line.cpu, key);
       return;
     case OpKind::kLookup:
-      rc = map.lookup(line.via, line.cpu, *line.key, line.flags, &output);
+      output = line.value;  // a bloom filter's lookup reads the item to test from the buffer
+      rc = map.lookup(line.via, line.cpu, key, line.flags, &output);
+      // ... and writes nothing back: its answer is rc alone.
+      if (map.info().map_type == bpf::kMapBloomFilter) {
+        (*result)["rc"] = rc;
+        return;
+      }
       break;
     case OpKind::kLookupAndDelete:
-      rc = map.lookup_and_delete(line.cpu, *line.key, line.flags, &output);
+      rc = map.lookup_and_delete(line.cpu, key, line.flags, &output);
       break;
     case OpKind::kGetNextKey:
       rc = map.get_next_key(line.cpu, line.key, &output);

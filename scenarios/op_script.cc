@@ -34,7 +34,7 @@ constexpr std::array<std::pair<OpKind, std::string_view>, 11> kOpNames = {{
 std::vector<std::string_view> op_fields(OpKind kind) {
   switch (kind) {
     case OpKind::kUpdate: return {"key", "value", "flags", "via", "cpu", "map"};
-    case OpKind::kLookup: return {"key", "via", "cpu", "flags", "map"};
+    case OpKind::kLookup: return {"key", "value", "via", "cpu", "flags", "map"};
     case OpKind::kDelete: return {"key", "via", "cpu", "map"};
     case OpKind::kLookupAndDelete: return {"key", "cpu", "flags", "map"};
     case OpKind::kGetNextKey: return {"key", "cpu", "map"};
@@ -267,8 +267,9 @@ Via read_via(FieldReader& reader) {
   return Via::kSyscall;
 }
 
-// get_next_key's key: hex, null, or absent (also the first key).
-std::optional<Bytes> read_start_key(FieldReader& reader, const json& line) {
+// A key: hex, or null / absent for a NULL key pointer (get_next_key's first key; the key of a
+// map without keys). Whether the map takes a NULL key is the runner's question.
+std::optional<Bytes> read_key(FieldReader& reader, const json& line) {
   if (!line.contains("key") || line.at("key").is_null()) return std::nullopt;
   return reader.hex("key");
 }
@@ -314,16 +315,14 @@ ScriptLine parse_op_fields(OpKind kind, const json& line) {
   parsed.map_id = reader.string("map", "the id of a map (a string)");
   parsed.cpu = reader.cpu();
   parsed.via = read_via(reader);
-  if (kind == OpKind::kGetNextKey) {
-    parsed.key = read_start_key(reader, line);
-  } else if (kind != OpKind::kDump && kind != OpKind::kInfo && !is_batch_op(kind)) {
-    reader.require("key", op + " needs a key");
-    parsed.key = reader.hex("key");
+  if (kind != OpKind::kDump && kind != OpKind::kInfo && !is_batch_op(kind)) {
+    parsed.key = read_key(reader, line);
   }
   if (kind == OpKind::kUpdate) {
     reader.require("value", "update needs a value");
     parsed.value = reader.hex("value").value_or(Bytes());
   }
+  if (kind == OpKind::kLookup) parsed.value = reader.hex("value").value_or(Bytes());
   if (kind == OpKind::kLookup && parsed.via == Via::kProgram && reader.has("flags")) {
     reader.fail("flags", "a program lookup takes no flags (lookup flags are syscall only)");
   }

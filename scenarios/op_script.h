@@ -64,10 +64,14 @@ struct DevicesLine {
 struct OpLine {
   OpKind kind = OpKind::kInfo;
   std::optional<std::string> map_id;  ///< nullopt: the most recent map line
-  // Required for update, lookup, delete and lookup_and_delete; for get_next_key nullopt means
-  // null (the first key); absent for dump and info.
+  // nullopt: the key was absent or null, and the op passes a NULL key pointer: get_next_key's
+  // "first key", and the only key a map without keys (key_size 0, BLOOM_FILTER) takes. The
+  // runner refuses a missing key for update, lookup, delete and lookup_and_delete on maps
+  // with keys. Absent for dump and info.
   std::optional<Bytes> key;
-  Bytes value;                        ///< update only
+  // update: the value written. lookup: the input a BLOOM_FILTER lookup (peek) tests
+  // (docs/op-script-notes.md); empty otherwise.
+  Bytes value;
   uint64_t flags = 0;                 ///< raw element flags (u64; -1 in the script = all ones)
   Via via = Via::kSyscall;
   int cpu = 0;                        ///< range checked by the runner

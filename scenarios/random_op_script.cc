@@ -47,9 +47,33 @@ bool is_devmap(uint32_t type) { return type == bpf::kMapDevmap || type == bpf::k
 bool is_indexed(uint32_t type) { return is_array(type) || is_devmap(type); }
 // Maps that hold every key from the start: nothing to fill.
 bool is_always_full(uint32_t type) { return is_array(type) || type == bpf::kMapDevmap; }
+bool is_bloom(uint32_t type) { return type == bpf::kMapBloomFilter; }
+bool is_lpm(uint32_t type) { return type == bpf::kMapLpmTrie; }
 bool is_per_cpu(uint32_t type) {
   return type == bpf::kMapPercpuHash || type == bpf::kMapPercpuArray ||
          type == bpf::kMapLruPercpuHash;
+}
+
+// splitmix64's finalizer: a fixed bijection that scatters bits.
+uint64_t mix64(uint64_t value) {
+  value ^= value >> 30;
+  value *= 0xbf58476d1ce4e5b9ull;
+  value ^= value >> 27;
+  value *= 0x94d049bb133111ebull;
+  return value ^ (value >> 31);
+}
+
+// Distinct indices give distinct byte strings: the first min(size, 8) bytes are an odd
+// multiple of the index plus a salt (a bijection modulo 2^(8 x bytes)); later bytes come from
+// the salt.
+Bytes index_bytes(size_t size, uint64_t salt, uint64_t index) {
+  Bytes bytes(size);
+  uint64_t mixed = index * 0x9e3779b97f4a7c15ull + salt;
+  for (size_t byte = 0; byte < bytes.size(); ++byte) {
+    uint64_t source = byte < 8 ? mixed : salt * (byte + 1);
+    bytes[byte] = static_cast<unsigned char>(source >> (8 * (byte % 8)));
+  }
+  return bytes;
 }
 
 // A map of the script as the generator sees it: enough to make keys and values that fit.
@@ -72,6 +96,14 @@ uint32_t random_key_size(Random& random) {
   return static_cast<uint32_t>(random.between(17, 64));
 }
 
+// LPM_TRIE: the u32 prefixlen and 1..256 data bytes; IPv4 and IPv6 shapes most often.
+uint32_t random_lpm_key_size(Random& random) {
+  if (random.chance(35)) return 4 + 4;
+  if (random.chance(25)) return 4 + 16;
+  if (random.chance(75)) return 4 + static_cast<uint32_t>(random.between(1, 12));
+  return 4 + static_cast<uint32_t>(random.between(17, 64));
+}
+
 uint32_t random_value_size(Random& random) {
   if (random.chance(60)) return static_cast<uint32_t>(random.between(1, 16));
   if (random.chance(60)) return static_cast<uint32_t>(random.between(17, 64));
@@ -81,6 +113,11 @@ uint32_t random_value_size(Random& random) {
 }
 
 uint32_t random_max_entries(Random& random, uint32_t type) {
+  if (is_bloom(type)) {
+    // Only sizes the bit array: 64 bits up to 1 and 40 entries (many false positives), more.
+    if (random.chance(50)) return static_cast<uint32_t>(random.between(1, 40));
+    return static_cast<uint32_t>(random.between(41, random.chance(70) ? 400 : 5000));
+  }
   int small = is_lru(type) ? 50 : 70;
   if (random.chance(small)) {
     return static_cast<uint32_t>(random.between(1, is_indexed(type) ? 16 : 8));
@@ -102,7 +139,10 @@ std::string random_valid_name(Random& random) {
 uint32_t random_valid_flags(Random& random, uint32_t type, bool* program_ops) {
   uint32_t flags = 0;
   // Deterministic bucket order, always (arrays and device maps have no seed: they refuse it).
-  if (!is_indexed(type)) flags |= bpf::kFZeroSeed;
+  // LPM tries have no seed either, and need BPF_F_NO_PREALLOC; bloom filters get ZERO_SEED so
+  // their bit positions, and so their false positives, are the kernel's.
+  if (!is_indexed(type) && !is_lpm(type)) flags |= bpf::kFZeroSeed;
+  if (is_lpm(type)) flags |= bpf::kFNoPrealloc;
   if ((type == bpf::kMapHash || type == bpf::kMapPercpuHash) && random.chance(35)) {
     flags |= bpf::kFNoPrealloc;
   }
@@ -118,14 +158,22 @@ uint32_t random_valid_flags(Random& random, uint32_t type, bool* program_ops) {
   }
   // Device maps: the kernel backend's programs are sleepable, and the verifier lets sleepable
   // programs use only array, hash and storage maps.
-  *program_ops = !(flags & (bpf::kFRdonlyProg | bpf::kFWronlyProg)) && !is_devmap(type);
+  // Bloom filters: the verifier refuses the lookup/update/delete helpers on them.
+  *program_ops = !(flags & (bpf::kFRdonlyProg | bpf::kFWronlyProg)) && !is_devmap(type) &&
+                 !is_bloom(type);
   return flags;
 }
 
 MapAttr random_valid_attr(Random& random, uint32_t type, int possible_cpus, bool* program_ops) {
   MapAttr attr;
   attr.map_type = type;
-  attr.key_size = is_indexed(type) ? 4 : random_key_size(random);
+  if (is_indexed(type)) {
+    attr.key_size = 4;
+  } else if (is_bloom(type)) {
+    attr.key_size = 0;
+  } else {
+    attr.key_size = is_lpm(type) ? random_lpm_key_size(random) : random_key_size(random);
+  }
   attr.max_entries = random_max_entries(random, type);
   // struct bpf_devmap_val: the ifindex, or the ifindex and a program fd.
   attr.value_size = is_devmap(type) ? (random.chance(70) ? 8 : 4) : random_value_size(random);
@@ -144,6 +192,7 @@ MapAttr random_valid_attr(Random& random, uint32_t type, int possible_cpus, bool
     attr.value_size = static_cast<uint32_t>(bpf::round_up(attr.value_size, 8));
   }
   attr.name = random_valid_name(random);
+  if (is_bloom(type)) attr.map_extra = random.below(16);  // hash functions; 0 means 5
   return attr;
 }
 
@@ -158,6 +207,16 @@ uint32_t random_rejected_flags(Random& random, uint32_t type) {
     static constexpr uint32_t kArrayRejects[] = {bpf::kFNoPrealloc, bpf::kFZeroSeed,
                                                  bpf::kFNoCommonLru};
     return random.pick(kArrayRejects);
+  }
+  if (is_bloom(type)) {
+    static constexpr uint32_t kBloomRejects[] = {bpf::kFNoPrealloc, bpf::kFNoCommonLru,
+                                                 bpf::kFMmapable, bpf::kFInnerMap};
+    return random.pick(kBloomRejects);
+  }
+  if (is_lpm(type)) {
+    static constexpr uint32_t kLpmRejects[] = {bpf::kFZeroSeed, bpf::kFNoCommonLru,
+                                               bpf::kFMmapable, bpf::kFInnerMap};
+    return random.pick(kLpmRejects);
   }
   if (is_devmap(type)) {
     static constexpr uint32_t kDevmapRejects[] = {bpf::kFNoPrealloc, bpf::kFZeroSeed,
@@ -186,6 +245,20 @@ void make_oversized(Random& random, MapAttr* attr) {
     }
     return;
   }
+  if (is_bloom(type)) {
+    // E2BIG from the alloc_check, even with a key_size the allocation would refuse.
+    attr->value_size = static_cast<uint32_t>(random.between(4194305, 4194400));
+    if (random.chance(30)) attr->key_size = 4;
+    return;
+  }
+  if (is_lpm(type)) {  // EINVAL: data beyond 256 bytes, or a node beyond kmalloc's limit
+    if (random.chance(50)) {
+      attr->key_size = static_cast<uint32_t>(random.between(261, 300));
+    } else {
+      attr->value_size = static_cast<uint32_t>(random.between(4194025, 4194400));
+    }
+    return;
+  }
   if (is_per_cpu(type) && random.chance(50)) {
     attr->value_size = static_cast<uint32_t>(random.between(32769, 40000));
   } else if (is_array(type)) {
@@ -198,6 +271,13 @@ void make_oversized(Random& random, MapAttr* attr) {
   }
 }
 
+uint32_t bad_key_size(Random& random, uint32_t type) {
+  if (is_indexed(type)) return random.pick({8u, 1u, 0u});
+  if (is_bloom(type)) return static_cast<uint32_t>(random.between(1, 8));  // must be 0
+  if (is_lpm(type)) return random.pick({0u, 1u, 4u, 261u, 1000u});       // 4 + 1..256
+  return 0;
+}
+
 // One reason for MAP_CREATE to fail, applied to an otherwise valid attribute set.
 void break_attr(Random& random, MapAttr* attr) {
   switch (random.below(9)) {
@@ -206,17 +286,29 @@ void break_attr(Random& random, MapAttr* attr) {
       attr->map_type = random.pick(kBadTypes);
       break;
     }
-    case 1: attr->key_size = is_indexed(attr->map_type) ? random.pick({8u, 1u, 0u}) : 0; break;
+    case 1: attr->key_size = bad_key_size(random, attr->map_type); break;
     case 2: attr->value_size = 0; break;
     case 3: attr->max_entries = 0; break;
-    case 4: attr->map_flags |= random_rejected_flags(random, attr->map_type); break;
+    case 4:
+      if (is_lpm(attr->map_type) && random.chance(30)) {
+        attr->map_flags &= ~bpf::kFNoPrealloc;  // mandatory for LPM tries
+      } else {
+        attr->map_flags |= random_rejected_flags(random, attr->map_type);
+      }
+      break;
     case 5: {
       static const char* const kBadNames[] = {"a-b", "sixteen_chars_xx", "twenty_characters_xx",
                                               "with space", "na\xc3\xafve", "slash/"};
       attr->name = random.pick(kBadNames);
       break;
     }
-    case 6: attr->map_extra = random.chance(50) ? 1 : 0xffffffffu; break;
+    case 6: {
+      // Bloom filters take 0..15 (hash functions); every other type only 0.
+      static constexpr uint64_t kBloomBad[] = {16, 17, 255, 0xffffffffu, uint64_t{1} << 40};
+      if (is_bloom(attr->map_type)) attr->map_extra = random.pick(kBloomBad);
+      else attr->map_extra = random.chance(50) ? 1 : 0xffffffffu;
+      break;
+    }
     case 7: make_oversized(random, attr); break;
     default:
       // Random bits, except BPF_F_TOKEN_FD: it makes the kernel open map_token_fd (0, the
@@ -318,6 +410,11 @@ class ScriptGenerator {
   uint64_t fresh_index(PlannedMap& map);
   uint64_t known_index(PlannedMap& map);
   Bytes key_of(const PlannedMap& map, uint64_t index) const;
+  Bytes lpm_key_of(const PlannedMap& map, uint64_t index) const;
+  Bytes lpm_probe(const PlannedMap& map);
+  void add_bloom_op(PlannedMap& map);
+  void add_bloom_item_op(const char* op, PlannedMap& map, const Bytes& item, const json& flags);
+  void add_bloom_burst(PlannedMap& map, uint64_t count);
   Bytes random_bytes(size_t size);
   size_t value_size(const PlannedMap& map, Via via) const;
   Bytes value_for(const PlannedMap& map, Via via);
@@ -365,18 +462,50 @@ uint64_t ScriptGenerator::known_index(PlannedMap& map) {
   return random_.below(map.key_pool);
 }
 
-// Distinct indices give distinct keys: the first min(key_size, 8) bytes are an odd multiple of
-// the index plus a salt (a bijection modulo 2^(8 x bytes)); later bytes come from the salt.
+// The key of an index: distinct indices give distinct keys (index_bytes), except for LPM
+// tries, whose keys are prefixes meant to overlap.
 Bytes ScriptGenerator::key_of(const PlannedMap& map, uint64_t index) const {
+  if (is_lpm(map.attr.map_type)) return lpm_key_of(map, index);
   Bytes key(map.attr.key_size);
   if (is_indexed(map.attr.map_type)) {
     for (size_t byte = 0; byte < key.size() && byte < 4; ++byte) key[byte] = index >> (8 * byte);
     return key;
   }
-  uint64_t mixed = index * 0x9e3779b97f4a7c15ull + map.key_salt;
-  for (size_t byte = 0; byte < key.size(); ++byte) {
-    uint64_t source = byte < 8 ? mixed : map.key_salt * (byte + 1);
-    key[byte] = static_cast<unsigned char>(source >> (8 * (byte % 8)));
+  return index_bytes(key.size(), map.key_salt, index);
+}
+
+// LPM_TRIE keys: prefixes that nest and share long parts, so lookups meet several candidates
+// and the trie needs intermediate nodes: each data byte is the map's base pattern's (3 in 4)
+// or one of 4 values; the prefix length is uniform in 0 .. max_prefixlen, and in 1 of 20 keys
+// past it (EINVAL for updates and deletes, ENOENT for lookups, the first key for
+// get_next_key). The same index gives the same key.
+Bytes ScriptGenerator::lpm_key_of(const PlannedMap& map, uint64_t index) const {
+  static constexpr unsigned char kAlphabet[] = {0x00, 0x0f, 0xc3, 0xff};
+  const uint32_t data_size = map.attr.key_size - 4;
+  const uint32_t max_prefixlen = 8 * data_size;
+  const uint64_t state = mix64(index * 0x9e3779b97f4a7c15ull + map.key_salt);
+  const uint64_t length_roll = state >> 8;
+  const auto prefixlen = static_cast<uint32_t>(state % 20 == 0
+                                                   ? max_prefixlen + 1 + length_roll % 8
+                                                   : length_roll % (max_prefixlen + 1));
+  Bytes key(map.attr.key_size);
+  for (size_t byte = 0; byte < 4; ++byte) {
+    key[byte] = static_cast<unsigned char>(prefixlen >> (8 * byte));
+  }
+  for (uint32_t byte = 0; byte < data_size; ++byte) {
+    const uint64_t roll = mix64(state + byte + 1);
+    key[4 + byte] = roll % 4 != 0 ? static_cast<unsigned char>(mix64(map.key_salt + byte))
+                                  : kAlphabet[(roll >> 8) % 4];
+  }
+  return key;
+}
+
+// A full-length LPM key (an "address") for lookups: the longest-prefix match at work.
+Bytes ScriptGenerator::lpm_probe(const PlannedMap& map) {
+  Bytes key = lpm_key_of(map, random_.bits());
+  const uint32_t max_prefixlen = 8 * (map.attr.key_size - 4);
+  for (size_t byte = 0; byte < 4; ++byte) {
+    key[byte] = static_cast<unsigned char>(max_prefixlen >> (8 * byte));
   }
   return key;
 }
@@ -438,7 +567,9 @@ void ScriptGenerator::add_valid_map() {
   uint32_t type = options_.map_types[random_.below(options_.map_types.size())];
   map.attr = random_valid_attr(random_, type, options_.possible_cpus, &map.program_ops);
   map.key_salt = random_.bits();
-  map.key_space = map.attr.key_size >= 8 ? 0 : uint64_t{1} << (8 * map.attr.key_size);
+  // A bloom filter's "keys" are the items it holds: its values.
+  const uint32_t item_size = is_bloom(type) ? map.attr.value_size : map.attr.key_size;
+  map.key_space = item_size >= 8 ? 0 : uint64_t{1} << (8 * item_size);
   uint64_t pool = uint64_t{map.attr.max_entries} + 1 + random_.below(map.attr.max_entries / 2 + 3);
   map.key_pool = map.key_space == 0 ? pool : std::min(pool, map.key_space);
   map.next_fresh = map.key_pool;
@@ -494,9 +625,13 @@ void ScriptGenerator::add_keyed_op(const char* op, PlannedMap& map, const Bytes&
 }
 
 void ScriptGenerator::add_random_op(PlannedMap& map) {
+  if (is_bloom(map.attr.map_type)) return add_bloom_op(map);
   if (random_.chance(10)) return add_batch_op(map);
   uint64_t roll = random_.below(100);
   Bytes key = key_of(map, random_.chance(85) ? known_index(map) : fresh_index(map));
+  if (is_lpm(map.attr.map_type) && roll >= 40 && roll < 64 && random_.chance(50)) {
+    key = lpm_probe(map);
+  }
   if (roll < 40) return add_update(map, key, random_via(map), update_flags_json(random_));
   if (roll < 64) return add_keyed_op("lookup", map, key, random_via(map));
   if (roll < 75) return add_keyed_op("delete", map, key, random_via(map));
@@ -510,6 +645,49 @@ void ScriptGenerator::add_random_op(PlannedMap& map) {
   json line = op_start("info", map, 0);
   line.erase("cpu");  // info takes no cpu
   add_line(line);
+}
+
+// ---- bloom filters (docs/op-script-notes.md) ----
+
+// Push (update) and peek (lookup) of items, with no key (sometimes a null one); now and then
+// the ops a bloom filter refuses.
+void ScriptGenerator::add_bloom_op(PlannedMap& map) {
+  if (random_.chance(5)) return add_batch_op(map);
+  const uint64_t roll = random_.below(100);
+  const uint64_t index = random_.chance(70) ? known_index(map) : fresh_index(map);
+  const Bytes item = index_bytes(map.attr.value_size, map.key_salt, index);
+  if (roll < 40) {
+    json flags = random_.chance(85) ? json(nullptr) : update_flags_json(random_);
+    return add_bloom_item_op("update", map, item, flags);
+  }
+  if (roll < 88) return add_bloom_item_op("lookup", map, item, lookup_flags_json(random_));
+  static const char* const kOthers[] = {"delete", "get_next_key", "lookup_and_delete", "dump",
+                                        "info"};
+  const std::string_view op = random_.pick(kOthers);
+  json line = op_start(op.data(), map, op == "info" ? 0 : next_cpu());
+  if (op == "info") {
+    line.erase("cpu");
+  } else if (op != "dump" && random_.chance(20)) {
+    line["key"] = nullptr;
+  }
+  add_line(line);
+}
+
+void ScriptGenerator::add_bloom_item_op(const char* op, PlannedMap& map, const Bytes& item,
+                                        const json& flags) {
+  json line = op_start(op, map, next_cpu());
+  if (random_.chance(10)) line["key"] = nullptr;
+  line["value"] = hex_from_bytes(item);
+  if (!flags.is_null()) line["flags"] = flags;
+  add_line(line);
+}
+
+// Pushes of items no op has used, then peeks meet false positives.
+void ScriptGenerator::add_bloom_burst(PlannedMap& map, uint64_t count) {
+  for (uint64_t step = 0; step < count; ++step) {
+    const Bytes item = index_bytes(map.attr.value_size, map.key_salt, fresh_index(map));
+    add_bloom_item_op("update", map, item, nullptr);
+  }
 }
 
 // ---- batch ops (docs/op-script-batch.md) ----
@@ -584,6 +762,7 @@ void ScriptGenerator::add_batch_op(PlannedMap& map) {
 void ScriptGenerator::add_fill_burst(PlannedMap& map) {
   uint64_t capacity = map.attr.max_entries;
   uint64_t count = std::min(kFillBurstMax, capacity + 1 + random_.below(capacity / 2 + 2));
+  if (is_bloom(map.attr.map_type)) return add_bloom_burst(map, count);
   bool mix_programs = map.program_ops && random_.chance(30);
   for (uint64_t step = 0; step < count; ++step) {
     if (is_lru(map.attr.map_type) && map.program_ops && random_.chance(10)) {

@@ -23,10 +23,19 @@
 // - for DEVMAP / DEVMAP_HASH, bpf_devmap_val values naming loopback (ifindex 1, the same in
 //   every namespace), ifindex 0, or indexes no device has, with program fds of 0, negative
 //   ones, and positive ones that are no XDP program;
+// - for BLOOM_FILTER (always BPF_F_ZERO_SEED, map_extra 0..15; invalid: map_extra above 15,
+//   key sizes, NO_PREALLOC, values above 4 MiB): keyless pushes (update) and peeks (lookup)
+//   of known and fresh items, bursts of pushes that bring false positives, and the refused
+//   ops (delete, get_next_key, lookup_and_delete, batches);
+// - for LPM_TRIE (always BPF_F_NO_PREALLOC; invalid: without it, key sizes outside 5..260,
+//   nodes past kmalloc's limit, ZERO_SEED): prefixes that nest and share long parts (so the
+//   trie holds intermediate nodes), prefix lengths up to and past the maximum, full-length
+//   lookups, fill bursts up to ENOSPC, program ops;
 // - a final dump of every valid map.
 // Program operations are left out on maps created with BPF_F_RDONLY_PROG or BPF_F_WRONLY_PROG,
-// whose programs the kernel's verifier refuses to load (nothing to compare), and on device
-// maps, which sleepable programs may not use. NO_PREALLOC
+// whose programs the kernel's verifier refuses to load (nothing to compare), on device maps
+// (see random_valid_flags) and on bloom filters, whose lookup/update/delete helpers the
+// verifier refuses. NO_PREALLOC
 // PERCPU_HASH maps get value sizes that are multiples of 8: the padding of a per-CPU area that
 // a program insert recycles from another CPU depends on RCU grace-period timing in the kernel.
 #pragma once

@@ -45,7 +45,8 @@ class SimulatedMap : public BackendMap {
   int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
     OperationContext context(platform_, cpu, *devices_);
     if (via == Via::kProgram) return prog_lookup(key, value);
-    value->assign(map_->syscall_value_size(), 0);
+    // Kept, not cleared: a BLOOM_FILTER lookup tests the bytes the caller put there.
+    value->resize(map_->syscall_value_size());
     return map_->lookup_elem(key_pointer(key), value->data(), flags);
   }
 

@@ -3,6 +3,7 @@
 //
 // Scenario: for each of HASH, PERCPU_HASH, ARRAY, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH
 // (LRU with and without BPF_F_NO_COMMON_LRU, chosen by the generator), DEVMAP, DEVMAP_HASH,
+// BLOOM_FILTER, LPM_TRIE,
 // and for scripts mixing all of them, run MAPSIM_DIFF_SCRIPTS / (types + 1) scripts (default
 // 350 in all) with seeds
 // MAPSIM_DIFF_SEED + 0, 1, ... (default 1) on this machine's possible CPUs.
@@ -43,7 +44,8 @@ namespace {
 
 constexpr uint32_t kTypes[] = {bpf::kMapHash,        bpf::kMapPercpuHash, bpf::kMapArray,
                                bpf::kMapPercpuArray, bpf::kMapLruHash,    bpf::kMapLruPercpuHash,
-                               bpf::kMapDevmap,      bpf::kMapDevmapHash};
+                               bpf::kMapDevmap,      bpf::kMapDevmapHash,  bpf::kMapBloomFilter,
+                               bpf::kMapLpmTrie};
 constexpr int kTestCount = std::size(kTypes) + 1;  // one per type, one mixing all types
 
 bool is_hash_type(uint32_t type) {
@@ -333,7 +335,10 @@ TEST(RandomOpScriptTest, ScriptsAreWellFormedAndRunWithoutInputErrors) {
       ASSERT_FALSE(std::holds_alternative<InputError>(parsed)) << "SEED=" << seed << ": " << line;
       const auto* map = std::get_if<MapLine>(&parsed);
       if (map == nullptr || map->id.value_or("").rfind("bad", 0) == 0) continue;
-      if (!is_hash_type(map->attr.map_type)) continue;
+      // Bucket order of hash maps, and bit positions (false positives) of bloom filters.
+      if (!is_hash_type(map->attr.map_type) && map->attr.map_type != bpf::kMapBloomFilter) {
+        continue;
+      }
       EXPECT_TRUE(map->attr.map_flags & bpf::kFZeroSeed) << "SEED=" << seed << ": " << line;
     }
     SimulatedBackend sim(options.possible_cpus);
@@ -403,6 +408,69 @@ TEST_F(DifferentialTest, CanaryWithoutReferenceBitIsCaught) {
   }
   EXPECT_NE(caught_at, 0u) << "no LRU_HASH script among " << kSeedsMax
                            << " tells a program lookup from a syscall lookup";
+  std::cout << "[ CANARY   ] caught by seed " << caught_at << std::endl;
+}
+
+// Canary: a bloom filter whose bit positions are not the kernel's. Every item is hashed with
+// its first byte flipped, for pushes and peeks alike, so pushed items are still found and only
+// the false positives move: the generated scripts must tell, or "false positives identical to
+// the kernel's" would be an untested claim.
+class OtherBitsBloomMap : public BackendMap {
+ public:
+  explicit OtherBitsBloomMap(std::unique_ptr<BackendMap> inner) : inner_(std::move(inner)) {}
+  const MapInfo& info() const override { return inner_->info(); }
+  size_t syscall_value_size() const override { return inner_->syscall_value_size(); }
+  int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
+    if (!value->empty()) (*value)[0] ^= 1;
+    return inner_->lookup(via, cpu, key, flags, value);
+  }
+  int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
+    Bytes flipped = value;
+    flipped[0] ^= 1;
+    return inner_->update(via, cpu, key, flipped, flags);
+  }
+  int remove(Via via, int cpu, const Bytes& key) override {
+    return inner_->remove(via, cpu, key);
+  }
+  int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) override {
+    return inner_->get_next_key(cpu, key, next_key);
+  }
+  int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
+    return inner_->lookup_and_delete(cpu, key, flags, value);
+  }
+
+ private:
+  std::unique_ptr<BackendMap> inner_;
+};
+
+class OtherBitsBloomBackend : public OpBackend {
+ public:
+  explicit OtherBitsBloomBackend(int cpus) : sim_(cpus) {}
+  std::string name() const override { return "sim-with-other-bloom-bits"; }
+  int possible_cpus() const override { return sim_.possible_cpus(); }
+  int create_map(int cpu, const MapAttr& attr, std::unique_ptr<BackendMap>* out) override {
+    std::unique_ptr<BackendMap> map;
+    int rc = sim_.create_map(cpu, attr, &map);
+    if (rc == 0) *out = std::make_unique<OtherBitsBloomMap>(std::move(map));
+    return rc;
+  }
+
+ private:
+  SimulatedBackend sim_;
+};
+
+TEST_F(DifferentialTest, CanaryBloomWithOtherBitPositionsIsCaught) {
+  RandomScriptOptions options;
+  options.map_types = {bpf::kMapBloomFilter};
+  options.possible_cpus = cpus_;
+  constexpr uint64_t kSeedsMax = 200;
+  uint64_t caught_at = 0;
+  for (uint64_t seed = 1; seed <= kSeedsMax && caught_at == 0; ++seed) {
+    OtherBitsBloomBackend mutant(cpus_);
+    if (compare_with(random_op_script(seed, options), mutant).differs) caught_at = seed;
+  }
+  EXPECT_NE(caught_at, 0u) << "no BLOOM_FILTER script among " << kSeedsMax
+                           << " tells the kernel's false positives from others";
   std::cout << "[ CANARY   ] caught by seed " << caught_at << std::endl;
 }
 

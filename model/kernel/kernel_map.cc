@@ -52,7 +52,8 @@ const void* KernelMap::key_pointer(const Bytes& key) const {
 
 MapPrograms& KernelMap::programs() {
   if (!programs_) {
-    programs_ = std::make_unique<MapPrograms>(fd_.get(), info_.key_size, info_.value_size);
+    programs_ = std::make_unique<MapPrograms>(fd_.get(), info_.map_type, info_.key_size,
+                                              info_.value_size);
   }
   return *programs_;
 }

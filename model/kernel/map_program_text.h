@@ -1,10 +1,13 @@
 // The instructions of the BPF programs that perform via:"prog" operations on one map.
 //
-// Program type: BPF_PROG_TYPE_SYSCALL (loaded sleepable, as the kernel requires for that type).
-// Its BPF_PROG_TEST_RUN runs the program once on the calling CPU (the kernel pins it with
-// migrate_disable() on the CPU the bpf() call is running on; each program also records
-// bpf_get_smp_processor_id() so the backend can assert it), and it has no packet-size limit,
-// unlike XDP or socket-filter test runs whose linear data ends near 3.5 KiB.
+// Program type: BPF_PROG_TYPE_SYSCALL (loaded sleepable, as the kernel requires for that type)
+// for the hash and array maps; BPF_PROG_TYPE_RAW_TRACEPOINT for the other types (LPM_TRIE,
+// ...), which the verifier refuses in sleepable programs. Both test runs run the program once
+// on the calling CPU (SYSCALL: migrate_disable() on the CPU the bpf() call runs on; raw
+// tracepoint: without BPF_F_TEST_RUN_ON_CPU, on the current CPU with preemption off; each
+// program also records bpf_get_smp_processor_id() so the backend can assert it), and neither
+// takes packet data, unlike XDP or socket-filter test runs whose linear data ends near 3.5 KiB.
+// Neither program reads its context: the same instructions serve both types.
 //
 // Data travels through a one-entry ARRAY map, the "scratch" map, instead of the BPF stack: the
 // stack holds 512 bytes, and values of several KiB must work. The backend writes the inputs

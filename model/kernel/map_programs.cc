@@ -8,6 +8,7 @@
 #include <string>
 
 #include "impl/assert.h"
+#include "impl/uapi.h"
 
 namespace mapsim {
 
@@ -31,10 +32,27 @@ void write_u64(std::vector<unsigned char>* bytes, uint32_t offset, uint64_t valu
   std::memcpy(bytes->data() + offset, &value, sizeof value);
 }
 
+// The verifier lets sleepable programs use array, hash, ringbuf and local-storage maps only
+// ("Sleepable programs can only use array, hash, ringbuf and local storage maps").
+bool sleepable_programs_may_use(uint32_t map_type) {
+  switch (map_type) {
+    case bpf::kMapHash:
+    case bpf::kMapPercpuHash:
+    case bpf::kMapLruHash:
+    case bpf::kMapLruPercpuHash:
+    case bpf::kMapArray:
+    case bpf::kMapPercpuArray:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
-MapPrograms::MapPrograms(int map_fd, uint32_t key_size, uint32_t value_size)
-    : map_fd_(map_fd), layout_(key_size, value_size) {
+MapPrograms::MapPrograms(int map_fd, uint32_t map_type, uint32_t key_size, uint32_t value_size)
+    : map_fd_(map_fd), sleepable_(sleepable_programs_may_use(map_type)),
+      layout_(key_size, value_size) {
   if (key_size > kKeySizeMax || value_size > kValueSizeMax) {
     throw std::length_error("via:\"prog\" supports key_size <= " + std::to_string(kKeySizeMax) +
                             " and value_size <= " + std::to_string(kValueSizeMax) +
@@ -60,11 +78,12 @@ int MapPrograms::program_fd(ProgramKind kind) {
   std::vector<bpf_insn> text = map_program_text(kind, layout_, map_fd_, scratch_fd_.get());
   std::string log(kVerifierLogBytes, '\0');
   LIBBPF_OPTS(bpf_prog_load_opts, options);
-  options.prog_flags = BPF_F_SLEEPABLE;  // BPF_PROG_TYPE_SYSCALL programs must be sleepable
+  // BPF_PROG_TYPE_SYSCALL programs must be sleepable; raw tracepoint programs are not.
+  options.prog_flags = sleepable_ ? BPF_F_SLEEPABLE : 0;
   options.log_buf = log.data();
   options.log_size = static_cast<uint32_t>(log.size());
-  int fd = bpf_prog_load(BPF_PROG_TYPE_SYSCALL, program_name(kind), "GPL", text.data(),
-                         text.size(), &options);
+  const bpf_prog_type type = sleepable_ ? BPF_PROG_TYPE_SYSCALL : BPF_PROG_TYPE_RAW_TRACEPOINT;
+  int fd = bpf_prog_load(type, program_name(kind), "GPL", text.data(), text.size(), &options);
   if (fd < 0) {
     throw std::runtime_error(std::string("loading ") + program_name(kind) + ": " +
                              std::strerror(-fd) + "\nverifier log:\n" + log.c_str());

@@ -23,8 +23,10 @@ class MapPrograms {
   static constexpr uint32_t kValueSizeMax = 65536;
 
   // REQUIRES: map_fd stays open while this object lives. value_size is the map's value_size
-  // (one CPU's slot for per-CPU maps).
-  MapPrograms(int map_fd, uint32_t key_size, uint32_t value_size);
+  // (one CPU's slot for per-CPU maps). The map's type picks the program type
+  // (map_program_text.h): sleepable programs may use only hash and array maps among mapsim's
+  // types.
+  MapPrograms(int map_fd, uint32_t map_type, uint32_t key_size, uint32_t value_size);
 
   // Each runs one program on the calling thread's CPU. REQUIRES: the thread is pinned to `cpu`
   // (CpuPin); the program's own bpf_get_smp_processor_id() is asserted to be `cpu`.
@@ -49,6 +51,7 @@ class MapPrograms {
   static int64_t read_s64(const Bytes& scratch, uint32_t offset);
 
   int map_fd_;
+  bool sleepable_;  ///< BPF_PROG_TYPE_SYSCALL (sleepable), else BPF_PROG_TYPE_RAW_TRACEPOINT
   ScratchLayout layout_;
   OwnedFd scratch_fd_;
   OwnedFd program_fds_[3];  ///< indexed by ProgramKind
