@@ -76,15 +76,16 @@ std::string record_text(const TraceRecord& record, const ScenarioInstance& insta
 uint64_t Trace::hash() const {
   uint64_t hash = 0x7472616365ull;
   for (const TraceRecord& record : records_) {
-    hash = hash_mix(hash, (uint64_t{static_cast<uint8_t>(record.kind)} << 40) |
-                              (uint64_t{static_cast<uint8_t>(record.op.kind)} << 32) |
-                              (uint64_t{record.context} << 16) | record.cpu);
-    hash = hash_mix(hash, record.step);
-    hash = hash_mix(hash, record.op.object);
-    hash = hash_mix(hash, record.op.object2);
-    hash = hash_mix(hash, (uint64_t{record.op.span.offset} << 32) | record.op.span.bytes);
-    hash = hash_mix(hash, (uint64_t{record.op.span2.offset} << 32) | record.op.span2.bytes);
-    hash = hash_mix(hash, record.value);
+    const uint64_t header = (uint64_t{static_cast<uint8_t>(record.kind)} << 56) |
+                            (uint64_t{static_cast<uint8_t>(record.op.kind)} << 48) |
+                            (uint64_t{record.context} << 40) | (uint64_t{record.cpu} << 32) |
+                            record.step;
+    const uint64_t spans = (uint64_t{record.op.span.offset} << 48) ^
+                           (uint64_t{record.op.span.bytes} << 32) ^
+                           (uint64_t{record.op.span2.offset} << 16) ^ record.op.span2.bytes;
+    hash = hash_mix(hash, header);
+    hash = hash_mix(hash, record.op.object ^ (record.op.object2 * 0x9e3779b97f4a7c15ull));
+    hash = hash_mix(hash, record.value ^ (spans * 0xbf58476d1ce4e5b9ull));
   }
   return hash;
 }

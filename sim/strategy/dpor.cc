@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "impl/assert.h"
+#include "sim/hashing.h"
 
 namespace mapsim::sim {
 
@@ -123,17 +124,29 @@ void DporStrategy::on_step(const Transition& transition) {
     }
     nodes_.push_back(std::move(next));
   }
-  Event event{transition, VectorClock{}, last_enabled_};
+  Event event{transition, VectorClock{}, last_enabled_, signature(transition)};
   const int context = transition.context;
   if (last_event_[context] >= 0) event.clock = events_[last_event_[context]].clock;
   for (size_t i = step; i-- > 0;) {
     const Event& earlier = events_[i];
+    if ((earlier.signature & event.signature) == 0) continue;
     if (earlier.transition.context == context || happens_before(i, event.clock)) continue;
     if (dependent(earlier.transition, transition)) event.clock.join(earlier.clock);
   }
   event.clock[context] = ++event_counts_[context];
   last_event_[context] = static_cast<int32_t>(step);
   events_.push_back(event);
+}
+
+uint64_t DporStrategy::signature(const Transition& transition) {
+  const uint64_t cpu_bit = uint64_t{1} << (48 + transition.cpu % 16);
+  // Nested entry and exit depend on everything on their CPU: every transition carries its
+  // CPU's bit, and only those transitions share it with others.
+  if (is_interrupt_boundary(transition.op.kind)) return cpu_bit;
+  auto object_bit = [](ObjectKey key) {
+    return key == kNoObject ? 0 : uint64_t{1} << (hash_mix(key, 0x6f626a) % 48);
+  };
+  return cpu_bit | object_bit(transition.op.object) | object_bit(transition.op.object2);
 }
 
 bool DporStrategy::happens_before(size_t earlier, const VectorClock& later) const {
@@ -175,6 +188,7 @@ std::vector<size_t> DporStrategy::races_of(size_t later) const {
   }
   std::vector<size_t> candidates;
   for (size_t i = 0; i < later; ++i) {
+    if ((events_[i].signature & event.signature) == 0) continue;
     if (!happens_before(i, before) && race_candidate(i, later)) candidates.push_back(i);
   }
   std::vector<size_t> races;

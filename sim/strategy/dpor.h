@@ -96,7 +96,11 @@ class DporStrategy final : public Strategy {
     Transition transition;
     VectorClock clock;         // entry c: events of context c that happen before or are this
     uint64_t enabled_before;   // contexts enabled in the state this event was taken from
+    uint64_t signature;        // see signature(): disjoint signatures mean independent
   };
+  // A 64-bit summary of what a transition touches (its objects' bits and its CPU's bit); two
+  // transitions of different contexts can only be dependent if their signatures intersect.
+  static uint64_t signature(const Transition& transition);
 
   bool happens_before(size_t earlier, const VectorClock& later) const;
   bool race_candidate(size_t earlier, size_t later) const;
