@@ -3,8 +3,11 @@
 #
 # The default job executes every op script in scenarios/scripts/*.jsonl on mapsim's simulated
 # maps (`mapsim exec`), printing each script's name and its output, and saving the output to
-# out/scripts/<name>.out. Exit status: non-zero when a script produced an "error" line (an input
-# problem) or mapsim failed.
+# out/scripts/<name>.out. A script runs with the CPU count it is written for: its
+# "# possible-cpus: N" header line, else 2 (scenarios/scripts/README.md). Where the kernel's
+# answer is recorded (scenarios/scripts/expected/<name>.jsonl), the script's line says whether
+# mapsim printed exactly that. Exit status: non-zero when a script produced an "error" line (an
+# input problem) or mapsim failed.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,14 +28,36 @@ if [[ ${#scripts[@]} -eq 0 ]]; then
   exit 1
 fi
 
+# The CPU count a script declares in its leading comment lines, else the scripts' default.
+script_cpus() {
+  local line
+  while IFS= read -r line && [[ "$line" == "#"* ]]; do
+    if [[ "$line" =~ ^#\ possible-cpus:\ ([0-9]+) ]]; then
+      echo "${BASH_REMATCH[1]}"
+      return
+    fi
+  done < "$1"
+  echo 2
+}
+
 mkdir -p out/scripts
 failures=0
 for script in "${scripts[@]}"; do
   name=$(basename "$script" .jsonl)
   output=out/scripts/$name.out
-  echo "=== $script"
+  cpus=$(script_cpus "$script")
+  expected=scenarios/scripts/expected/$name.jsonl
+  verdict=""
   status=0
-  "$mapsim" exec "$script" > "$output" || status=$?
+  "$mapsim" exec --possible-cpus "$cpus" "$script" > "$output" || status=$?
+  if [[ -f "$expected" ]]; then
+    if cmp -s "$output" "$expected"; then
+      verdict=" (same output as the kernel's, recorded in $expected)"
+    else
+      verdict=" (DIFFERS from the kernel's output recorded in $expected)"
+    fi
+  fi
+  echo "=== $script, $cpus possible CPUs$verdict"
   cat "$output"
   # An output line with an "error" member is an input problem, never a map result.
   if grep -q '"error"' "$output"; then
