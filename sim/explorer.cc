@@ -1,6 +1,7 @@
 #include "sim/explorer.h"
 
 #include <algorithm>
+#include <mutex>
 
 #include "impl/assert.h"
 #include "sim/strategy/replay.h"
@@ -8,11 +9,13 @@
 namespace mapsim::sim {
 namespace {
 
-AssertHandler routed_previous = nullptr;
+std::mutex routing_mutex;
+int routing_users = 0;                   // explorers working, on any thread
+AssertHandler routed_previous = nullptr;  // the handler before the first of them
 thread_local bool routing_assertion = false;
 
 // MAPSIM_ASSERT inside a simulated context becomes a failure of that execution (with its
-// schedule) instead of killing the process.
+// schedule) instead of killing the process. Outside a context the previous handler decides.
 void route_assertion(const char* condition, const char* hint, const char* file, int line) {
   Execution* execution = Execution::current();
   if (execution != nullptr && execution->in_context() && !routing_assertion) {
@@ -25,21 +28,19 @@ void route_assertion(const char* condition, const char* hint, const char* file, 
   if (routed_previous != nullptr) routed_previous(condition, hint, file, line);
 }
 
+// Installed while any explorer works (reference counted across threads).
 class AssertRouting {
  public:
   AssertRouting() {
-    AssertHandler previous = set_assert_handler(&route_assertion);
-    installed_ = previous != &route_assertion;
-    if (installed_) routed_previous = previous;
+    std::lock_guard<std::mutex> lock(routing_mutex);
+    if (routing_users++ == 0) routed_previous = set_assert_handler(&route_assertion);
   }
   ~AssertRouting() {
-    if (installed_) set_assert_handler(routed_previous);
+    std::lock_guard<std::mutex> lock(routing_mutex);
+    if (--routing_users == 0) set_assert_handler(routed_previous);
   }
   AssertRouting(const AssertRouting&) = delete;
   AssertRouting& operator=(const AssertRouting&) = delete;
-
- private:
-  bool installed_ = false;
 };
 
 int clamp_cpus(int cpus) { return std::clamp(cpus, 1, SimPlatform::kMaxPossibleCpus); }
