@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "impl/uapi.h"
 #include "sim/explorer.h"
 #include "sim/strategy/random_walk.h"
 #include "sim/testing/map_scenarios.h"
@@ -20,9 +21,11 @@ struct Recorded {
   std::string trace;  // kept for a sample only
 };
 
-void record_and_replay(const Scenario& scenario, uint64_t seed, uint64_t executions) {
+void record_and_replay(const Scenario& scenario, uint64_t seed, uint64_t executions,
+                       double failure_probability = 0.0) {
   std::vector<Recorded> recorded;
   ExplorerOptions options;
+  options.execution.max_allocation_failures = failure_probability > 0 ? 2 : 0;
   options.observer = [&recorded](const ExecutionRecord& record) {
     Recorded entry{record.schedule->to_compact(), record.result->trace_hash, ""};
     if (record.index % 50 == 0) {
@@ -35,10 +38,16 @@ void record_and_replay(const Scenario& scenario, uint64_t seed, uint64_t executi
   RandomWalkOptions random_options;
   random_options.seed = seed;
   random_options.budget = executions;
+  random_options.allocation_failure_probability = failure_probability;
   RandomWalkStrategy random(random_options);
   const ExploreReport report = explorer.explore(random);
   ASSERT_EQ(report.executions, executions) << report.header;
   ASSERT_TRUE(report.ok());
+  size_t with_failures = 0;
+  for (const Recorded& entry : recorded) {
+    with_failures += entry.schedule.find(".v1") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(with_failures > 0, failure_probability > 0);
   for (const Recorded& entry : recorded) {
     const ReplayReport replay = explorer.replay(std::string_view(entry.schedule));
     ASSERT_TRUE(replay.ok()) << replay.error << replay.divergence << "\n" << entry.schedule;
@@ -52,6 +61,17 @@ void record_and_replay(const Scenario& scenario, uint64_t seed, uint64_t executi
 TEST(ReplayTest, ThousandRandomLruExecutionsReplayToIdenticalTraces) {
   record_and_replay(testing::map_scenario(testing::lru_three_cpus(false)), 11, 500);
   record_and_replay(testing::map_scenario(testing::lru_three_cpus(true)), 12, 500);
+}
+
+// Nested programs fire at recorded points and allocations fail at recorded points.
+TEST(ReplayTest, NestedProgramsAndInjectedFailuresReplayToIdenticalTraces) {
+  using Kind = testing::MapOperation::Kind;
+  testing::MapScenarioConfig config = testing::hash_two_cpus();
+  config.name = "hash no_prealloc nested";
+  config.attr.map_flags |= bpf::kFNoPrealloc;
+  config.nested = {{0, {{Kind::kProgramUpdate, 1}, {Kind::kProgramDelete, 2}}},
+                   {1, {{Kind::kProgramLookup, 3}}}};
+  record_and_replay(testing::map_scenario(config), 13, 300, 0.3);
 }
 
 TEST(ReplayTest, ScheduleOfAnotherScenarioIsRefused) {
