@@ -130,6 +130,7 @@ ExecutionResult Execution::run(const Scenario& scenario, Strategy& strategy,
   abort_reason_.clear();
   current_ = -1;
   last_stepped_ = -1;
+  context_count_ = 0;
   build_instance(scenario);
   if (!failure_) {
     create_contexts();
