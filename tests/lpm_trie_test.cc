@@ -384,6 +384,38 @@ TEST(LpmTrieTest, RefusedOperations) {
   EXPECT_EQ(fixture.map().lookup_elem(key.data(), out.data(), kFLock), kEINVAL);
 }
 
+}  // namespace
+}  // namespace mapsim
+
+namespace mapsim::internal {
+struct LpmTrieTestOnlyAccess {
+  static RealPlatform::BucketLock& lock(Trie& trie) { return trie.lock_; }
+};
+}  // namespace mapsim::internal
+
+namespace mapsim {
+namespace {
+
+// A program that interrupts an update on the same CPU finds the trie lock held: the 6.18
+// rqspinlock answers EDEADLK instead of spinning forever, and readers never take the lock.
+TEST(LpmTrieLockTest, WritersOnTheCpuHoldingTheLockGetEdeadlk) {
+  LpmFixture fixture(4, 10);
+  ASSERT_EQ(fixture.create_rc(), 0);
+  ASSERT_EQ(fixture.update(ipv4("10.0.0.0/8"), 1), 0);
+  auto& lock = internal::LpmTrieTestOnlyAccess::lock(fixture.trie());
+  ASSERT_EQ(lock.lock(), 0);
+  EXPECT_EQ(fixture.update(ipv4("10.1.0.0/16"), 2), kEDEADLK);
+  EXPECT_EQ(fixture.update(ipv4("10.1.0.0/40"), 2), kEINVAL);  // checked before the lock
+  EXPECT_EQ(fixture.remove(ipv4("10.0.0.0/8")), kEDEADLK);
+  EXPECT_EQ(fixture.lookup(ipv4("10.1.2.3")), 1);
+  Bytes next;
+  EXPECT_EQ(fixture.next_key(nullptr, &next), 0);
+  lock.unlock();
+  EXPECT_EQ(fixture.trie().entry_count_quiescent(), 1u);
+  EXPECT_EQ(fixture.update(ipv4("10.1.0.0/16"), 2), 0);
+  EXPECT_EQ(fixture.invariants(), "");
+}
+
 TEST(LpmTrieProgramTest, ProgramsSeeTheLiveValue) {
   LpmFixture fixture(4, 10);
   ASSERT_EQ(fixture.create_rc(), 0);

@@ -48,6 +48,8 @@
 
 namespace mapsim::internal {
 
+struct LpmTrieTestOnlyAccess;
+
 template <class P>
 class LpmTrieMap final : public Map {
  public:
@@ -135,6 +137,8 @@ class LpmTrieMap final : public Map {
   Node* allocate_node(const void* value);
 
   void release_all_nodes();
+
+  friend struct LpmTrieTestOnlyAccess;  // tests hold the trie lock as a nested program would
 
   P& platform_;
   const LpmNodeLayout layout_;
