@@ -127,7 +127,8 @@ std::string Execution::describe_deadlock() const {
   for (int id = 0; id < context_count_; ++id) {
     const Context& c = contexts_[id];
     if (c.status == ContextStatus::kFinished || c.status == ContextStatus::kDormant) continue;
-    text += " " + context_name(id);
+    text += ' ';
+    text += context_name(id);
     if (c.status == ContextStatus::kPreempted) {
       text += " is interrupted by a nested program;";
       continue;

@@ -76,8 +76,9 @@ std::string describe(const CellProgram& program) {
   for (size_t cpu = 0; cpu < program.size(); ++cpu) {
     text += "cpu" + std::to_string(cpu) + ":";
     for (const CellStep& step : program[cpu]) {
-      text += " " + std::string(kNames[static_cast<int>(step.kind)]) +
-              std::to_string(step.cell) + "/" + std::to_string(step.value);
+      text += ' ';
+      text += kNames[static_cast<int>(step.kind)];
+      text += std::to_string(step.cell) + "/" + std::to_string(step.value);
     }
     text += "\n";
   }
