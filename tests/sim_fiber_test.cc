@@ -18,7 +18,8 @@ struct PingPong {
 void ping_pong_entry(void* argument) {
   auto* state = static_cast<PingPong*>(argument);
   for (int round = 0; round < state->rounds; ++round) {
-    state->log += "f" + std::to_string(round);
+    state->log += 'f';
+    state->log += std::to_string(round);
     state->fiber->suspend();
   }
   state->log += "end";
