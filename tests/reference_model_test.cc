@@ -812,6 +812,237 @@ TEST(ReferenceLruTest, RefillHandsOutTheFirstNodeTakenFirst) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// DEVMAP and DEVMAP_HASH (fact sheet 6): values name devices of the caller's namespace.
+
+Bytes devmap_value(uint32_t ifindex, int32_t program_fd) {
+  Bytes value = le(ifindex, 4);
+  const Bytes fd = le(static_cast<uint32_t>(program_fd), 4);
+  value.insert(value.end(), fd.begin(), fd.end());
+  return value;
+}
+
+TEST(ReferenceDevmapTest, ArraySlotsFollowTheKernelsChecks) {
+  std::optional<MapModel> model;
+  ASSERT_EQ(create_map_model(request(kTypeDevmap, 4, 8, 2), {2, 0}, &model), 0);
+  EXPECT_EQ(model->info().map_flags, kRdonlyProg);  // added by the kernel
+  auto update = [&](uint64_t key, Bytes value, uint64_t flags) {
+    ModelOp op = element_op(OpCode::kUpdate, Caller::kSyscall, 0, le(key, 4), std::move(value));
+    op.flags = flags;
+    return model->apply(op).rc;
+  };
+  auto lookup = [&](uint64_t key) {
+    return model->apply(element_op(OpCode::kLookup, Caller::kSyscall, 0, le(key, 4)));
+  };
+  EXPECT_EQ(lookup(0).rc, kENOENT);                                 // empty slot
+  EXPECT_EQ(update(0, devmap_value(1, 0), kUpdateNoExist), kEEXIST);  // even when empty
+  EXPECT_EQ(update(0, devmap_value(1, -1), kUpdateExist), 0);       // negative fd: none
+  EXPECT_EQ(lookup(0).data, devmap_value(1, 0));                    // program id 0
+  EXPECT_EQ(update(2, devmap_value(1, 0), kUpdateAny), kE2BIG);
+  EXPECT_EQ(update(1, devmap_value(999, 0), kUpdateAny), kEINVAL);  // no such device
+  EXPECT_EQ(update(1, devmap_value(1, 1), kUpdateAny), kEINVAL);    // fd 1 is no XDP program
+  EXPECT_EQ(update(0, devmap_value(0, 1), kUpdateAny), kEINVAL);    // slot kept
+  EXPECT_EQ(lookup(0).rc, 0);
+  EXPECT_EQ(update(0, devmap_value(0, 0), kUpdateAny), 0);          // ifindex 0 empties it
+  EXPECT_EQ(lookup(0).rc, kENOENT);
+  model->set_devices({1, 3});
+  EXPECT_EQ(update(1, devmap_value(3, 0), kUpdateAny), 0);
+  EXPECT_EQ(model->apply(element_op(OpCode::kDelete, Caller::kSyscall, 0, le(0, 4))).rc, 0);
+  EXPECT_EQ(model->apply(element_op(OpCode::kDelete, Caller::kSyscall, 0, le(2, 4))).rc,
+            kEINVAL);
+  EXPECT_TRUE(model->program_refused(OpCode::kUpdate));
+  EXPECT_FALSE(model->program_refused(OpCode::kLookup));
+}
+
+// Inserted 9, 1, 17, 3 into 8 buckets (bucket = key & 7): order 17, 1, 9, 3. BPF_EXIST on a
+// missing key inserts; a bad device is EINVAL even in a full map (checked before capacity).
+TEST(ReferenceDevmapTest, HashBucketsAreTheKeysLowBits) {
+  Fixture map(kTypeDevmapHash, 4, 0, 2, 4);
+  map.model().set_devices({1});
+  for (uint64_t key : {9, 1, 17}) {
+    ASSERT_EQ(map.run(OpCode::kUpdate, key, kUpdateAny, devmap_value(1, 0)).rc, 0);
+  }
+  EXPECT_EQ(map.run(OpCode::kUpdate, 3, kUpdateExist, devmap_value(1, 0)).rc, 0);
+  EXPECT_EQ(map.keys(), (std::vector<uint64_t>{17, 1, 9, 3}));
+  EXPECT_EQ(map.run(OpCode::kUpdate, 5, kUpdateAny, devmap_value(7, 0)).rc, kEINVAL);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 5, kUpdateAny, devmap_value(1, 0)).rc, kE2BIG);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 1, kUpdateNoExist, devmap_value(1, 0)).rc, kEEXIST);
+  EXPECT_EQ(map.run(OpCode::kUpdate, 9, kUpdateAny, devmap_value(0, 0)).rc, kEINVAL);
+  EXPECT_EQ(map.remove(5), kENOENT);
+  EXPECT_EQ(map.run(OpCode::kLookupAndDelete, 1).rc, kENOTSUPP);
+}
+
+TEST(ReferenceDevmapTest, CreationChecks) {
+  EXPECT_EQ(create_rc(request(kTypeDevmap, 4, 4, 2)), 0);
+  EXPECT_EQ(create_rc(request(kTypeDevmapHash, 4, 8, 2)), 0);
+  EXPECT_EQ(create_rc(request(kTypeDevmap, 4, 6, 2)), kEINVAL);
+  EXPECT_EQ(create_rc(request(kTypeDevmap, 8, 4, 2)), kEINVAL);
+  EXPECT_EQ(create_rc(request(kTypeDevmap, 4, 4, 2, kRdonlyProg)), kEINVAL);
+  EXPECT_EQ(create_rc(request(kTypeDevmapHash, 4, 4, 2, kNoPrealloc)), kEINVAL);
+  EXPECT_EQ(create_rc(request(kTypeDevmapHash, 4, 4, (1u << 31) + 1)), kEINVAL);
+}
+
+// ---------------------------------------------------------------------------------------------
+// BLOOM_FILTER (fact sheet 7).
+
+TEST(ReferenceBloomTest, GeometryFollowsMaxEntriesAndHashCount) {
+  struct Case {
+    uint32_t max_entries;
+    uint64_t map_extra;
+    uint32_t hashes;
+    uint64_t bits;
+  };
+  const Case cases[] = {
+      {1, 0, 5, 64},                          // 5 x 1 / 5 x 7 = 7 -> at least 64
+      {100, 0, 5, 1024},                      // 500 / 5 x 7 = 700 -> 1024
+      {100, 3, 3, 512},                       // 300 / 5 x 7 = 420 -> 512
+      {0x40000000, 4, 4, uint64_t{1} << 32},  // 2^32 overflows u32
+      {0x7fffffff, 1, 1, uint64_t{1} << 32},  // 2^31 - 1 / 5 x 7 > 2^31
+  };
+  for (const Case& test : cases) {
+    CreateRequest attr = request(kTypeBloomFilter, 0, 4, test.max_entries, kZeroSeed);
+    attr.map_extra = test.map_extra;
+    std::optional<MapModel> model;
+    ASSERT_EQ(create_map_model(attr, {2, 0}, &model), 0);
+    const auto& bloom = std::get<BloomModel>(model->family());
+    EXPECT_EQ(bloom.hash_count(), test.hashes) << test.max_entries;
+    EXPECT_EQ(bloom.bit_count(), test.bits) << test.max_entries;
+  }
+}
+
+TEST(ReferenceBloomTest, PushAndPeek) {
+  CreateRequest attr = request(kTypeBloomFilter, 0, 4, 10, kZeroSeed);
+  EXPECT_EQ(create_rc([&] { CreateRequest bad = attr; bad.key_size = 4; return bad; }()),
+            kEINVAL);
+  EXPECT_EQ(create_rc([&] { CreateRequest bad = attr; bad.map_extra = 16; return bad; }()),
+            kEINVAL);
+  EXPECT_EQ(create_rc(request(kTypeBloomFilter, 0, 4194305, 10)), kE2BIG);
+  std::optional<MapModel> model;
+  ASSERT_EQ(create_map_model(attr, {2, 0}, &model), 0);
+  ModelOp peek = element_op(OpCode::kLookup, Caller::kSyscall, 0, {}, le(7, 4));
+  EXPECT_EQ(model->apply(peek).rc, kENOENT);
+  ModelOp push = element_op(OpCode::kUpdate, Caller::kSyscall, 0, {}, le(7, 4));
+  push.flags = kUpdateNoExist;
+  EXPECT_EQ(model->apply(push).rc, kEINVAL);
+  push.flags = kUpdateAny;
+  EXPECT_EQ(model->apply(push).rc, 0);
+  EXPECT_EQ(model->apply(peek).rc, 0);
+  EXPECT_EQ(model->apply(peek).data, le(7, 4));  // the buffer comes back as it was
+  EXPECT_EQ(model->apply(element_op(OpCode::kDelete, Caller::kSyscall, 0, {})).rc, kEOPNOTSUPP);
+  EXPECT_EQ(model->apply(element_op(OpCode::kGetNextKey, Caller::kSyscall, 0, {})).rc,
+            kEOPNOTSUPP);
+  EXPECT_EQ(model->apply(element_op(OpCode::kLookupAndDelete, Caller::kSyscall, 0, {})).rc,
+            kENOTSUPP);
+  EXPECT_TRUE(model->program_refused(OpCode::kLookup));
+}
+
+// ---------------------------------------------------------------------------------------------
+// LPM_TRIE (fact sheet 8; map_tests lpm_trie_map_basic_ops).
+
+// An IPv4 LPM key: prefixlen, then the address bytes.
+Bytes ipv4(uint32_t prefixlen, unsigned char a, unsigned char b, unsigned char c,
+           unsigned char d) {
+  Bytes key = le(prefixlen, 4);
+  key.insert(key.end(), {a, b, c, d});
+  return key;
+}
+
+class LpmFixture {
+ public:
+  explicit LpmFixture(uint32_t max_entries = 16) {
+    EXPECT_EQ(create_map_model(request(kTypeLpmTrie, 8, 4, max_entries, kNoPrealloc), {2, 0},
+                               &model_),
+              0);
+  }
+  ModelResult run(OpCode code, std::optional<Bytes> key, uint64_t flags = 0, Bytes value = {}) {
+    ModelOp op;
+    op.code = code;
+    op.key = std::move(key);
+    op.flags = flags;
+    op.value = std::move(value);
+    return model_->apply(op);
+  }
+  int update(const Bytes& key, uint64_t value, uint64_t flags = kUpdateAny) {
+    return run(OpCode::kUpdate, key, flags, le(value, 4)).rc;
+  }
+  // The value a lookup finds, or -1 for ENOENT.
+  int64_t lookup(const Bytes& key) {
+    ModelResult result = run(OpCode::kLookup, key);
+    return result.rc == 0 ? static_cast<int64_t>(le_value(result.data)) : -1;
+  }
+  std::vector<Bytes> keys() {
+    std::vector<Bytes> keys;
+    std::optional<Bytes> at;
+    for (ModelResult next = run(OpCode::kGetNextKey, at); next.rc == 0;
+         next = run(OpCode::kGetNextKey, at)) {
+      keys.push_back(next.data);
+      at = next.data;
+    }
+    return keys;
+  }
+
+ private:
+  std::optional<MapModel> model_;
+};
+
+TEST(ReferenceLpmTest, LookupIsLongestPrefixMatch) {
+  LpmFixture trie;
+  ASSERT_EQ(trie.update(ipv4(8, 10, 0, 0, 0), 8), 0);
+  ASSERT_EQ(trie.update(ipv4(16, 10, 1, 0, 0), 16), 0);
+  EXPECT_EQ(trie.lookup(ipv4(32, 10, 1, 2, 3)), 16);
+  EXPECT_EQ(trie.lookup(ipv4(32, 10, 2, 0, 0)), 8);
+  EXPECT_EQ(trie.lookup(ipv4(12, 10, 1, 0, 0)), 8);
+  EXPECT_EQ(trie.lookup(ipv4(32, 11, 0, 0, 0)), -1);
+  EXPECT_EQ(trie.lookup(ipv4(33, 10, 1, 2, 3)), -1);  // past max_prefixlen
+  // Bits after the prefix are stored: the latest update's come back from get_next_key.
+  ASSERT_EQ(trie.update(ipv4(16, 10, 1, 99, 5), 17, kUpdateExist), 0);
+  EXPECT_EQ(trie.keys(), (std::vector<Bytes>{ipv4(16, 10, 1, 99, 5), ipv4(8, 10, 0, 0, 0)}));
+}
+
+// The selftest's post-order: more specific first, child 0 before child 1; a key that is not in
+// the trie restarts at the first.
+TEST(ReferenceLpmTest, GetNextKeyWalksPostOrder) {
+  LpmFixture trie;
+  const Bytes keys[] = {ipv4(16, 192, 168, 0, 0), ipv4(24, 192, 168, 0, 0),
+                        ipv4(24, 192, 168, 1, 0), ipv4(28, 192, 168, 1, 128),
+                        ipv4(24, 192, 168, 128, 0)};
+  for (const Bytes& key : keys) ASSERT_EQ(trie.update(key, 1), 0);
+  EXPECT_EQ(trie.keys(), (std::vector<Bytes>{keys[1], keys[3], keys[2], keys[4], keys[0]}));
+  ModelResult restart = trie.run(OpCode::kGetNextKey, ipv4(22, 192, 168, 1, 0));
+  EXPECT_EQ(restart.data, keys[1]);
+  EXPECT_EQ(trie.run(OpCode::kGetNextKey, keys[0]).rc, kENOENT);
+}
+
+// The update-flag matrix and a full trie (3 entries): ENOSPC, not E2BIG.
+TEST(ReferenceLpmTest, UpdateFlagsAndCapacity) {
+  LpmFixture trie(3);
+  EXPECT_EQ(trie.update(ipv4(8, 10, 0, 0, 0), 1, kUpdateNoExist | kUpdateExist), kEINVAL);
+  EXPECT_EQ(trie.update(ipv4(8, 10, 0, 0, 0), 1, kUpdateExist), kENOENT);
+  EXPECT_EQ(trie.update(ipv4(33, 10, 0, 0, 0), 1), kEINVAL);
+  EXPECT_EQ(trie.update(ipv4(8, 10, 0, 0, 0), 1, kUpdateNoExist), 0);
+  EXPECT_EQ(trie.update(ipv4(8, 10, 0, 0, 0), 1, kUpdateNoExist), kEEXIST);
+  EXPECT_EQ(trie.update(ipv4(16, 10, 1, 0, 0), 2), 0);
+  EXPECT_EQ(trie.update(ipv4(16, 10, 2, 0, 0), 3), 0);
+  // 10.0.0.0/14 is only an intermediate node (between /8 and the two /16s) in the kernel trie.
+  EXPECT_EQ(trie.update(ipv4(14, 10, 0, 0, 0), 4, kUpdateExist), kENOENT);
+  EXPECT_EQ(trie.update(ipv4(24, 10, 3, 0, 0), 5), kENOSPC);
+  EXPECT_EQ(trie.update(ipv4(16, 10, 2, 0, 0), 6, kUpdateExist), 0);
+  EXPECT_EQ(trie.run(OpCode::kDelete, ipv4(14, 10, 0, 0, 0)).rc, kENOENT);
+  EXPECT_EQ(trie.run(OpCode::kDelete, ipv4(33, 10, 0, 0, 0)).rc, kEINVAL);
+  EXPECT_EQ(trie.run(OpCode::kDelete, ipv4(8, 10, 0, 0, 0)).rc, 0);
+  EXPECT_EQ(trie.run(OpCode::kLookupAndDelete, ipv4(16, 10, 1, 0, 0)).rc, kENOTSUPP);
+}
+
+TEST(ReferenceLpmTest, CreationChecks) {
+  EXPECT_EQ(create_rc(request(kTypeLpmTrie, 8, 4, 4, kNoPrealloc)), 0);
+  EXPECT_EQ(create_rc(request(kTypeLpmTrie, 8, 4, 4)), kEINVAL);  // NO_PREALLOC mandatory
+  EXPECT_EQ(create_rc(request(kTypeLpmTrie, 4, 4, 4, kNoPrealloc)), kEINVAL);
+  EXPECT_EQ(create_rc(request(kTypeLpmTrie, 261, 4, 4, kNoPrealloc)), kEINVAL);
+  EXPECT_EQ(create_rc(request(kTypeLpmTrie, 260, 4194024, 4, kNoPrealloc)), 0);
+  EXPECT_EQ(create_rc(request(kTypeLpmTrie, 8, 4194025, 4, kNoPrealloc)), kEINVAL);
+  EXPECT_EQ(create_rc(request(kTypeLpmTrie, 8, 4, 4, kNoPrealloc | kZeroSeed)), kEINVAL);
+}
+
+// ---------------------------------------------------------------------------------------------
 // The model is a value: copies are independent, equal states compare and hash equal.
 
 TEST(ReferenceModelValueTest, CopiesAreIndependentAndCompareByState) {
@@ -834,8 +1065,11 @@ TEST(ReferenceModelValueTest, CopiesAreIndependentAndCompareByState) {
 // ---------------------------------------------------------------------------------------------
 // (b) and (c): random op scripts through the model and another backend.
 
-constexpr uint32_t kModelledTypes[] = {kTypeHash,        kTypePercpuHash, kTypeArray,
-                                       kTypePercpuArray, kTypeLruHash,    kTypeLruPercpuHash};
+// The types the random script generator makes maps of.
+constexpr uint32_t kGeneratedTypes[] = {
+    kTypeHash,    kTypePercpuHash, kTypeArray,       kTypePercpuArray, kTypeLruHash,
+    kTypeLruPercpuHash, kTypeDevmap, kTypeDevmapHash, kTypeBloomFilter, kTypeLpmTrie};
+constexpr size_t kGeneratedTypeCount = std::size(kGeneratedTypes);
 
 uint64_t env_number(const char* name, uint64_t fallback) {
   const char* text = std::getenv(name);
@@ -897,8 +1131,10 @@ void compare_random_scripts(const std::string& label, uint64_t scripts,
   std::chrono::steady_clock::duration other_time{};
   for (uint64_t seed = first_seed; seed < first_seed + scripts && mismatches < 3; ++seed) {
     RandomScriptOptions options;
-    options.map_types.assign(std::begin(kModelledTypes), std::end(kModelledTypes));
-    if (seed % 7 != 0) options.map_types = {kModelledTypes[seed % 6]};  // one type, or all
+    // One type per script, and every (kGeneratedTypeCount + 1)-th script mixes them all.
+    options.map_types.assign(std::begin(kGeneratedTypes), std::end(kGeneratedTypes));
+    const uint64_t pick = seed % (kGeneratedTypeCount + 1);
+    if (pick < kGeneratedTypeCount) options.map_types = {kGeneratedTypes[pick]};
     options.possible_cpus = cpu_counts[seed % cpu_counts.size()];
     const std::string script = random_op_script(seed, options);
     const auto model_start = std::chrono::steady_clock::now();

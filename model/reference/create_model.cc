@@ -17,6 +17,7 @@ constexpr uint32_t kArrayFlags = kNumaNode | kMmapable | kAccessFlags | kPreserv
 // What the models are willing to store eagerly (elements of a preallocated pool, array values).
 constexpr uint64_t kModelBytesMax = uint64_t{1} << 30;
 
+bool is_devmap(uint32_t type) { return type == kTypeDevmap || type == kTypeDevmapHash; }
 bool is_hash_family(uint32_t type) {
   return type == kTypeHash || type == kTypePercpuHash || type == kTypeLruHash ||
          type == kTypeLruPercpuHash;
@@ -61,6 +62,51 @@ int array_alloc_check(const CreateRequest& request) {
   if (flags & kPreserveElems) return kEINVAL;  // PERF_EVENT_ARRAY only
   if (request.value_size > INT_MAX) return kE2BIG;
   if (percpu && round_up_8(request.value_size) > kPercpuUnitMax) return kE2BIG;
+  return 0;
+}
+
+// dev_map_alloc_check().
+int devmap_alloc_check(const CreateRequest& request) {
+  if (request.max_entries == 0 || request.key_size != 4 ||
+      (request.value_size != 4 && request.value_size != 8) ||
+      (request.map_flags & ~(kNumaNode | kRdonly | kWronly)) != 0) {
+    return kEINVAL;
+  }
+  // roundup_pow_of_two() of the bucket count would overflow u32.
+  if (request.type == kTypeDevmapHash && request.max_entries > (uint32_t{1} << 31)) {
+    return kEINVAL;
+  }
+  return 0;
+}
+
+// bloom_map_alloc_check().
+int bloom_alloc_check(const CreateRequest& request) {
+  return request.value_size > kKmallocMaxSize ? kE2BIG : 0;
+}
+
+// The attribute checks of bloom_map_alloc().
+int bloom_alloc(const CreateRequest& request) {
+  constexpr uint32_t kBloomFlags = kNumaNode | kZeroSeed | kAccessFlags;
+  if (request.key_size != 0 || request.value_size == 0 || request.max_entries == 0 ||
+      (request.map_flags & ~kBloomFlags) != 0 || both_prog_access_flags(request.map_flags) ||
+      (request.map_extra & ~uint64_t{0xF}) != 0) {
+    return kEINVAL;
+  }
+  return 0;
+}
+
+// The attribute checks of trie_alloc() (LPM_TRIE has no alloc_check).
+int lpm_trie_alloc(const CreateRequest& request) {
+  constexpr uint32_t kLpmFlags = kNoPrealloc | kNumaNode | kAccessFlags;
+  constexpr uint32_t kKeySizeMin = 4 + 1;
+  constexpr uint32_t kKeySizeMax = 4 + 256;
+  constexpr uint64_t kValueSizeMax = kKmallocMaxSize - 256 - 24;  // - data, - trie node
+  if (request.max_entries == 0 || (request.map_flags & kNoPrealloc) == 0 ||
+      (request.map_flags & ~kLpmFlags) != 0 || both_prog_access_flags(request.map_flags) ||
+      request.key_size < kKeySizeMin || request.key_size > kKeySizeMax ||
+      request.value_size < 1 || request.value_size > kValueSizeMax) {
+    return kEINVAL;
+  }
   return 0;
 }
 
@@ -111,12 +157,40 @@ void require_modelable(uint64_t elements, uint64_t bytes_each) {
 
 namespace {
 
+// The types whose models are not hash or array maps: alloc_check, the token, allocation.
+int create_other_family(const CreateRequest& attr, bool token, const ModelOptions& options,
+                        ModelInfo* info, std::optional<MapFamilyModel>* family) {
+  if (is_devmap(attr.type)) {
+    if (int error = devmap_alloc_check(attr)) return error;
+    if (token) return kEINVAL;
+    info->map_flags |= kRdonlyProg;  // dev_map_init_map(): programs only read device maps
+    family->emplace(DevmapModel(*info, round_up_to_power_of_two(attr.max_entries)));
+    return 0;
+  }
+  if (attr.type == kTypeBloomFilter) {
+    if (int error = bloom_alloc_check(attr)) return error;
+    if (token) return kEINVAL;
+    if (int error = bloom_alloc(attr)) return error;
+    family->emplace(BloomModel(*info, (attr.map_flags & kZeroSeed) ? 0 : options.hash_seed));
+    return 0;
+  }
+  if (attr.type == kTypeLpmTrie) {
+    if (token) return kEINVAL;
+    if (int error = lpm_trie_alloc(attr)) return error;
+    family->emplace(LpmTrieModel(*info));
+    return 0;
+  }
+  return kNotModelled;
+}
+
 // The type-specific half of MAP_CREATE after the common checks: alloc_check, the token, then
 // the allocation (the model's construction).
 int create_family(const CreateRequest& attr, bool token, const ModelOptions& options,
                   ModelInfo* info, std::optional<MapFamilyModel>* family) {
   const bool hash = is_hash_family(attr.type);
-  if (!hash && !is_array_family(attr.type)) return kNotModelled;
+  if (!hash && !is_array_family(attr.type)) {
+    return create_other_family(attr, token, options, info, family);
+  }
   if (int error = hash ? hash_alloc_check(attr) : array_alloc_check(attr)) return error;
   if (token) return kEINVAL;
   const uint64_t cpus = static_cast<uint64_t>(options.possible_cpus);

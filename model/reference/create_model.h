@@ -6,11 +6,14 @@
 //   4. BPF_F_NUMA_NODE naming a node other than 0 (one node) -> EINVAL;
 //   5. type 0 or past the last type -> EINVAL;
 //   6. the type's alloc_check (hash family: flags, sizes, LRU + NO_PREALLOC -> ENOTSUPP, ...;
-//      arrays: flags, key size 4, sizes);
+//      arrays: flags, key size 4, sizes; device maps: key size 4, value size 4 or 8, flags;
+//      bloom filter: value size -> E2BIG; LPM_TRIE has none);
 //   7. BPF_F_TOKEN_FD: map_token_fd (0: an op script cannot pass one) is no BPF token ->
 //      EINVAL;
 //   8. the type's allocation: hash family sizing (BPF_F_NO_COMMON_LRU rounds max_entries to a
-//      multiple of the CPUs; more than 2^31 entries or 2^27 buckets -> E2BIG);
+//      multiple of the CPUs; more than 2^31 entries or 2^27 buckets -> E2BIG); the attribute
+//      checks of bloom_map_alloc() and trie_alloc() (EINVAL); device maps store
+//      BPF_F_RDONLY_PROG;
 //   9. the map name (16 bytes, NUL-terminated, [A-Za-z0-9_.]) -> EINVAL.
 // The caller is root (CAP_BPF, CAP_SYS_ADMIN, CAP_PERFMON): no EPERM, no Spectre rounding.
 //

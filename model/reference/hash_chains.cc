@@ -7,12 +7,19 @@
 
 namespace mapsim::reference {
 
-HashChains::HashChains(uint32_t n_buckets, uint32_t seed) : n_buckets_(n_buckets), seed_(seed) {
+HashChains::HashChains(uint32_t n_buckets, uint32_t seed, BucketFunction function)
+    : n_buckets_(n_buckets), seed_(seed), function_(function) {
   MAPSIM_ASSERT(n_buckets != 0 && (n_buckets & (n_buckets - 1)) == 0, "a power of two");
 }
 
 uint32_t HashChains::bucket_of(const Bytes& key) const {
-  return reference_key_hash(key, seed_) & (n_buckets_ - 1);
+  if (function_ == BucketFunction::kJhash) {
+    return reference_key_hash(key, seed_) & (n_buckets_ - 1);
+  }
+  MAPSIM_ASSERT(key.size() == 4, "key-as-index buckets need u32 keys");
+  const uint32_t index = uint32_t{key[0]} | uint32_t{key[1]} << 8 | uint32_t{key[2]} << 16 |
+                         uint32_t{key[3]} << 24;
+  return index & (n_buckets_ - 1);
 }
 
 bool HashChains::contains(const Bytes& key) const {

@@ -3,7 +3,8 @@
 // head first.
 //
 // - bucket = hash & (n_buckets - 1), hash = jhash2 / jhash of the key with the map's seed
-//   (reference_jhash.h), n_buckets = the map's max_entries rounded up to a power of two;
+//   (reference_jhash.h), n_buckets = the map's max_entries rounded up to a power of two
+//   (DEVMAP_HASH: the key itself as the hash);
 // - an inserted key goes to the head of its chain; a key that is replaced by a new element
 //   (HASH, LRU_HASH) is erased and inserted again, so it moves to the head;
 // - iteration: buckets in ascending order, each chain from its head.
@@ -21,10 +22,15 @@
 
 namespace mapsim::reference {
 
+// How a key picks its bucket: the hash family's jhash, or DEVMAP_HASH's key-as-u32 (fact sheet
+// 6.4: bucket = key & (n_buckets - 1), no hash function).
+enum class BucketFunction : uint8_t { kJhash, kKeyAsIndex };
+
 class HashChains {
  public:
-  // REQUIRES: n_buckets is a power of two.
-  HashChains(uint32_t n_buckets, uint32_t seed);
+  // REQUIRES: n_buckets is a power of two; kKeyAsIndex: 4-byte keys.
+  HashChains(uint32_t n_buckets, uint32_t seed,
+             BucketFunction function = BucketFunction::kJhash);
 
   uint32_t bucket_of(const Bytes& key) const;
   bool contains(const Bytes& key) const;
@@ -53,6 +59,7 @@ class HashChains {
 
   uint32_t n_buckets_;
   uint32_t seed_;
+  BucketFunction function_;
   std::map<uint32_t, std::vector<Bytes>> chains_;  ///< bucket -> keys, head first; none empty
   size_t size_ = 0;
 };

@@ -24,6 +24,7 @@ size_t MapModel::syscall_value_size() const {
 }
 
 bool MapModel::program_refused(OpCode code) const {
+  if (info_.type == kTypeBloomFilter) return true;  // programs push and peek instead
   if (code == OpCode::kLookup) return (info_.map_flags & kWronlyProg) != 0;
   return (info_.map_flags & kRdonlyProg) != 0;  // update, delete
 }
@@ -80,6 +81,10 @@ ModelResult MapModel::apply(const ModelOp& op) {
   ModelResult result = std::visit([&](auto& family) { return family.apply(op); }, family_);
   if (result.rc != 0) result.data.clear();
   return result;
+}
+
+void MapModel::set_devices(const std::set<uint32_t>& ifindexes) {
+  if (auto* devmap = std::get_if<DevmapModel>(&family_)) devmap->set_devices(ifindexes);
 }
 
 const HashChains* MapModel::hash_chains() const {

@@ -11,22 +11,27 @@
 // permissions here, then run as the type's batch implementation composes them.
 //
 // A program that the verifier would refuse to load is not a map result: program_refused()
-// says which ops those are (a program writing to a BPF_F_RDONLY_PROG map, or reading the value
-// of a BPF_F_WRONLY_PROG map, as the op script's lookup does); apply() requires that the op is
-// not one of them.
+// says which ops those are (a program writing to a BPF_F_RDONLY_PROG map, device maps
+// included; reading the value of a BPF_F_WRONLY_PROG map, as the op script's lookup does; any
+// lookup/update/delete helper on a bloom filter); apply() requires that the op is not one.
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <variant>
 
 #include "model/reference/array_model.h"
+#include "model/reference/bloom_model.h"
+#include "model/reference/devmap_model.h"
 #include "model/reference/hash_model.h"
+#include "model/reference/lpm_trie_model.h"
 #include "model/reference/lru_hash_model.h"
 #include "model/reference/model_op.h"
 
 namespace mapsim::reference {
 
-using MapFamilyModel = std::variant<ArrayModel, HashModel, LruHashModel>;
+using MapFamilyModel =
+    std::variant<ArrayModel, HashModel, LruHashModel, DevmapModel, BloomModel, LpmTrieModel>;
 
 class MapModel {
  public:
@@ -43,6 +48,9 @@ class MapModel {
   // checks them); program ops only for lookup, update, delete, and not program_refused().
   ModelResult apply(const ModelOp& op);
   bool program_refused(OpCode code) const;
+  // The ifindexes of the caller's network namespace (device maps check values against them;
+  // {1}, loopback, until set).
+  void set_devices(const std::set<uint32_t>& ifindexes);
 
   const MapFamilyModel& family() const { return family_; }
   // The bucket chains of a hash-family map; nullptr for other types.

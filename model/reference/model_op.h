@@ -38,8 +38,8 @@ struct ModelOp {
   int cpu = 0;                       ///< 0 <= cpu < possible CPUs
   /// key_size bytes. get_next_key: nullopt asks for the first key; every other op has a key.
   std::optional<Bytes> key;
-  /// Update only. Syscall: the syscall value size (per-CPU maps: every CPU's rounded slot);
-  /// program: value_size bytes.
+  /// Update: syscall: the syscall value size (per-CPU maps: every CPU's rounded slot);
+  /// program: value_size bytes. Lookup of a bloom filter: the item to test.
   Bytes value;
   uint64_t flags = 0;  ///< raw u64 flags (lookup, update, lookup_and_delete; batch.flags)
 

@@ -16,7 +16,8 @@ static_assert(kNotModelled == bpf::kENOSYS,
 // One map of a script: a MapModel behind the BackendMap interface.
 class ReferenceMap : public BackendMap {
  public:
-  explicit ReferenceMap(MapModel model) : model_(std::move(model)) {
+  ReferenceMap(MapModel model, std::shared_ptr<const std::set<uint32_t>> devices)
+      : model_(std::move(model)), devices_(std::move(devices)) {
     const ModelInfo& info = model_.info();
     info_.map_type = info.type;
     info_.key_size = info.key_size;
@@ -29,8 +30,10 @@ class ReferenceMap : public BackendMap {
   const MapInfo& info() const override { return info_; }
   size_t syscall_value_size() const override { return model_.syscall_value_size(); }
 
+  // *value comes in as the caller's buffer: the item a bloom filter's lookup tests.
   int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
-    return run(OpCode::kLookup, via, cpu, key, {}, flags, value);
+    const Bytes item = via == Via::kSyscall ? *value : Bytes{};
+    return run(OpCode::kLookup, via, cpu, key, item, flags, value);
   }
   int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
     return run(OpCode::kUpdate, via, cpu, key, value, flags, nullptr);
@@ -63,12 +66,14 @@ class ReferenceMap : public BackendMap {
           std::string(code == OpCode::kLookup ? "reads a BPF_F_WRONLY_PROG map's value"
                                               : "writes to a BPF_F_RDONLY_PROG map"));
     }
+    model_.set_devices(*devices_);
     ModelResult result = model_.apply(op);
     if (output != nullptr) *output = std::move(result.data);
     return result.rc;
   }
 
   MapModel model_;
+  std::shared_ptr<const std::set<uint32_t>> devices_;
   MapInfo info_;
 };
 
@@ -119,6 +124,7 @@ int ReferenceMap::batch(int cpu, const BatchRequest& request, BatchBuffers* buff
     op.keys = split_entries(buffers->keys, info_.key_size, request.count);
     op.values = split_entries(buffers->values, model_.syscall_value_size(), request.count);
   }
+  model_.set_devices(*devices_);
   ModelResult result = model_.apply(op);
   buffers->count = result.count;
   if (result.out_batch) buffers->out_batch = *result.out_batch;
@@ -153,8 +159,13 @@ ReferenceBackend::ReferenceBackend(int possible_cpus, uint32_t hash_seed) {
 int ReferenceBackend::create_map(int, const MapAttr& attr, std::unique_ptr<BackendMap>* out) {
   std::optional<MapModel> model;
   const int rc = create_map_model(request_of(attr), options_, &model);
-  if (rc == 0) *out = std::make_unique<ReferenceMap>(std::move(*model));
+  if (rc == 0) *out = std::make_unique<ReferenceMap>(std::move(*model), devices_);
   return rc;
+}
+
+void ReferenceBackend::declare_devices(const std::map<uint32_t, std::string>& devices) {
+  devices_->clear();
+  for (const auto& [ifindex, name] : devices) devices_->insert(ifindex);
 }
 
 }  // namespace mapsim::reference

@@ -7,7 +7,9 @@
 // throws, which the runner prints as an error line, as it does for the kernel backend.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "model/reference/create_model.h"
@@ -23,9 +25,15 @@ class ReferenceBackend : public OpBackend {
   std::string name() const override { return "model"; }
   int possible_cpus() const override { return options_.possible_cpus; }
   int create_map(int cpu, const MapAttr& attr, std::unique_ptr<BackendMap>* out) override;
+  // The device maps of this backend check values against these ifindexes from now on; until
+  // a devices line, the namespace holds loopback only ({1}).
+  void declare_devices(const std::map<uint32_t, std::string>& devices) override;
 
  private:
   ModelOptions options_;
+  /// The caller's network namespace, shared with every map (updated in place).
+  std::shared_ptr<std::set<uint32_t>> devices_ = std::make_shared<std::set<uint32_t>>(
+      std::set<uint32_t>{1});
 };
 
 }  // namespace mapsim::reference
