@@ -281,7 +281,7 @@ TEST(ReferenceCreateTest, ChecksInTheKernelsOrder) {
       {"ARRAY + PRESERVE_ELEMS", request(kTypeArray, 4, 8, 4, kPreserveElems), kEINVAL},
       {"ARRAY value 2^31", request(kTypeArray, 4, 1u << 31, 1), kE2BIG},
       {"PERCPU_ARRAY value 32769", request(kTypePercpuArray, 4, 32769, 1), kE2BIG},
-      {"DEVMAP (no model)", request(kTypeDevmap, 4, 4, 4), kNotModelled},
+      {"RINGBUF (no model)", request(27, 0, 0, 4096), kNotModelled},
   };
   for (const CreateCase& test : cases) EXPECT_EQ(create_rc(test.attr), test.rc) << test.what;
 }
