@@ -33,6 +33,7 @@
 #include "model/reference/reference_backend.h"
 #include "model/reference/reference_jhash.h"
 #include "model/reference/reference_uapi.h"
+#include "scenarios/hex.h"
 #include "scenarios/op_runner.h"
 #include "scenarios/random_op_script.h"
 #include "scenarios/simulated_backend.h"
@@ -185,6 +186,51 @@ std::set<uint64_t> range(uint64_t first, uint64_t last) {
 std::set<uint64_t> join(std::set<uint64_t> left, const std::set<uint64_t>& right) {
   left.insert(right.begin(), right.end());
   return left;
+}
+
+// ---- op scripts ----
+
+uint64_t env_number(const char* name, uint64_t fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr || *text == '\0') return fallback;
+  return std::stoull(text);
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> run_script(const std::string& script, OpBackend& backend) {
+  std::istringstream in(script);
+  std::ostringstream out;
+  run_op_script(in, out, backend);
+  return split_lines(out.str());
+}
+
+// "" when both outputs are equal; else the first differing line of both.
+std::string first_difference(const std::vector<std::string>& model,
+                             const std::vector<std::string>& other, const std::string& name) {
+  const size_t count = std::max(model.size(), other.size());
+  for (size_t index = 0; index < count; ++index) {
+    const std::string left = index < model.size() ? model[index] : "<none>";
+    const std::string right = index < other.size() ? other[index] : "<none>";
+    if (left == right) continue;
+    return "first differing output line " + std::to_string(index) + ":\n  model: " + left +
+           "\n  " + name + ": " + right;
+  }
+  return "";
+}
+
+std::string write_script(const std::string& script, const std::string& name) {
+  const char* directory = std::getenv("MAPSIM_MODEL_DIR");
+  const std::string path = (directory != nullptr && *directory != '\0')
+                               ? std::string(directory) + "/" + name
+                               : ::testing::TempDir() + name;
+  std::ofstream(path) << script;
+  return path;
 }
 
 constexpr uint32_t kModelledTypesForValues[] = {kTypeHash,        kTypePercpuHash,
@@ -552,6 +598,42 @@ TEST(ReferenceArrayTest, PercpuProgramUpdateWritesOnlyItsCpusValueBytes) {
   op.caller = Caller::kProgram;
   op.cpu = 1;
   EXPECT_EQ(model->apply(op).data, (Bytes{1, 2, 3}));
+}
+
+// BPF_F_NO_PREALLOC PERCPU_HASH: freed per-CPU areas go to the freeing CPU's cache (LIFO, at
+// most 3; a 4th free trims it to 2 by dropping the most recently freed), inserts take from it
+// without zeroing (impl/internal/percpu_area_cache.h). 2 CPUs, value_size 4: keys 1..4 are
+// written with their number in every byte (padding too) and deleted on CPU 0 (3 is dropped by
+// the trim, 2 too); program inserts of 10..13 on CPU 0 get 4's area, 1's, then fresh ones.
+TEST(ReferencePercpuTest, NoPreallocAreasRecycleThroughTheFreeingCpusCache) {
+  std::string script =
+      "{\"map\":{\"type\":\"percpu_hash\",\"key_size\":4,\"value_size\":4,"
+      "\"max_entries\":8,\"flags\":\"BPF_F_NO_PREALLOC|BPF_F_ZERO_SEED\"}}\n";
+  for (uint64_t key = 1; key <= 4; ++key) {
+    script += "{\"op\":\"update\",\"key\":\"" + hex_from_bytes(le(key, 4)) +
+              "\",\"value\":\"" + hex_from_bytes(Bytes(16, static_cast<unsigned char>(key))) +
+              "\"}\n";
+  }
+  for (uint64_t key = 1; key <= 4; ++key) {
+    script += "{\"op\":\"delete\",\"key\":\"" + hex_from_bytes(le(key, 4)) + "\"}\n";
+  }
+  for (uint64_t key = 10; key <= 13; ++key) {
+    script += "{\"op\":\"update\",\"via\":\"prog\",\"key\":\"" +
+              hex_from_bytes(le(key, 4)) + "\",\"value\":\"99999999\"}\n";
+    script += "{\"op\":\"lookup\",\"key\":\"" + hex_from_bytes(le(key, 4)) + "\"}\n";
+  }
+  ReferenceBackend model(2);
+  SimulatedBackend sim(2);
+  const std::vector<std::string> lines = run_script(script, model);
+  EXPECT_EQ(first_difference(lines, run_script(script, sim), "sim"), "");
+  const char* const expected[] = {"99999999040404040000000004040404",
+                                  "99999999010101010000000001010101",
+                                  "99999999000000000000000000000000",
+                                  "99999999000000000000000000000000"};
+  for (size_t index = 0; index < 4; ++index) {
+    const std::string& line = lines[lines.size() - 7 + 2 * index];
+    EXPECT_NE(line.find(expected[index]), std::string::npos) << line;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1071,49 +1153,6 @@ constexpr uint32_t kGeneratedTypes[] = {
     kTypeLruPercpuHash, kTypeDevmap, kTypeDevmapHash, kTypeBloomFilter, kTypeLpmTrie};
 constexpr size_t kGeneratedTypeCount = std::size(kGeneratedTypes);
 
-uint64_t env_number(const char* name, uint64_t fallback) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return fallback;
-  return std::stoull(text);
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> run_script(const std::string& script, OpBackend& backend) {
-  std::istringstream in(script);
-  std::ostringstream out;
-  run_op_script(in, out, backend);
-  return split_lines(out.str());
-}
-
-// "" when both outputs are equal; else the first differing line of both.
-std::string first_difference(const std::vector<std::string>& model,
-                             const std::vector<std::string>& other, const std::string& name) {
-  const size_t count = std::max(model.size(), other.size());
-  for (size_t index = 0; index < count; ++index) {
-    const std::string left = index < model.size() ? model[index] : "<none>";
-    const std::string right = index < other.size() ? other[index] : "<none>";
-    if (left == right) continue;
-    return "first differing output line " + std::to_string(index) + ":\n  model: " + left +
-           "\n  " + name + ": " + right;
-  }
-  return "";
-}
-
-std::string write_script(const std::string& script, const std::string& name) {
-  const char* directory = std::getenv("MAPSIM_MODEL_DIR");
-  const std::string path = (directory != nullptr && *directory != '\0')
-                               ? std::string(directory) + "/" + name
-                               : ::testing::TempDir() + name;
-  std::ofstream(path) << script;
-  return path;
-}
-
 // Runs `scripts` seeded scripts on the model and on the backend `make_other(cpus)` makes;
 // fails with SEED, the script's path and the first differing line for at most three
 // mismatches. One backend per CPU count serves every script (a SimulatedBackend waits for RCU
@@ -1162,9 +1201,144 @@ void compare_random_scripts(const std::string& label, uint64_t scripts,
             << Seconds(other_time).count() << " s" << std::endl;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Recorded scripts.
+
+const std::filesystem::path kSourceDirectory = std::filesystem::path(__FILE__).parent_path();
+
+std::string read_text(const std::filesystem::path& path) {
+  std::stringstream text;
+  text << std::ifstream(path).rdbuf();
+  return text.str();
+}
+
+std::vector<std::filesystem::path> jsonl_files(const std::filesystem::path& directory) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The example scripts whose output was recorded on Linux 6.18.44 with 2 possible CPUs
+// (scenarios/scripts/expected): the model prints exactly the kernel's lines.
+TEST(ReferenceScriptsTest, ExampleScriptsPrintTheKernelsRecordedOutput) {
+  const std::filesystem::path scripts = kSourceDirectory.parent_path() / "scenarios" / "scripts";
+  const std::vector<std::filesystem::path> expected = jsonl_files(scripts / "expected");
+  ASSERT_FALSE(expected.empty());
+  for (const std::filesystem::path& recorded : expected) {
+    ReferenceBackend model(2);
+    const std::vector<std::string> lines =
+        run_script(read_text(scripts / recorded.filename()), model);
+    EXPECT_EQ(first_difference(lines, split_lines(read_text(recorded)), "kernel"), "")
+        << recorded.filename();
+  }
+}
+
+// scenarios/scripts/lru-premature-eviction.jsonl (64 possible CPUs): 126 free nodes idle on
+// CPUs 1..63 while CPU 0 evicts; 140 inserts leave 130 keys, the first ten are gone.
+TEST(ReferenceScriptsTest, PrematureEvictionOn64Cpus) {
+  const std::filesystem::path script =
+      kSourceDirectory.parent_path() / "scenarios" / "scripts" / "lru-premature-eviction.jsonl";
+  ReferenceBackend model(64);
+  const std::vector<std::string> lines = run_script(read_text(script), model);
+  ASSERT_GE(lines.size(), 12u);
+  EXPECT_NE(lines.back().find("\"count\":130,"), std::string::npos) << lines.back();
+  for (size_t back = 2; back <= 12; ++back) {  // the lookups of 0x1000 .. 0x1009, then 0x100a
+    const std::string& line = lines[lines.size() - back];
+    const bool present = back == 2;
+    EXPECT_NE(line.find(present ? "\"rc\":0" : "\"rc\":-2"), std::string::npos) << line;
+  }
+}
+
+// The reproducers of past simulator/kernel mismatches (tests/data/diff, 2 possible CPUs): the
+// model agrees with the simulated maps, which the differential test holds to the kernel.
+TEST(ReferenceScriptsTest, RecordedReproducersAgreeWithTheSimulation) {
+  const std::vector<std::filesystem::path> files = jsonl_files(kSourceDirectory / "data" / "diff");
+  ASSERT_FALSE(files.empty());
+  for (const std::filesystem::path& file : files) {
+    ReferenceBackend model(2);
+    SimulatedBackend sim(2);
+    const std::string script = read_text(file);
+    EXPECT_EQ(first_difference(run_script(script, model), run_script(script, sim), "sim"), "")
+        << file.filename();
+  }
+}
+
 TEST(ReferenceModelAgainstSimulationTest, RandomScriptsAgreeLineByLine) {
   compare_random_scripts("sim", env_number("MAPSIM_MODEL_SCRIPTS", 1500), {1, 2, 3, 4},
                          [](int cpus) { return std::make_unique<SimulatedBackend>(cpus); });
+}
+
+// Canary (STYLE G11): a model whose program lookups act like syscall lookups (no LRU reference
+// bit) must disagree with the simulated maps on some generated LRU_HASH script; otherwise the
+// comparison could not tell the one thing program lookups exist for.
+class NoReferenceBitMap : public BackendMap {
+ public:
+  explicit NoReferenceBitMap(std::unique_ptr<BackendMap> inner) : inner_(std::move(inner)) {}
+  const MapInfo& info() const override { return inner_->info(); }
+  size_t syscall_value_size() const override { return inner_->syscall_value_size(); }
+  int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
+    if (via == Via::kSyscall) return inner_->lookup(via, cpu, key, flags, value);
+    const int rc = inner_->lookup(Via::kSyscall, cpu, key, flags, value);
+    if (rc == 0) value->resize(info().value_size);  // a program sees value_size bytes
+    return rc;
+  }
+  int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
+    return inner_->update(via, cpu, key, value, flags);
+  }
+  int remove(Via via, int cpu, const Bytes& key) override {
+    return inner_->remove(via, cpu, key);
+  }
+  int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) override {
+    return inner_->get_next_key(cpu, key, next_key);
+  }
+  int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
+    return inner_->lookup_and_delete(cpu, key, flags, value);
+  }
+  int batch(int cpu, const BatchRequest& request, BatchBuffers* buffers) override {
+    return inner_->batch(cpu, request, buffers);
+  }
+
+ private:
+  std::unique_ptr<BackendMap> inner_;
+};
+
+// The model, every map wrapped in the mutant.
+class NoReferenceBitBackend : public OpBackend {
+ public:
+  explicit NoReferenceBitBackend(int cpus) : model_(cpus) {}
+  std::string name() const override { return "model-without-reference-bit"; }
+  int possible_cpus() const override { return model_.possible_cpus(); }
+  int create_map(int cpu, const MapAttr& attr, std::unique_ptr<BackendMap>* out) override {
+    std::unique_ptr<BackendMap> map;
+    const int rc = model_.create_map(cpu, attr, &map);
+    if (rc == 0) *out = std::make_unique<NoReferenceBitMap>(std::move(map));
+    return rc;
+  }
+
+ private:
+  ReferenceBackend model_;
+};
+
+TEST(ReferenceModelAgainstSimulationTest, CanaryWithoutReferenceBitIsCaught) {
+  constexpr uint64_t kSeedsMax = 200;
+  RandomScriptOptions options;
+  options.map_types = {kTypeLruHash};
+  options.possible_cpus = 2;
+  SimulatedBackend sim(2);
+  uint64_t caught_at = 0;
+  for (uint64_t seed = 1; seed <= kSeedsMax && caught_at == 0; ++seed) {
+    const std::string script = random_op_script(seed, options);
+    NoReferenceBitBackend mutant(2);
+    if (!first_difference(run_script(script, mutant), run_script(script, sim), "sim").empty()) {
+      caught_at = seed;
+    }
+  }
+  EXPECT_NE(caught_at, 0u) << "no LRU_HASH script among " << kSeedsMax
+                           << " tells a program lookup from a syscall lookup";
+  std::cout << "[ CANARY   ] caught by seed " << caught_at << std::endl;
 }
 
 // One script named by MAPSIM_MODEL_SCRIPT (the path a mismatch printed), on
