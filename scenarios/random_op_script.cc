@@ -156,8 +156,8 @@ uint32_t random_valid_flags(Random& random, uint32_t type, bool* program_ops) {
     // Device maps refuse the program access flags (they add BPF_F_RDONLY_PROG themselves).
     flags |= kAccess[random.below(is_devmap(type) ? 2 : 4)];
   }
-  // Device maps: the kernel backend's programs are sleepable, and the verifier lets sleepable
-  // programs use only array, hash and storage maps.
+  // Device maps: they are BPF_F_RDONLY_PROG, so the verifier refuses a program's update and
+  // delete helpers (EACCES at load time); lookups would run (raw tracepoint programs).
   // Bloom filters: the verifier refuses the lookup/update/delete helpers on them.
   *program_ops = !(flags & (bpf::kFRdonlyProg | bpf::kFWronlyProg)) && !is_devmap(type) &&
                  !is_bloom(type);
