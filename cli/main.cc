@@ -3,12 +3,15 @@
 
 #include "cli/exec_command.h"
 #include "cli/exit_status.h"
+#include "cli/keys_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"mapsim: a deterministic simulator and model checker for Linux BPF maps"};
   app.require_subcommand(1);
   mapsim::cli::ExecOptions exec_options;
   CLI::App* exec = mapsim::cli::add_exec_command(app, &exec_options);
+  mapsim::cli::KeysOptions keys_options;
+  CLI::App* keys = mapsim::cli::add_keys_command(app, &keys_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -17,5 +20,6 @@ int main(int argc, char** argv) {
     return status == 0 ? mapsim::cli::kExitOk : mapsim::cli::kExitUsage;
   }
   if (*exec) return mapsim::cli::run_exec_command(exec_options);
+  if (*keys) return mapsim::cli::run_keys_command(keys_options);
   return mapsim::cli::kExitUsage;
 }

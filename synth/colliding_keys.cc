@@ -29,6 +29,11 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
+// "1 key", "3 keys".
+std::string keys_text(uint64_t count) {
+  return std::to_string(count) + (count == 1 ? " key" : " keys");
+}
+
 // "bucket 3 of 16" or "hash 0x72a82a9b", for messages.
 std::string target_text(const KeyRequest& request, const ValidKeyRequest& valid) {
   if (request.full_hash) return "hash " + hash_text(valid.target.value);
@@ -113,8 +118,8 @@ bool enough_keys_in_small_space(const KeyRequest& request, const ValidKeyRequest
   result->keys_on_target = on_target;
   if (on_target >= request.count) return true;
   result->status = KeySearchStatus::kImpossible;
-  result->message = "impossible request: " + std::to_string(request.count) +
-                    " keys asked, but only " + std::to_string(on_target) + " of the " +
+  result->message = "impossible request: asked for " + keys_text(request.count) +
+                    ", but only " + std::to_string(on_target) + " of the " +
                     std::to_string(uint64_t{1} << (8 * free_bytes)) + " " +
                     std::to_string(request.key_size) + "-byte keys that fit the template " +
                     (valid.excluded ? "(other than the given key) " : "") + "land in " +
@@ -151,12 +156,12 @@ void solve_keys(const KeyRequest& request, const ValidKeyRequest& valid,
             ? z3::unknown
             : solver.next(static_cast<unsigned>(remaining.count()), &key, &reason);
     const std::string progress = "found " + std::to_string(result->keys.size()) + " of " +
-                                 std::to_string(request.count) + " keys";
+                                 keys_text(request.count);
     if (outcome == z3::unsat) {
       result->status = KeySearchStatus::kImpossible;
-      result->message = "impossible request: " + std::to_string(request.count) +
-                        " keys asked, but only " + std::to_string(result->keys.size()) +
-                        " keys that fit the template land in " + target_text(request, valid) +
+      result->message = "impossible request: asked for " + keys_text(request.count) +
+                        ", but only " + keys_text(result->keys.size()) +
+                        " that fit the template land in " + target_text(request, valid) +
                         " (the solver proved there is no other; encoding " +
                         result->encoding + ")";
       return;

@@ -245,7 +245,8 @@ TEST(CollidingKeysTest, KeysCollideWithAGivenKey) {
   for (uint32_t key_size : {5u, 13u}) {
     const Bytes key = random_key(key_size);
     const KeyRequest other = collide_request(key, 32, 2);
-    expect_keys_hit(other, find_colliding_keys(other), htab_key_hash(key.data(), key_size, 0) & 31);
+    const uint32_t bucket = htab_key_hash(key.data(), key_size, 0) & 31;
+    expect_keys_hit(other, find_colliding_keys(other), bucket);
   }
 }
 
@@ -301,7 +302,8 @@ TEST(CollidingKeysTest, MoreKeysThanTheBucketHoldsIsImpossible) {
   const uint32_t seed = 5;
   const uint32_t available = one_byte_keys_in_bucket(6, seed);
   ASSERT_GT(available, 0u);
-  const KeySearchResult too_many = find_colliding_keys(bucket_request(1, 16, 6, available + 1, seed));
+  const KeySearchResult too_many =
+      find_colliding_keys(bucket_request(1, 16, 6, available + 1, seed));
   EXPECT_EQ(too_many.status, KeySearchStatus::kImpossible);
   EXPECT_NE(too_many.message.find("only " + std::to_string(available) + " of the 256"),
             std::string::npos) << too_many.message;
