@@ -35,6 +35,7 @@
 #include "model/reference/reference_uapi.h"
 #include "scenarios/hex.h"
 #include "scenarios/op_runner.h"
+#include "scenarios/op_script.h"
 #include "scenarios/random_op_script.h"
 #include "scenarios/simulated_backend.h"
 
@@ -1199,6 +1200,114 @@ void compare_random_scripts(const std::string& label, uint64_t scripts,
   using Seconds = std::chrono::duration<double>;
   std::cout << "[ TIME     ] model " << Seconds(model_time).count() << " s, " << label << " "
             << Seconds(other_time).count() << " s" << std::endl;
+}
+
+// The ops of a generated script as model ops, per map id (maps whose creation the model
+// accepts), in script order.
+struct ScriptModels {
+  std::map<std::string, MapModel> maps;
+  std::vector<std::pair<std::string, ModelOp>> ops;
+};
+
+std::optional<OpCode> code_of(OpKind kind) {
+  switch (kind) {
+    case OpKind::kUpdate: return OpCode::kUpdate;
+    case OpKind::kLookup: return OpCode::kLookup;
+    case OpKind::kDelete: return OpCode::kDelete;
+    case OpKind::kGetNextKey: return OpCode::kGetNextKey;
+    case OpKind::kLookupAndDelete: return OpCode::kLookupAndDelete;
+    case OpKind::kLookupBatch: return OpCode::kLookupBatch;
+    case OpKind::kLookupAndDeleteBatch: return OpCode::kLookupAndDeleteBatch;
+    case OpKind::kUpdateBatch: return OpCode::kUpdateBatch;
+    case OpKind::kDeleteBatch: return OpCode::kDeleteBatch;
+    default: return std::nullopt;  // dump and info are not map ops
+  }
+}
+
+ModelOp model_op_of(OpCode code, const OpLine& line) {
+  ModelOp op;
+  op.code = code;
+  op.caller = line.via == Via::kProgram ? Caller::kProgram : Caller::kSyscall;
+  op.cpu = line.cpu;
+  op.key = line.key;
+  if (!op.key && code != OpCode::kGetNextKey && !is_batch(code)) op.key = Bytes{};
+  op.value = line.value;
+  op.flags = line.flags;
+  op.in_batch = line.in_batch;
+  op.count = line.count;
+  op.keys = line.keys;
+  op.values = line.values;
+  op.elem_flags = line.elem_flags;
+  return op;
+}
+
+ScriptModels models_of(const std::string& script, int cpus) {
+  ScriptModels result;
+  std::string current;
+  int map_lines = 0;
+  for (const std::string& text : split_lines(script)) {
+    const ScriptLine line = parse_script_line(text);
+    if (const auto* map = std::get_if<MapLine>(&line)) {
+      current = map->id.value_or(std::to_string(map_lines));
+      ++map_lines;
+      std::optional<MapModel> model;
+      const MapAttr& attr = map->attr;
+      CreateRequest request{attr.map_type, attr.key_size,  attr.value_size, attr.max_entries,
+                            attr.map_flags, attr.numa_node, attr.map_extra, attr.name};
+      if (create_map_model(request, {cpus, 0}, &model) == 0) {
+        result.maps.emplace(current, std::move(*model));
+      }
+      continue;
+    }
+    const auto* op = std::get_if<OpLine>(&line);
+    const std::optional<OpCode> code = op == nullptr ? std::nullopt : code_of(op->kind);
+    if (!code) continue;
+    const std::string id = op->map_id.value_or(current);
+    const auto map = result.maps.find(id);
+    if (map == result.maps.end()) continue;
+    if (op->via == Via::kProgram && map->second.program_refused(*code)) continue;
+    result.ops.emplace_back(id, model_op_of(*code, *op));
+  }
+  return result;
+}
+
+// Determinism and the LRU's own bookkeeping on the ops of generated scripts: a copy of each map
+// taken before the first op and a copy taken halfway, fed the same ops, answer the same and end
+// equal with equal hashes; after every op on an LRU map every node is on exactly the list its
+// state names.
+TEST(ReferenceModelValueTest, CopiesFedTheSameOpsStayEqual) {
+  uint64_t ops_applied = 0;
+  for (uint64_t seed = 1; seed <= 150; ++seed) {
+    RandomScriptOptions options;
+    options.map_types = {kGeneratedTypes[seed % kGeneratedTypeCount]};
+    options.possible_cpus = 1 + static_cast<int>(seed % 4);
+    ScriptModels models = models_of(random_op_script(seed, options), options.possible_cpus);
+    std::map<std::string, MapModel> first = models.maps;
+    std::map<std::string, MapModel> halfway;
+    for (size_t index = 0; index < models.ops.size(); ++index) {
+      if (index == models.ops.size() / 2) halfway = models.maps;
+      const auto& [id, op] = models.ops[index];
+      const ModelResult result = models.maps.at(id).apply(op);
+      ASSERT_EQ(first.at(id).apply(op), result) << "SEED=" << seed << " op " << index;
+      if (index >= models.ops.size() / 2) {
+        ASSERT_EQ(halfway.at(id).apply(op), result) << "SEED=" << seed << " op " << index;
+      }
+      if (const auto* lru = std::get_if<LruHashModel>(&models.maps.at(id).family())) {
+        std::string failure;
+        ASSERT_TRUE(lru->lru().check_invariants(&failure)) << "SEED=" << seed << " " << failure;
+      }
+    }
+    for (const auto& [id, model] : models.maps) {
+      EXPECT_TRUE(first.at(id) == model) << "SEED=" << seed;
+      EXPECT_EQ(first.at(id).hash(), model.hash()) << "SEED=" << seed;
+      if (!halfway.empty()) {
+        EXPECT_TRUE(halfway.at(id) == model) << "SEED=" << seed;
+      }
+    }
+    ops_applied += models.ops.size();
+  }
+  EXPECT_GT(ops_applied, 150u * 50) << "the scripts hardly reach the models";
+  std::cout << "[ OPS      ] " << ops_applied << std::endl;
 }
 
 // ---------------------------------------------------------------------------------------------
