@@ -545,6 +545,36 @@ TEST(ReferencePercpuTest, PreallocatedInsertsTakeOtherCpusElementsInWrapAroundOr
   EXPECT_EQ(padding_of(8), 3);  // key 3's element
 }
 
+// lookup_and_delete_batch frees a bucket's elements after unlocking it, the chain's last key
+// first (6.18, since v6.13). 2 CPUs, 2 preallocated elements (one per CPU's free list); keys 1
+// and 4 share bucket 1 of 2, so the chain is [4, 1]; the batch on CPU 0 frees 1's element,
+// then 4's, which ends on top of CPU 0's list: the next program insert there shows 4's padding.
+// Observed on 6.18.44: key 2 reads 22222222bbbbbbbb00000000bbbbbbbb.
+TEST(ReferencePercpuTest, LookupAndDeleteBatchFreesABucketLastFirst) {
+  std::optional<MapModel> model;
+  ASSERT_EQ(create_map_model(request(kTypePercpuHash, 4, 4, 2, kZeroSeed), {2, 0}, &model), 0);
+  const Bytes value_of_1 = {0x11, 0x11, 0x11, 0x11, 0xaa, 0xaa, 0xaa, 0xaa,
+                            0x11, 0x11, 0x11, 0x11, 0xaa, 0xaa, 0xaa, 0xaa};
+  const Bytes value_of_4 = {0x44, 0x44, 0x44, 0x44, 0xbb, 0xbb, 0xbb, 0xbb,
+                            0x44, 0x44, 0x44, 0x44, 0xbb, 0xbb, 0xbb, 0xbb};
+  ASSERT_EQ(model->apply(element_op(OpCode::kUpdate, Caller::kSyscall, 0, le(1, 4), value_of_1))
+                .rc, 0);
+  ASSERT_EQ(model->apply(element_op(OpCode::kUpdate, Caller::kSyscall, 1, le(4, 4), value_of_4))
+                .rc, 0);
+  ModelOp batch;
+  batch.code = OpCode::kLookupAndDeleteBatch;
+  batch.count = 8;
+  const ModelResult taken = model->apply(batch);
+  EXPECT_EQ(taken.rc, kENOENT);
+  EXPECT_EQ(taken.keys, (std::vector<Bytes>{le(4, 4), le(1, 4)}));
+  EXPECT_EQ(taken.out_batch, le(2, 4));
+  ASSERT_EQ(model->apply(element_op(OpCode::kUpdate, Caller::kProgram, 0, le(2, 4),
+                                    Bytes{0x22, 0x22, 0x22, 0x22})).rc, 0);
+  EXPECT_EQ(model->apply(element_op(OpCode::kLookup, Caller::kSyscall, 0, le(2, 4))).data,
+            (Bytes{0x22, 0x22, 0x22, 0x22, 0xbb, 0xbb, 0xbb, 0xbb,
+                   0x00, 0x00, 0x00, 0x00, 0xbb, 0xbb, 0xbb, 0xbb}));
+}
+
 // ---------------------------------------------------------------------------------------------
 // ARRAY and PERCPU_ARRAY: test_arraymap(_percpu) (fact sheet 9.2, 5.2).
 
