@@ -62,6 +62,15 @@ int MapModel::syscall_layer_error(const ModelOp& op) const {
 
 ModelResult MapModel::apply(const ModelOp& op) {
   MAPSIM_ASSERT(op.cpu >= 0 && op.cpu < possible_cpus_, "REQUIRES: a possible CPU");
+  if (!is_batch(op.code)) {
+    MAPSIM_ASSERT(op.key || op.code == OpCode::kGetNextKey, "REQUIRES: a key");
+    MAPSIM_ASSERT(!op.key || op.key->size() == info_.key_size, "REQUIRES: key_size bytes");
+  }
+  if (op.code == OpCode::kUpdate) {
+    const size_t value_bytes =
+        op.caller == Caller::kProgram ? info_.value_size : syscall_value_size();
+    MAPSIM_ASSERT(op.value.size() == value_bytes, "REQUIRES: a whole value");
+  }
   if (op.caller == Caller::kSyscall) {
     if (int error = syscall_layer_error(op)) {
       ModelResult result = result_of(error);
