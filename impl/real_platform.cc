@@ -38,8 +38,6 @@ extern "C" const char* __tsan_default_suppressions() {
 
 namespace mapsim {
 
-thread_local int RealPlatform::bound_cpu_ = -1;
-
 namespace {
 
 // Stands for "every RCU read section that has ended" in the ThreadSanitizer annotations.

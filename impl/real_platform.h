@@ -147,7 +147,9 @@ class RealPlatform {
   static bool equal_racy_slow(const void* left, const void* right, size_t bytes);
 
   // The CPU slot the calling thread is bound to, or -1.
-  static thread_local int bound_cpu_;
+  // Defined inline here (constant-initialised) so other translation units read it directly,
+  // without the TLS wrapper call that UBSan's null check trips on.
+  static inline thread_local int bound_cpu_ = -1;
 
   int possible_cpus_;
   uint64_t memory_budget_bytes_;

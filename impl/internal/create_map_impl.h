@@ -57,7 +57,10 @@ int create_typed_map(P& platform, const MapAttr& attr, std::unique_ptr<Map>* out
 template <class P>
 int create_map(P& platform, const MapAttr& requested, std::unique_ptr<Map>* out) {
   MapAttr attr = requested;
-  attr.map_flags &= ~bpf::kFTokenFd;  // remembered for the token, stripped before type checks
+  // BPF_F_TOKEN_FD names a BPF token fd in map_token_fd; mapsim has no tokens to pass, and the
+  // kernel refuses the flag without a valid token before any other check (EINVAL on 6.18.44,
+  // tests/data/diff/token-fd-without-token.jsonl).
+  if (attr.map_flags & bpf::kFTokenFd) return bpf::kEINVAL;
   if (int error = internal::check_create_common(attr)) return error;
   std::unique_ptr<Map> map;
   if (int error = internal::create_typed_map(platform, attr, &map)) return error;
