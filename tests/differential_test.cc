@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/forwarding_backend_map.h"
 #include "impl/uapi.h"
 #include "model/kernel/kernel_backend.h"
 #include "scenarios/bpf_names.h"
@@ -351,32 +352,12 @@ TEST(RandomOpScriptTest, ScriptsAreWellFormedAndRunWithoutInputErrors) {
 // Canary (STYLE G11): a simulated backend whose program lookups on LRU_HASH maps act like
 // syscall lookups, so they never set the reference bit. The generated scripts must catch it,
 // or the differential test could not see the one thing program lookups exist for.
-class NoReferenceBitMap : public BackendMap {
+class NoReferenceBitMap : public testing::ForwardingBackendMap {
  public:
-  explicit NoReferenceBitMap(std::unique_ptr<BackendMap> inner) : inner_(std::move(inner)) {}
-  const MapInfo& info() const override { return inner_->info(); }
-  size_t syscall_value_size() const override { return inner_->syscall_value_size(); }
+  using ForwardingBackendMap::ForwardingBackendMap;
   int lookup(Via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
-    return inner_->lookup(Via::kSyscall, cpu, key, flags, value);
+    return inner().lookup(Via::kSyscall, cpu, key, flags, value);
   }
-  int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
-    return inner_->update(via, cpu, key, value, flags);
-  }
-  int remove(Via via, int cpu, const Bytes& key) override {
-    return inner_->remove(via, cpu, key);
-  }
-  int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) override {
-    return inner_->get_next_key(cpu, key, next_key);
-  }
-  int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
-    return inner_->lookup_and_delete(cpu, key, flags, value);
-  }
-  int batch(int cpu, const BatchRequest& request, BatchBuffers* buffers) override {
-    return inner_->batch(cpu, request, buffers);
-  }
-
- private:
-  std::unique_ptr<BackendMap> inner_;
 };
 
 class NoReferenceBitBackend : public OpBackend {

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/forwarding_backend_map.h"
 #include "model/kernel/kernel_backend.h"
 #include "model/reference/create_model.h"
 #include "model/reference/map_model.h"
@@ -1418,35 +1419,15 @@ TEST(ReferenceModelAgainstSimulationTest, RandomScriptsAgreeLineByLine) {
 // Canary (STYLE G11): a model whose program lookups act like syscall lookups (no LRU reference
 // bit) must disagree with the simulated maps on some generated LRU_HASH script; otherwise the
 // comparison could not tell the one thing program lookups exist for.
-class NoReferenceBitMap : public BackendMap {
+class NoReferenceBitMap : public testing::ForwardingBackendMap {
  public:
-  explicit NoReferenceBitMap(std::unique_ptr<BackendMap> inner) : inner_(std::move(inner)) {}
-  const MapInfo& info() const override { return inner_->info(); }
-  size_t syscall_value_size() const override { return inner_->syscall_value_size(); }
+  using ForwardingBackendMap::ForwardingBackendMap;
   int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
-    if (via == Via::kSyscall) return inner_->lookup(via, cpu, key, flags, value);
-    const int rc = inner_->lookup(Via::kSyscall, cpu, key, flags, value);
+    if (via == Via::kSyscall) return inner().lookup(via, cpu, key, flags, value);
+    const int rc = inner().lookup(Via::kSyscall, cpu, key, flags, value);
     if (rc == 0) value->resize(info().value_size);  // a program sees value_size bytes
     return rc;
   }
-  int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
-    return inner_->update(via, cpu, key, value, flags);
-  }
-  int remove(Via via, int cpu, const Bytes& key) override {
-    return inner_->remove(via, cpu, key);
-  }
-  int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) override {
-    return inner_->get_next_key(cpu, key, next_key);
-  }
-  int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
-    return inner_->lookup_and_delete(cpu, key, flags, value);
-  }
-  int batch(int cpu, const BatchRequest& request, BatchBuffers* buffers) override {
-    return inner_->batch(cpu, request, buffers);
-  }
-
- private:
-  std::unique_ptr<BackendMap> inner_;
 };
 
 // The model, every map wrapped in the mutant.
