@@ -16,6 +16,8 @@ struct MapAttr {
   uint32_t numa_node = 0;     ///< only read with BPF_F_NUMA_NODE
   uint64_t map_extra = 0;     ///< bloom filter: number of hash functions in the low 4 bits
   std::string name;           ///< map_name; must fit 15 characters + NUL
+
+  bool operator==(const MapAttr&) const = default;
 };
 
 // The effective attributes, as OBJ_GET_INFO_BY_FD reports them.

@@ -9,7 +9,8 @@
 //                                 a whole exploration against the spec's expectations;
 //   cli/                          `mapsim run / replay / minimize` drive the two.
 //
-// The spec is plain values: copyable and complete. Everything a run depends on is in
+// The spec is plain values: copyable, comparable (== includes positions; strip_positions() in
+// scenarios/scenario_yaml.h compares content only) and complete. Everything a run depends on is in
 // it (seeds included), so a spec plus a schedule reproduces an execution bit for bit. Positions
 // (SourcePos) point back into the file for error messages about what the run found, e.g. "cpu 1
 // op 2 (line 17)"; a spec built in C++ has zero positions.
@@ -59,27 +60,37 @@ struct StepSpec {
   StepKind kind = StepKind::kUpdate;
   Via via = Via::kSyscall;
   std::optional<Bytes> key;  ///< nullopt: a NULL key (get_next_key's first key; key_size 0 maps)
-  Bytes value;               ///< update value (whole per-CPU buffer for syscall per-CPU updates)
+  // update: the value written (whole per-CPU buffer for syscall per-CPU updates, value_size
+  // bytes through a program); lookup on a BLOOM_FILTER: the item tested (syscall layout);
+  // kLookupAddElseInsert: the value_size bytes inserted, whose first 8 bytes (a u64) are also
+  // the addend; kAddThroughPointer: the 8-byte u64 addend; empty otherwise.
+  Bytes value;
   uint64_t flags = 0;
-  std::string label;         ///< unique name in the scenario; defaults to "cpu<N>.<index>",
-                             ///< "irq<N>.<index>", "setup.<index>"
+  // Unique in the scenario. The parser fills the default "cpu<N>.<index>" (CPU N's program),
+  // "irq<I>.<index>" (interrupt I in declaration order) or "setup.<index>", indexes from 0;
+  // fill_default_labels() (scenarios/scenario_yaml.h) does the same for a spec built in C++.
+  std::string label;
+  bool operator==(const StepSpec&) const = default;
 };
 
 struct InterruptSpec {
   SourcePos pos;
   int cpu = 0;                   ///< the CPU whose running program it interrupts
   std::vector<StepSpec> steps;   ///< program operations (via prog), run back to back
+  bool operator==(const InterruptSpec&) const = default;
 };
 
 struct CpuProgramSpec {
   SourcePos pos;
   int cpu = 0;
   std::vector<StepSpec> steps;
+  bool operator==(const CpuProgramSpec&) const = default;
 };
 
 // What the simulator is allowed to vary besides the interleaving.
 struct FaultSpec {
   uint32_t allocation_failures = 0;  ///< per execution: allocations the explorer may fail (ENOMEM)
+  bool operator==(const FaultSpec&) const = default;
 };
 
 struct ExploreSpec {
@@ -90,6 +101,7 @@ struct ExploreSpec {
   uint64_t seed = 1;              ///< strategy seed (random, pct)
   int pct_depth = 3;
   int preemption_bound = 2;       ///< bounded: the largest preemption count explored
+  bool operator==(const ExploreSpec&) const = default;
 };
 
 // A predicate over one execution: all atoms must hold.
@@ -113,6 +125,7 @@ struct AtomSpec {
   bool flag = true;
   uint64_t count = 0;
   std::string event;
+  bool operator==(const AtomSpec&) const = default;
 };
 
 struct ExpectationSpec {
@@ -127,6 +140,7 @@ struct ExpectationSpec {
   Kind kind = Kind::kExists;
   std::string description;  ///< shown in reports
   std::vector<AtomSpec> atoms;
+  bool operator==(const ExpectationSpec&) const = default;
 };
 
 // Which checks judge each execution. All on by default; a scenario turns one off only with a
@@ -137,6 +151,7 @@ struct ChecksSpec {
   bool races = true;            ///< plain-memory data races
   bool walks = true;            ///< walks visit each key at most once and miss none
   std::string why_off;
+  bool operator==(const ChecksSpec&) const = default;
 };
 
 struct ScenarioSpec {
@@ -154,6 +169,7 @@ struct ScenarioSpec {
   ExploreSpec explore;
   ChecksSpec checks;
   std::vector<ExpectationSpec> expectations;
+  bool operator==(const ScenarioSpec&) const = default;
 };
 
 }  // namespace mapsim::scenario
