@@ -6,12 +6,14 @@
 // and ended, counted in simulator steps. Nothing else: the checker never looks at the
 // implementation, only at these observations and the reference model.
 //
-// Time: invoked_step is the number of simulator steps taken before the op's first visible
-// operation, returned_step the number taken when it returned, so invoked_step <= returned_step.
-// Op A precedes op B in real time iff A.returned_step < B.invoked_step; otherwise they overlap
-// and may take effect in either order. Ops of one context run one after another (each one's
-// returned_step is below the next one's invoked_step); ops of different contexts on one CPU
-// (a program and an interrupt nested in it) may overlap like ops of different CPUs.
+// Time, in simulator steps (the index of a step in the execution, 0 for the first):
+// invoked_step is the index of the op's first visible operation and returned_step the index of
+// its last one (both the index the next step would get when the op had no visible operation),
+// so invoked_step <= returned_step. Op A precedes op B in real time iff A.returned_step <
+// B.invoked_step; otherwise they overlap and may take effect in either order. Ops of one
+// context always take effect in program order (the checker keeps it even when their steps
+// touch); ops of different contexts on one CPU (a program and an interrupt nested in it) may
+// overlap like ops of different CPUs.
 //
 // Setup steps run before every op, sequentially on CPU 0, and are not part of `ops`: the
 // checker applies them to the model first. Their results are not checked here.
@@ -45,8 +47,8 @@ struct HistoryOp {
   /// program: value_size bytes), the next key of a successful get_next_key, the value of a
   /// successful lookup_and_delete; empty otherwise.
   Bytes value;
-  uint32_t invoked_step = 0;   ///< simulator steps taken before the op started
-  uint32_t returned_step = 0;  ///< simulator steps taken when it returned
+  uint32_t invoked_step = 0;   ///< index of the op's first simulator step
+  uint32_t returned_step = 0;  ///< index of its last simulator step
 };
 
 struct History {
