@@ -459,7 +459,7 @@ TEST_F(DifferentialTest, CanaryBloomWithOtherBitPositionsIsCaught) {
 // found) must agree too: they are the regression tests of the simulated maps' fixes.
 TEST_F(DifferentialTest, RecordedReproducersAgree) {
   const std::filesystem::path directory =
-      std::filesystem::path(__FILE__).parent_path() / "data" / "diff";
+      std::filesystem::path(MAPSIM_SOURCE_DIR) / "tests" / "data" / "diff";
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
     if (entry.path().extension() == ".jsonl") files.push_back(entry.path());

@@ -430,7 +430,7 @@ TEST(PathEventTest, NamesAreUniqueDottedAndRoundTrip) {
 
 TEST(PathEventTest, EveryEventIsDocumented) {
   const std::filesystem::path doc =
-      std::filesystem::path(__FILE__).parent_path().parent_path() / "docs" /
+      std::filesystem::path(MAPSIM_SOURCE_DIR) / "docs" /
       "lru-path-events.md";
   std::ifstream file(doc);
   ASSERT_TRUE(file.good()) << doc;

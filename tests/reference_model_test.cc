@@ -1346,7 +1346,7 @@ TEST(ReferenceModelValueTest, CopiesFedTheSameOpsStayEqual) {
 // ---------------------------------------------------------------------------------------------
 // Recorded scripts.
 
-const std::filesystem::path kSourceDirectory = std::filesystem::path(__FILE__).parent_path();
+const std::filesystem::path kSourceDirectory = std::filesystem::path(MAPSIM_SOURCE_DIR) / "tests";
 
 std::string read_text(const std::filesystem::path& path) {
   std::stringstream text;
