@@ -83,6 +83,7 @@ inline constexpr int kENOENT = -2;
 inline constexpr int kE2BIG = -7;
 inline constexpr int kEBADF = -9;
 inline constexpr int kENOMEM = -12;
+inline constexpr int kEACCES = -13;
 inline constexpr int kEFAULT = -14;
 inline constexpr int kEBUSY = -16;
 inline constexpr int kEEXIST = -17;

@@ -80,7 +80,7 @@ Bytes index_bytes(size_t size, uint64_t salt, uint64_t index) {
 struct PlannedMap {
   std::string id;
   MapAttr attr;
-  bool program_ops = true;   ///< false when the verifier would refuse programs on the map
+  bool program_ops = true;   ///< false for bloom filters, whose helpers programs cannot call
   uint64_t key_salt = 0;     ///< makes keys of different maps and seeds differ
   uint64_t key_pool = 1;     ///< keys 0 .. key_pool-1 are the ones ops come back to
   uint64_t next_fresh = 1;   ///< next key index no op has used (fill bursts)
@@ -156,11 +156,10 @@ uint32_t random_valid_flags(Random& random, uint32_t type, bool* program_ops) {
     // Device maps refuse the program access flags (they add BPF_F_RDONLY_PROG themselves).
     flags |= kAccess[random.below(is_devmap(type) ? 2 : 4)];
   }
-  // Device maps: they are BPF_F_RDONLY_PROG, so the verifier refuses a program's update and
-  // delete helpers (EACCES at load time); lookups would run (raw tracepoint programs).
-  // Bloom filters: the verifier refuses the lookup/update/delete helpers on them.
-  *program_ops = !(flags & (bpf::kFRdonlyProg | bpf::kFWronlyProg)) && !is_devmap(type) &&
-                 !is_bloom(type);
+  // Bloom filters: the verifier refuses the lookup/update/delete helpers on them. Programs on
+  // maps with program access flags (device maps are BPF_F_RDONLY_PROG) are generated: the ones
+  // the verifier refuses answer -EACCES (impl/program_access.h).
+  *program_ops = !is_bloom(type);
   return flags;
 }
 

@@ -7,6 +7,7 @@
 #include "impl/assert.h"
 #include "impl/create_map.h"
 #include "impl/map.h"
+#include "impl/program_access.h"
 #include "impl/uapi.h"
 
 namespace mapsim {
@@ -44,7 +45,10 @@ class SimulatedMap : public BackendMap {
 
   int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
     OperationContext context(platform_, cpu, *devices_);
-    if (via == Via::kProgram) return prog_lookup(key, value);
+    if (via == Via::kProgram) {
+      if (int refused = verifier_refusal(info(), ProgramHelper::kLookup)) return refused;
+      return prog_lookup(key, value);
+    }
     // Kept, not cleared: a BLOOM_FILTER lookup tests the bytes the caller put there.
     value->resize(map_->syscall_value_size());
     return map_->lookup_elem(key_pointer(key), value->data(), flags);
@@ -52,13 +56,17 @@ class SimulatedMap : public BackendMap {
 
   int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
     OperationContext context(platform_, cpu, *devices_);
-    if (via == Via::kProgram) return prog_update(key, value, flags);
+    if (via == Via::kProgram) {
+      if (int refused = verifier_refusal(info(), ProgramHelper::kUpdate)) return refused;
+      return prog_update(key, value, flags);
+    }
     return map_->update_elem(key_pointer(key), value.data(), flags);
   }
 
   int remove(Via via, int cpu, const Bytes& key) override {
     OperationContext context(platform_, cpu, *devices_);
     if (via == Via::kProgram) {
+      if (int refused = verifier_refusal(info(), ProgramHelper::kDelete)) return refused;
       RcuReadGuard<RealPlatform> rcu(platform_);
       return map_->prog_delete(key_pointer(key));
     }

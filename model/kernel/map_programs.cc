@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 
+#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -84,6 +85,10 @@ int MapPrograms::program_fd(ProgramKind kind) {
   options.log_size = static_cast<uint32_t>(log.size());
   const bpf_prog_type type = sleepable_ ? BPF_PROG_TYPE_SYSCALL : BPF_PROG_TYPE_RAW_TRACEPOINT;
   int fd = bpf_prog_load(type, program_name(kind), "GPL", text.data(), text.size(), &options);
+  // EACCES is the verifier's answer for a helper the map's access flags forbid (a write into a
+  // BPF_F_RDONLY_PROG map, a read from a BPF_F_WRONLY_PROG one): a kernel verdict on the
+  // operation, reported as its result. Any other failure is this machine's problem.
+  if (fd == -EACCES) return fd;
   if (fd < 0) {
     throw std::runtime_error(std::string("loading ") + program_name(kind) + ": " +
                              std::strerror(-fd) + "\nverifier log:\n" + log.c_str());
@@ -98,9 +103,9 @@ int64_t MapPrograms::read_s64(const Bytes& scratch, uint32_t offset) {
   return value;
 }
 
-MapPrograms::Bytes MapPrograms::run(int cpu, const Run& request) {
+MapPrograms::Bytes MapPrograms::run(int cpu, int fd, const Run& request) {
   MAPSIM_ASSERT(request.key->size() == layout_.key_size, "key of key_size bytes");
-  int fd = program_fd(request.kind);
+  MAPSIM_ASSERT(fd >= 0, "a loaded program");
   Bytes scratch(layout_.size, 0);
   write_u64(&scratch, ScratchLayout::kFlagsOffset, request.flags);
   write_u64(&scratch, ScratchLayout::kResultOffset, static_cast<uint64_t>(kNotRun));
@@ -133,7 +138,9 @@ MapPrograms::Bytes MapPrograms::run(int cpu, const Run& request) {
 }
 
 int MapPrograms::lookup(int cpu, const Bytes& key, Bytes* value) {
-  Bytes scratch = run(cpu, Run{ProgramKind::kLookup, &key, nullptr, 0});
+  const int fd = program_fd(ProgramKind::kLookup);
+  if (fd < 0) return fd;
+  Bytes scratch = run(cpu, fd, Run{ProgramKind::kLookup, &key, nullptr, 0});
   auto result = static_cast<int>(read_s64(scratch, ScratchLayout::kResultOffset));
   if (result == 0) {
     auto begin = scratch.begin() + layout_.value_offset;
@@ -143,12 +150,16 @@ int MapPrograms::lookup(int cpu, const Bytes& key, Bytes* value) {
 }
 
 int MapPrograms::update(int cpu, const Bytes& key, const Bytes& value, uint64_t flags) {
-  Bytes scratch = run(cpu, Run{ProgramKind::kUpdate, &key, &value, flags});
+  const int fd = program_fd(ProgramKind::kUpdate);
+  if (fd < 0) return fd;
+  Bytes scratch = run(cpu, fd, Run{ProgramKind::kUpdate, &key, &value, flags});
   return static_cast<int>(read_s64(scratch, ScratchLayout::kResultOffset));
 }
 
 int MapPrograms::remove(int cpu, const Bytes& key) {
-  Bytes scratch = run(cpu, Run{ProgramKind::kDelete, &key, nullptr, 0});
+  const int fd = program_fd(ProgramKind::kDelete);
+  if (fd < 0) return fd;
+  Bytes scratch = run(cpu, fd, Run{ProgramKind::kDelete, &key, nullptr, 0});
   return static_cast<int>(read_s64(scratch, ScratchLayout::kResultOffset));
 }
 

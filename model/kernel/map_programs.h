@@ -4,7 +4,8 @@
 // Limits: key_size and value_size up to kKeySizeMax / kValueSizeMax bytes (the program copies
 // a looked-up value with one load and one store per 8 bytes, and keeps inputs in a scratch
 // ARRAY map). Larger sizes are refused with std::length_error rather than answered wrongly.
-// Program loading or test-run failures throw std::runtime_error with the kernel's reason.
+// Program loading (except the verifier's EACCES) or test-run failures throw
+// std::runtime_error with the kernel's reason.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +32,9 @@ class MapPrograms {
   // Each runs one program on the calling thread's CPU. REQUIRES: the thread is pinned to `cpu`
   // (CpuPin); the program's own bpf_get_smp_processor_id() is asserted to be `cpu`.
   // key: key_size bytes; value: value_size bytes. Results are the helper's return values (a
-  // NULL from the lookup helper is -ENOENT); a found value is stored in *value.
+  // NULL from the lookup helper is -ENOENT); a found value is stored in *value. A program the
+  // verifier refuses for the map's access flags (BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG; device
+  // maps are RDONLY_PROG) is never run: the result is BPF_PROG_LOAD's -EACCES.
   int lookup(int cpu, const Bytes& key, Bytes* value);
   int update(int cpu, const Bytes& key, const Bytes& value, uint64_t flags);
   int remove(int cpu, const Bytes& key);
@@ -44,10 +47,11 @@ class MapPrograms {
     uint64_t flags;
   };
 
+  // The loaded program's fd, or -EACCES when the verifier refuses it; throws on other failures.
   int program_fd(ProgramKind kind);
   void ensure_scratch();
   // Runs the program; returns the scratch value after the run.
-  Bytes run(int cpu, const Run& request);
+  Bytes run(int cpu, int fd, const Run& request);
   static int64_t read_s64(const Bytes& scratch, uint32_t offset);
 
   int map_fd_;

@@ -10,10 +10,12 @@
 // Program ops skip that layer, as the helpers do. Batch ops (batch_model.h) check the fd's
 // permissions here, then run as the type's batch implementation composes them.
 //
-// A program that the verifier would refuse to load is not a map result: program_refused()
+// A program that the verifier would refuse to load never reaches the map: program_refused()
 // says which ops those are (a program writing to a BPF_F_RDONLY_PROG map, device maps
 // included; reading the value of a BPF_F_WRONLY_PROG map, as the op script's lookup does; any
 // lookup/update/delete helper on a bloom filter); apply() requires that the op is not one.
+// The backend answers those with BPF_PROG_LOAD's -EACCES (bloom filters never get that far:
+// the op runner refuses program ops on them as input errors).
 #pragma once
 
 #include <cstdint>

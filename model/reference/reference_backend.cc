@@ -6,6 +6,7 @@
 
 #include "impl/assert.h"
 #include "impl/uapi.h"
+#include "model/reference/reference_uapi.h"
 
 namespace mapsim::reference {
 namespace {
@@ -60,12 +61,8 @@ class ReferenceMap : public BackendMap {
     op.value = value;
     // Flags of a program lookup are not the helper's: there is no flags argument.
     op.flags = (op.caller == Caller::kProgram && code == OpCode::kLookup) ? 0 : flags;
-    if (op.caller == Caller::kProgram && model_.program_refused(code)) {
-      throw std::runtime_error(
-          "the verifier refuses a program that " +
-          std::string(code == OpCode::kLookup ? "reads a BPF_F_WRONLY_PROG map's value"
-                                              : "writes to a BPF_F_RDONLY_PROG map"));
-    }
+    // The verifier refuses the program at load time: the operation never reaches the map.
+    if (op.caller == Caller::kProgram && model_.program_refused(code)) return kEACCES;
     model_.set_devices(*devices_);
     ModelResult result = model_.apply(op);
     if (output != nullptr) *output = std::move(result.data);

@@ -46,6 +46,7 @@ inline constexpr int kEPERM = -1;
 inline constexpr int kENOENT = -2;
 inline constexpr int kE2BIG = -7;
 inline constexpr int kENOMEM = -12;
+inline constexpr int kEACCES = -13;  ///< BPF_PROG_LOAD: the verifier refuses the program
 inline constexpr int kEEXIST = -17;
 inline constexpr int kEINVAL = -22;
 inline constexpr int kENOSPC = -28;
