@@ -22,12 +22,18 @@
 //   kUpdate, kDelete                 the call's rc; value empty
 //   kLookup, kLookupAndDelete        rc; on rc 0 the value read (see HistoryOp::value)
 //   kGetNextKey                      rc; on rc 0 the next key
-//   kLookupAddElseInsert             0 when the add through the looked-up pointer or the insert
-//                                    happened, else the insert's errno; value empty
+//   kLookupAddElseInsert             rc 0 when the add or the insert happened, else the
+//                                    insert's errno; found: the lookup found the key; value:
+//                                    the counter after the add when found, else empty
 //   kLookupKeepPointer               the lookup's rc; on rc 0 the value read
-//   kAddThroughPointer               0 when its context's last kLookupKeepPointer kept a pointer
-//                                    (the add happened), -ENOENT when it kept none; value empty
+//   kAddThroughPointer               0 when the context's kLookupKeepPointer before it kept a
+//                                    pointer (the add happened), -ENOENT when it kept none;
+//                                    value: the counter after the add on rc 0, else empty
 //   kWalk                            rc 0; value empty (walks are judged by the walk check)
+// The counter of an add is the first 8 bytes of the value (the first 4 when value_size < 8),
+// little-endian, on the adding CPU's slot of a per-CPU map; the addend is the little-endian
+// integer in the first 8 bytes of the step's value (its first 4 when value_size < 8 for a
+// kLookupAddElseInsert, whose value is value_size bytes).
 #pragma once
 
 #include <cstdint>
@@ -47,6 +53,7 @@ struct HistoryOp {
   /// program: value_size bytes), the next key of a successful get_next_key, the value of a
   /// successful lookup_and_delete; empty otherwise.
   Bytes value;
+  bool found = false;          ///< kLookupAddElseInsert: its lookup found the key
   uint32_t invoked_step = 0;   ///< index of the op's first simulator step
   uint32_t returned_step = 0;  ///< index of its last simulator step
 };
@@ -59,7 +66,9 @@ struct History {
   /// order get_next_key follows.
   uint32_t hash_seed = 0;
   std::vector<scenario::StepSpec> setup;  ///< run on CPU 0 before the ops, in order
-  std::vector<HistoryOp> ops;           ///< any order; the checker sorts by time
+  /// Any order across contexts; one context's ops in program order (which decides between
+  /// ops of a context whose steps tie, e.g. ops without a visible operation).
+  std::vector<HistoryOp> ops;
 };
 
 }  // namespace mapsim::linearizability
