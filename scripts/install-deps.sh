@@ -9,8 +9,8 @@ set -euo pipefail
 packages=(
   # toolchain
   cmake ninja-build g++ pkg-config
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev libtbb-dev
+  # tests and benchmarks (libxml2: viz tests parse the svg they produce)
+  libgtest-dev libgmock-dev libbenchmark-dev libtbb-dev libxml2-dev
   # impl/ (RCU), sim/ (fibers), model/kernel (bpf(2)), model/ and viz/ (graphs, solver)
   liburcu-dev libboost-context-dev libboost-graph-dev libbpf-dev libz3-dev
   graphviz libgraphviz-dev

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "impl/assert.h"
 #include "impl/create_map.h"
 #include "impl/internal/lru_hash_map_impl.h"
 #include "impl/uapi.h"
@@ -14,14 +15,23 @@ extern template int create_map<SimPlatform>(SimPlatform&, const MapAttr&, std::u
 namespace mapsim::sim::testing {
 namespace {
 
+// Syscalls on per-CPU maps exchange one 8-byte value per possible CPU.
+constexpr size_t kSyscallValueSlotsMax = 256;
+
 int64_t run_operation(Map& map, const MapOperation& operation) {
   const uint32_t key = operation.key;
   uint64_t value = key;
+  // On the (fiber) stack: an execution cut short abandons its stacks without unwinding them,
+  // and the simulator keys stack memory per context, as the map's racy copies need.
+  uint64_t values[kSyscallValueSlotsMax];
+  const size_t slots = (map.syscall_value_size() + 7) / 8;
+  MAPSIM_ASSERT(slots <= kSyscallValueSlotsMax, "map scenarios: per-CPU values of <= 256 CPUs");
+  for (size_t slot = 0; slot < slots; ++slot) values[slot] = key;  // every CPU's slot: the key
   switch (operation.kind) {
     case MapOperation::Kind::kUpdate:
-      return map.update_elem(&key, &value, operation.flags);
+      return map.update_elem(&key, values, operation.flags);
     case MapOperation::Kind::kLookup:
-      return map.lookup_elem(&key, &value);
+      return map.lookup_elem(&key, values);
     case MapOperation::Kind::kDelete:
       return map.delete_elem(&key);
     case MapOperation::Kind::kProgramUpdate:

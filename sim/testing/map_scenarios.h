@@ -4,7 +4,8 @@
 //
 // A MapScenarioConfig names a map (MapAttr), operations run in setup, one operation list per
 // CPU and optional nested programs. Operations are syscalls or program helper calls on 4-byte
-// keys and 8-byte values (the value is the key's number); each returns 0 or a negative errno.
+// keys and 8-byte values (the value is the key's number, in every CPU's slot for syscalls on
+// per-CPU maps); each returns 0 or a negative errno.
 // The end check runs the map's own invariant check where it has one (LRU maps: lists, node
 // ownership, element statistic), then walks the map: every key it iterates over can be looked
 // up, and there are at most max_entries of them.
