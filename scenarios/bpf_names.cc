@@ -1,6 +1,7 @@
 #include "scenarios/bpf_names.h"
 
 #include <array>
+#include <cerrno>
 #include <utility>
 
 #include "impl/uapi.h"
@@ -45,7 +46,50 @@ constexpr std::pair<std::string_view, uint64_t> kElementFlags[] = {
     {"BPF_F_LOCK", bpf::kFLock},
 };
 
+// The errnos BPF map commands and helpers return (fact sheet; ENOTSUPP is the kernel's 524).
+constexpr std::pair<std::string_view, int> kErrnos[] = {
+    {"EPERM", EPERM},         {"ENOENT", ENOENT},       {"ESRCH", ESRCH},
+    {"EINTR", EINTR},         {"EIO", EIO},             {"E2BIG", E2BIG},
+    {"EBADF", EBADF},         {"EAGAIN", EAGAIN},       {"ENOMEM", ENOMEM},
+    {"EACCES", EACCES},       {"EFAULT", EFAULT},       {"EBUSY", EBUSY},
+    {"EEXIST", EEXIST},       {"ENODEV", ENODEV},       {"EINVAL", EINVAL},
+    {"ENOSPC", ENOSPC},       {"ERANGE", ERANGE},       {"EDEADLK", EDEADLK},
+    {"ENOSYS", ENOSYS},       {"ELOOP", ELOOP},         {"EOVERFLOW", EOVERFLOW},
+    {"EOPNOTSUPP", EOPNOTSUPP}, {"ETIMEDOUT", ETIMEDOUT}, {"ENOTSUPP", 524},
+};
+static_assert(EDEADLK == 35 && EOPNOTSUPP == 95 && ETIMEDOUT == 110,
+              "errno values are the x86-64 Linux ones the kernel facts are written in");
+
 }  // namespace
+
+std::optional<int> errno_from_name(std::string_view name) {
+  for (const auto& [errno_text, value] : kErrnos) {
+    if (errno_text == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string_view errno_name(int positive_errno) {
+  for (const auto& [errno_text, value] : kErrnos) {
+    if (value == positive_errno) return errno_text;
+  }
+  return {};
+}
+
+std::string_view element_flag_name(uint64_t flag) {
+  if (flag == 0) return {};
+  for (const auto& [flag_name, value] : kElementFlags) {
+    if (value == flag) return flag_name;
+  }
+  return {};
+}
+
+std::string_view map_flag_name(uint32_t flag) {
+  for (const auto& [flag_name, value] : kMapFlags) {
+    if (value == flag) return flag_name;
+  }
+  return {};
+}
 
 std::optional<uint32_t> map_type_from_name(std::string_view name) {
   for (uint32_t type = 0; type < kMapTypeNames.size(); ++type) {

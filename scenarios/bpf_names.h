@@ -23,5 +23,15 @@ std::string describe_map_type(uint32_t type);
 std::optional<uint32_t> map_flag_from_name(std::string_view name);
 // Element-operation flags (u64): BPF_ANY, BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK.
 std::optional<uint64_t> element_flag_from_name(std::string_view name);
+// The name of a single element flag bit ("BPF_NOEXIST" for 1); "" for 0 and unnamed bits.
+std::string_view element_flag_name(uint64_t flag);
+// The name of a single creation flag bit ("BPF_F_NO_PREALLOC" for 1); "" for unnamed bits.
+std::string_view map_flag_name(uint32_t flag);
+
+// Errno names of the results map operations return ("ENOENT" -> 2, positive), including the
+// kernel-internal ENOTSUPP (524) that BPF commands leak to userspace.
+std::optional<int> errno_from_name(std::string_view name);
+// "ENOENT" for 2; "" for a number without a name here.
+std::string_view errno_name(int positive_errno);
 
 }  // namespace mapsim
