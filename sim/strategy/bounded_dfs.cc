@@ -103,6 +103,13 @@ int BoundedDfsStrategy::choose_context(const Snapshot& snapshot) {
       const int context = __builtin_ctzll(mask);
       if (context != node.previous) node.alternatives[node.alternative_count++] = context;
     }
+    if (depth_ < options_.prefix.size()) {
+      const Choice& forced = options_.prefix[depth_];
+      MAPSIM_ASSERT(forced.kind == Choice::Kind::kContext && snapshot.is_enabled(forced.value),
+                    "dfs: the part's prefix does not fit this scenario");
+      node.alternatives[0] = forced.value;
+      node.alternative_count = 1;
+    }
   }
   const int chosen = take(node);
   MAPSIM_ASSERT(snapshot.is_enabled(chosen), "dfs: a replayed prefix diverged");
@@ -116,6 +123,13 @@ int BoundedDfsStrategy::choose_value(const Snapshot&, const ValueRequest& reques
     node.preemptions_before = path_preemptions_;
     for (int value = 0; value < request.options && value < kMaxContexts; ++value) {
       node.alternatives[node.alternative_count++] = value;
+    }
+    if (depth_ < options_.prefix.size()) {
+      const Choice& forced = options_.prefix[depth_];
+      MAPSIM_ASSERT(forced.kind == Choice::Kind::kValue && forced.value < request.options,
+                    "dfs: the part's prefix does not fit this scenario");
+      node.alternatives[0] = forced.value;
+      node.alternative_count = 1;
     }
   }
   MAPSIM_ASSERT(stack_.size() == depth_ || stack_[depth_].value,
@@ -132,7 +146,8 @@ void BoundedDfsStrategy::end_execution(const ExecutionSummary&) {
 std::string BoundedDfsStrategy::describe() const {
   return std::string("strategy=dfs bound=") + (bound_ == INT_MAX ? "unbounded"
                                                                  : std::to_string(bound_)) +
-         " max_preemptions=" + std::to_string(options_.max_preemptions);
+         " max_preemptions=" + std::to_string(options_.max_preemptions) +
+         (options_.prefix.empty() ? "" : " prefix=" + std::to_string(options_.prefix.size()));
 }
 
 }  // namespace mapsim::sim

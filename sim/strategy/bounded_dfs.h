@@ -13,6 +13,10 @@
 // as executions (last_execution_is_new() is false for them).
 // Allocation outcomes are branches too (success first), without preemption cost. With an
 // unlimited bound this is the brute-force enumeration of every interleaving.
+//
+// Parts (sim/partition.h): with a `prefix`, every execution starts with those choices (their
+// preemptions count towards the bound), so the search covers the subtree below them. A part
+// whose prefix already has p preemptions starts at first_bound >= p (the planner sees to it).
 #pragma once
 
 #include <array>
@@ -20,6 +24,7 @@
 #include <vector>
 
 #include "sim/result.h"
+#include "sim/schedule.h"
 #include "sim/strategy/strategy.h"
 #include "sim/vector_clock.h"
 
@@ -30,6 +35,7 @@ struct BoundedDfsOptions {
   int max_preemptions = kUnbounded;  ///< last iteration's bound; kUnbounded: go on until done
   int first_bound = 0;               ///< first iteration's bound (>= 0); kUnbounded for plain DFS
   uint64_t budget = 100'000;         ///< default number of executions
+  std::vector<Choice> prefix;        ///< a part: the choices every execution starts with
 
   std::string validate() const;
 };

@@ -14,11 +14,24 @@ std::string DporOptions::validate() const {
            std::to_string(max_injected_failures);
   }
   if (budget == 0) return "dpor: budget must be at least 1 execution";
+  int forced_failures = 0;
+  for (const Choice& choice : prefix) {
+    if (choice.kind == Choice::Kind::kValue && choice.value != 0) ++forced_failures;
+  }
+  if (forced_failures > max_injected_failures) {
+    return "dpor: the prefix fails " + std::to_string(forced_failures) +
+           " allocations, more than max_injected_failures (" +
+           std::to_string(max_injected_failures) + ")";
+  }
   return "";
 }
 
 DporStrategy::DporStrategy(const DporOptions& options) : options_(options) {
   MAPSIM_ASSERT(options.validate().empty(), "invalid DPOR options");
+  for (const Choice& choice : options_.prefix) {
+    if (choice.kind == Choice::Kind::kContext) ++prefix_steps_;
+    if (choice.kind == Choice::Kind::kValue && choice.value != 0) ++prefix_failures_;
+  }
 }
 
 Result<DporStrategy> DporStrategy::make(const DporOptions& options) {
@@ -32,11 +45,11 @@ bool DporStrategy::begin_execution() {
   if (exhausted_) return false;
   if (!started_) {
     started_ = true;
-    nodes_.assign(1, Node{});
-    replay_until_ = 0;
+    reset_nodes();
     seen_plans_.insert(plan_);
     stats_.plans = 1;
   }
+  prefix_cursor_ = 0;
   events_.clear();
   event_counts_.fill(0);
   last_event_.fill(-1);
@@ -56,12 +69,48 @@ bool DporStrategy::asleep(const Node& node, int context) const {
   for (const Transition& sleeping : node.sleep) {
     if (sleeping.context == context) return true;
   }
+  for (const Transition& sleeping : node.inherited_sleep) {
+    if (sleeping.context == context) return true;
+  }
   return false;
+}
+
+void DporStrategy::reset_nodes() {
+  nodes_.assign(1, Node{});
+  if (prefix_steps_ == 0) nodes_[0].inherited_sleep = options_.prefix_sleep;
+  replay_until_ = 0;
+}
+
+int DporStrategy::prefix_context(const Snapshot& snapshot) {
+  const Choice& choice = options_.prefix[prefix_cursor_];
+  if (choice.kind != Choice::Kind::kContext || !snapshot.is_enabled(choice.value)) {
+    return abort_with("dpor: the part's prefix diverged at step " +
+                          std::to_string(snapshot.step) + " (choice " +
+                          std::to_string(prefix_cursor_) +
+                          "); is the scenario fully deterministic?",
+                      true);
+  }
+  ++prefix_cursor_;
+  last_enabled_ = snapshot.enabled;
+  return choice.value;
+}
+
+int DporStrategy::prefix_value(const ValueRequest& request) {
+  const Choice& choice = options_.prefix[prefix_cursor_];
+  if (choice.kind != Choice::Kind::kValue || choice.value >= request.options) {
+    return abort_with("dpor: the part's prefix diverged at choice " +
+                          std::to_string(prefix_cursor_) +
+                          " (an outcome was asked for); is the scenario fully deterministic?",
+                      true);
+  }
+  ++prefix_cursor_;
+  return choice.value;
 }
 
 int DporStrategy::choose_context(const Snapshot& snapshot) {
   const size_t step = snapshot.step;
   MAPSIM_ASSERT(step == events_.size() && step < nodes_.size(), "dpor: lost track of the steps");
+  if (prefix_cursor_ < options_.prefix.size()) return prefix_context(snapshot);
   Node& node = nodes_[step];
   if (step < replay_until_) {
     last_enabled_ = snapshot.enabled;
@@ -98,9 +147,10 @@ int DporStrategy::choose_context(const Snapshot& snapshot) {
 }
 
 int DporStrategy::choose_value(const Snapshot&, const ValueRequest& request) {
+  if (prefix_cursor_ < options_.prefix.size()) return prefix_value(request);
   const FaultPoint point{request.context, request.ordinal};
   if (std::binary_search(plan_.begin(), plan_.end(), point)) return 1;
-  if (static_cast<int>(plan_.size()) < options_.max_injected_failures) {
+  if (static_cast<int>(plan_.size()) + prefix_failures_ < options_.max_injected_failures) {
     FaultPlan next = plan_;
     next.insert(std::upper_bound(next.begin(), next.end(), point), point);
     if (seen_plans_.insert(next).second) pending_plans_.push_back(std::move(next));
@@ -119,6 +169,10 @@ void DporStrategy::on_step(const Transition& transition) {
     for (const Transition& sleeping : node.sleep) {
       if (!dependent(transition, sleeping)) next.sleep.push_back(sleeping);
     }
+    for (const Transition& sleeping : node.inherited_sleep) {
+      if (!dependent(transition, sleeping)) next.inherited_sleep.push_back(sleeping);
+    }
+    if (step + 1 == prefix_steps_) next.inherited_sleep = options_.prefix_sleep;
     if (!node.wakeup.empty() && node.wakeup.first().context == transition.context) {
       next.wakeup = node.wakeup.take_first_subtree();
     }
@@ -207,6 +261,8 @@ std::vector<size_t> DporStrategy::races_of(size_t later) const {
 
 void DporStrategy::examine_race(size_t earlier, size_t later) {
   ++stats_.races;
+  // Inside a part's prefix every alternative is another part (fully expanded there).
+  if (earlier < prefix_steps_) return;
   std::vector<Transition> sequence;  // notdep(e, E).e'
   for (size_t i = earlier + 1; i < events_.size(); ++i) {
     if (i != later && !happens_before(earlier, events_[i].clock)) {
@@ -228,7 +284,7 @@ void DporStrategy::analyse_races() {
 }
 
 bool DporStrategy::backtrack() {
-  for (size_t step = events_.size(); step-- > 0;) {
+  for (size_t step = events_.size(); step-- > prefix_steps_;) {
     Node& node = nodes_[step];
     node.sleep.push_back(node.taken);
     if (!node.wakeup.empty()) {
@@ -244,8 +300,7 @@ bool DporStrategy::start_next_plan() {
   if (pending_plans_.empty()) return false;
   plan_ = std::move(pending_plans_.front());
   pending_plans_.pop_front();
-  nodes_.assign(1, Node{});
-  replay_until_ = 0;
+  reset_nodes();
   ++stats_.plans;
   return true;
 }
@@ -257,6 +312,7 @@ void DporStrategy::end_execution(const ExecutionSummary&) {
 
 std::string DporStrategy::describe() const {
   return "strategy=dpor max_injected_failures=" + std::to_string(options_.max_injected_failures) +
+         (options_.prefix.empty() ? "" : " prefix=" + std::to_string(options_.prefix.size())) +
          " executions=" + std::to_string(stats_.executions) +
          " sleep_blocked=" + std::to_string(stats_.sleep_blocked) +
          " races=" + std::to_string(stats_.races) +

@@ -31,6 +31,17 @@
 // Fault injection: the set of allocations that fail (by context and per-context ordinal) is
 // fixed for a whole DPOR exploration ("plan"); plans with one more failure are discovered
 // while exploring and explored in turn, up to `max_injected_failures` failures.
+//
+// Parts (sim/partition.h): with a `prefix`, the strategy explores only the executions that
+// start with those choices, as the subtree below that prefix of one DPOR exploration whose
+// first levels are fully expanded: the prefix is replayed as given (its allocation outcomes
+// included; plans only add failures after it), no race reverses a step inside it (every
+// alternative there is another part), and `prefix_sleep` is the sleep set where it ends (the
+// alternatives of earlier parts that this part need not repeat). The prefix's sleep set only
+// keeps those contexts from being chosen freely (classic sleep sets); it does not veto wakeup
+// insertions as the strategy's own sleep sets do: that veto assumes the sleeping branch was
+// explored by this same search, with its races reversed at nodes above this one, which a
+// part's prefix nodes never are.
 #pragma once
 
 #include <deque>
@@ -40,6 +51,7 @@
 #include <vector>
 
 #include "sim/result.h"
+#include "sim/schedule.h"
 #include "sim/strategy/strategy.h"
 #include "sim/strategy/wakeup_tree.h"
 #include "sim/vector_clock.h"
@@ -50,6 +62,8 @@ struct DporOptions {
   static constexpr int kMaxInjectedFailures = 8;
   int max_injected_failures = 1;  ///< failures per plan (the execution's own limit applies too)
   uint64_t budget = 1'000'000;    ///< default number of executions
+  std::vector<Choice> prefix;              ///< a part: the choices every execution starts with
+  std::vector<Transition> prefix_sleep;    ///< a part: asleep where the prefix ends
 
   std::string validate() const;
 };
@@ -89,6 +103,10 @@ class DporStrategy final : public Strategy {
 
   struct Node {
     std::vector<Transition> sleep;
+    // A part's prefix sleep set, carried down while independent: those contexts are not
+    // chosen freely, but unlike `sleep` they never veto a wakeup insertion (the part that
+    // explored them relies on this part for races that reach back into the prefix).
+    std::vector<Transition> inherited_sleep;
     WakeupTree wakeup;
     Transition taken;
   };
@@ -111,6 +129,9 @@ class DporStrategy final : public Strategy {
   bool asleep(const Node& node, int context) const;
   int abort_with(std::string reason, bool failure);
   bool start_next_plan();
+  void reset_nodes();
+  int prefix_context(const Snapshot& snapshot);
+  int prefix_value(const ValueRequest& request);
 
   DporOptions options_;
   DporStats stats_;
@@ -119,6 +140,9 @@ class DporStrategy final : public Strategy {
   std::array<uint32_t, kMaxContexts> event_counts_{};
   std::array<int32_t, kMaxContexts> last_event_{};
   size_t replay_until_ = 0;  // steps below this follow nodes_[k].taken
+  size_t prefix_steps_ = 0;     // context choices in options_.prefix
+  size_t prefix_cursor_ = 0;    // options_.prefix choices used by this execution
+  int prefix_failures_ = 0;     // allocation failures the prefix forces
   uint64_t last_enabled_ = 0;  // the enabled set of the last choice
   bool started_ = false;
   bool exhausted_ = false;

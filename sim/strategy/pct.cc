@@ -22,7 +22,9 @@ std::string PctOptions::validate() const {
 }
 
 PctStrategy::PctStrategy(const PctOptions& options)
-    : options_(options), step_estimate_(options.initial_step_estimate) {
+    : options_(options),
+      execution_(options.first_execution),
+      step_estimate_(options.initial_step_estimate) {
   MAPSIM_ASSERT(options.validate().empty(), "invalid PCT options");
 }
 

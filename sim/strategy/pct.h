@@ -29,6 +29,7 @@ struct PctOptions {
   uint32_t initial_step_estimate = 64;          ///< k before any execution ran (steps, >= 1)
   double allocation_failure_probability = 0.0;  ///< per allocation, in [0, 1]
   uint64_t budget = 10'000;                     ///< default number of executions
+  uint64_t first_execution = 0;  ///< index of the first execution (a part of a split run)
 
   std::string validate() const;
 };

@@ -14,7 +14,8 @@ std::string RandomWalkOptions::validate() const {
   return "";
 }
 
-RandomWalkStrategy::RandomWalkStrategy(const RandomWalkOptions& options) : options_(options) {
+RandomWalkStrategy::RandomWalkStrategy(const RandomWalkOptions& options)
+    : options_(options), execution_(options.first_execution) {
   MAPSIM_ASSERT(options.validate().empty(), "invalid random-walk options");
 }
 
