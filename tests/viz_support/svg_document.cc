@@ -3,6 +3,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <sstream>
 
@@ -46,6 +48,51 @@ void collect_texts(const xmlNode* node, std::string& texts) {
   }
 }
 
+void extend(SvgGroup& group, double x, double y) {
+  if (!group.has_bounds) {
+    group.left = group.right = x;
+    group.top = group.bottom = y;
+    group.has_bounds = true;
+    return;
+  }
+  group.left = std::min(group.left, x);
+  group.right = std::max(group.right, x);
+  group.top = std::min(group.top, y);
+  group.bottom = std::max(group.bottom, y);
+}
+
+// Polygon points ("x,y x,y ..."), path points and ellipses (cx, cy, rx, ry) of the group's
+// own shapes.
+void collect_bounds(const xmlNode* node, SvgGroup& group) {
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (named(child, "polygon")) {
+      std::istringstream points(attribute(child, "points"));
+      double x = 0;
+      double y = 0;
+      char comma = 0;
+      while (points >> x >> comma >> y) extend(group, x, y);
+    } else if (named(child, "path")) {
+      // Graphviz paths: "M x,y C x,y x,y x,y ..."; the control points bound the curve.
+      std::string data = attribute(child, "d");
+      for (char& c : data) {
+        if (std::isalpha(static_cast<unsigned char>(c))) c = ' ';
+      }
+      std::istringstream points(data);
+      double x = 0;
+      double y = 0;
+      char comma = 0;
+      while (points >> x >> comma >> y) extend(group, x, y);
+    } else if (named(child, "ellipse")) {
+      const double cx = std::stod(attribute(child, "cx"));
+      const double cy = std::stod(attribute(child, "cy"));
+      const double rx = std::stod(attribute(child, "rx"));
+      const double ry = std::stod(attribute(child, "ry"));
+      extend(group, cx - rx, cy - ry);
+      extend(group, cx + rx, cy + ry);
+    }
+  }
+}
+
 void collect_groups(const xmlNode* node, std::vector<SvgGroup>& groups) {
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
     if (child->type != XML_ELEMENT_NODE) continue;
@@ -58,6 +105,7 @@ void collect_groups(const xmlNode* node, std::vector<SvgGroup>& groups) {
         if (named(part, "title")) group.title = content(part);
       }
       collect_texts(child, group.text);
+      collect_bounds(child, group);
       groups.push_back(std::move(group));
     }
     collect_groups(child, groups);

@@ -18,6 +18,9 @@ struct SvgGroup {
   std::vector<std::string> classes;  ///< the class attribute split at spaces
   std::string title;                 ///< text of its <title> child (graphviz: the dot name)
   std::string text;                  ///< every <text> inside, joined with '\n'
+  // Bounding box of its <polygon>s, <path>s and <ellipse>s (svg coordinates), when it has any.
+  bool has_bounds = false;
+  double left = 0, top = 0, right = 0, bottom = 0;
   bool has_class(std::string_view name) const;
 };
 
