@@ -99,7 +99,7 @@ bool StepWriter::shorthand_fits(const StepSpec& step, bool label_shown) const {
 std::string StepWriter::shorthand(const StepSpec& step, bool label_shown) const {
   const yaml::OpRules& rules = yaml::op_rules(step.kind);
   std::string text(rules.name);
-  if (step.key) text += " " + yaml::scalar_from_bytes(*step.key);
+  if (step.key) text += " " + yaml::key_text(*step.key, shape_);
   if (takes_value(rules)) text += " " + value(step);
   if (step.flags != 0) text += " " + element_flags_text(step.flags);
   if (step.via != default_via(rules)) text += " via " + via_text(step.via);
@@ -110,9 +110,9 @@ std::string StepWriter::shorthand(const StepSpec& step, bool label_shown) const 
 std::string StepWriter::long_form(const StepSpec& step, bool label_shown) const {
   const yaml::OpRules& rules = yaml::op_rules(step.kind);
   std::string text = "{op: " + std::string(rules.name);
-  if (step.key) text += ", key: " + yaml::scalar_from_bytes(*step.key);
+  if (step.key) text += ", key: " + yaml::key_text(*step.key, shape_);
   if (takes_value(rules) || !step.value.empty()) text += ", value: " + value(step);
-  if (step.flags != 0) text += ", flags: " + yaml::plain_or_quoted(element_flags_text(step.flags));
+  if (step.flags != 0) text += ", flags: " + element_flags_text(step.flags);  // names or digits
   if (step.via != default_via(rules)) text += ", via: " + via_text(step.via);
   if (label_shown) text += ", label: " + yaml::plain_or_quoted(step.label);
   return text + "}";
@@ -235,9 +235,9 @@ std::string atom_text(const AtomSpec& atom, const MapShape& shape,
     case Kind::kWalkSkips:
       return "{walk: " + label + ", skips: " + flag + "}";
     case Kind::kFinalPresent:
-      return "{key: " + yaml::scalar_from_bytes(atom.key) + ", present: " + flag + "}";
+      return "{key: " + yaml::key_text(atom.key, shape) + ", present: " + flag + "}";
     case Kind::kFinalValue:
-      return "{key: " + yaml::scalar_from_bytes(atom.key) + ", value: " +
+      return "{key: " + yaml::key_text(atom.key, shape) + ", value: " +
              yaml::value_text(atom.value, shape, ValueLayout::kSyscall) + "}";
     case Kind::kFinalCount:
       return "{count: " + std::to_string(atom.count) + "}";

@@ -79,11 +79,23 @@ std::string plain_or_quoted(std::string_view text) {
   return quoted(text);
 }
 
+// The canonical scalar when `bytes` has the size the field expects; otherwise 0x and the bytes,
+// which the parser reports as a wrong length instead of reading an integer into the right size.
+std::string sized_scalar(const Bytes& bytes, size_t expected_size) {
+  if (bytes.size() != expected_size) return "0x" + hex_from_bytes(bytes);
+  return scalar_from_bytes(bytes);
+}
+
+std::string key_text(const Bytes& key, const MapShape& shape) {
+  return sized_scalar(key, shape.key_size);
+}
+
 std::string value_text(const Bytes& value, const MapShape& shape, ValueLayout layout) {
   if (layout == ValueLayout::kSyscall && shape.percpu() && shape.possible_cpus > 0) {
     return percpu_text(value, shape);
   }
-  return scalar_from_bytes(value);
+  constexpr size_t kAddendBytes = 8;
+  return sized_scalar(value, layout == ValueLayout::kAddend ? kAddendBytes : shape.value_size);
 }
 
 std::string result_code_text(int64_t rc) {

@@ -18,6 +18,9 @@ std::string quoted(std::string_view text);
 // `text` as is when it reads back as the same string unquoted (a label, a name), else quoted().
 std::string plain_or_quoted(std::string_view text);
 
+// A key: an integer or 0x bytes (0x bytes whenever its length is not key_size, so that the
+// parser reports the length).
+std::string key_text(const Bytes& key, const MapShape& shape);
 // A value in `layout`: one scalar, or for per-CPU syscall buffers with zero padding and unequal
 // slots, a flow list "[1, 2]"; per-CPU buffers with non-zero padding (or of a size that does not
 // fit the map) as 0x and the whole buffer.

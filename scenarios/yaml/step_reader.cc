@@ -52,7 +52,9 @@ StepRead StepBuilder::build() {
   read_.step.pos = fields_.pos;
   read_.label_pos = fields_.pos;
   if (!fields_.op) {
-    fail(fields_.pos, "op", "missing; expected one of " + op_names());
+    // An empty shorthand string has been reported as such.
+    if (!fields_.shorthand) fail(fields_.pos, "op", "missing; expected one of " + op_names());
+    read_.ok = false;
     return read_;
   }
   const std::optional<std::string> name = read_string(context_, *fields_.op, "an op name");
