@@ -9,6 +9,10 @@
 //                                    default record cap (4000 items) applies, and the picture
 //                                    says what was left out.
 //   BM_LruCoverage:                  the common-LRU flowchart with a run's coverage drawn on it.
+//   BM_StateGraph:                   the state graph of an exhaustive DPOR exploration of
+//                                    "hash 2 cpus x 3 ops" (~900 states): drawn up to the default
+//                                    state cap (400) with limited layout effort; counters states,
+//                                    states_drawn.
 // Counters: records (trace records), steps, svg_kb (size of the svg produced).
 #include <benchmark/benchmark.h>
 
@@ -16,10 +20,12 @@
 
 #include "impl/uapi.h"
 #include "sim/explorer.h"
+#include "sim/strategy/dpor.h"
 #include "sim/strategy/random_walk.h"
 #include "sim/testing/map_scenarios.h"
 #include "viz/lru_flowchart_dot.h"
 #include "viz/lru_path.h"
+#include "viz/state_graph.h"
 #include "viz/swimlane.h"
 
 namespace mapsim::viz {
@@ -105,9 +111,27 @@ void BM_LruCoverage(benchmark::State& state) {
   }
 }
 
+void BM_StateGraph(benchmark::State& state) {
+  StateGraphRecorder recorder("hash 2 cpus x 3 ops (DPOR)");
+  sim::ExplorerOptions options;
+  options.observer = [&recorder](const sim::ExecutionRecord& record) { recorder.observe(record); };
+  sim::Explorer explorer(sim::testing::map_scenario(sim::testing::hash_two_cpus()), options);
+  sim::DporStrategy dpor(sim::DporOptions{});
+  explorer.explore(dpor);
+  const StateGraphOptions drawing;
+  for (auto _ : state) {
+    const Picture picture = draw_state_graph(recorder.input(), drawing);
+    if (!picture.ok()) state.SkipWithError(picture.error.c_str());
+  }
+  const BuiltStateGraph built = build_state_graph(recorder.input(), drawing);
+  state.counters["states"] = static_cast<double>(built.states_total);
+  state.counters["states_drawn"] = static_cast<double>(boost::num_vertices(built.graph));
+}
+
 BENCHMARK(BM_SwimlaneTrace)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SwimlaneTraceDetail)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LruCoverage)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StateGraph)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace mapsim::viz
