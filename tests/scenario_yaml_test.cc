@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace mapsim::scenario {
@@ -165,6 +167,32 @@ TEST(ScenarioYamlTest, ExpectationsAndAtoms) {
   EXPECT_EQ(spec.expectations[2].atoms.at(2).count, 3u);
   EXPECT_EQ(spec.expectations[3].atoms.at(0).event, "lru.update.eexist");
   EXPECT_EQ(spec.expectations[3].description, "documented");
+}
+
+// The complete scenarios (a map and a CPU program; other blocks are fragments) in ```yaml
+// blocks of a documentation file; each must parse.
+int expect_yaml_blocks_parse(const std::string& relative_path) {
+  std::ifstream file(std::string(MAPSIM_SOURCE_DIR) + "/" + relative_path);
+  EXPECT_TRUE(file) << relative_path;
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string doc = text.str();
+  int complete = 0;
+  for (size_t start = doc.find("```yaml\n"); start != std::string::npos;
+       start = doc.find("```yaml\n", start + 1)) {
+    const size_t body = start + 8;
+    const std::string block = doc.substr(body, doc.find("```", body) - body);
+    if (block.find("\nmap:") == std::string::npos && block.rfind("map:", 0) != 0) continue;
+    if (block.find("\ncpu0:") == std::string::npos) continue;
+    ++complete;
+    EXPECT_THAT(parse_scenario_yaml(block, relative_path).errors, ElementsAre()) << block;
+  }
+  return complete;
+}
+
+TEST(ScenarioYamlTest, CompleteExamplesInTheDocumentationParse) {
+  EXPECT_GE(expect_yaml_blocks_parse("docs/scenario-format.md"), 5);
+  EXPECT_GE(expect_yaml_blocks_parse("README.md"), 1);
 }
 
 // ---- errors: YAML and structure ----
