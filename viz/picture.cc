@@ -34,8 +34,10 @@ std::string write_picture(const Picture& picture, const std::string& directory,
   std::filesystem::create_directories(directory, error);
   if (error) return directory + ": cannot create the folder: " + error.message();
   const std::string base = (std::filesystem::path(directory) / stem).string();
-  if (std::string failure = write_text_file(base + ".dot", picture.dot); !failure.empty()) {
-    return failure;
+  if (!picture.dot.empty()) {
+    if (std::string failure = write_text_file(base + ".dot", picture.dot); !failure.empty()) {
+      return failure;
+    }
   }
   if (picture.svg.empty()) return "";
   return write_text_file(base + ".svg", picture.svg);

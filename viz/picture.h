@@ -10,7 +10,7 @@
 namespace mapsim::viz {
 
 struct Picture {
-  std::string dot;
+  std::string dot;    ///< empty only for plots written directly as svg
   std::string svg;    ///< empty when rendering failed
   std::string error;  ///< why rendering failed ("" when svg is set)
   bool ok() const { return error.empty() && !svg.empty(); }
@@ -19,8 +19,9 @@ struct Picture {
 // Renders `dot` with `engine` into a Picture (render errors land in Picture::error).
 Picture make_picture(std::string dot, std::string_view engine = "dot");
 
-// Writes DIR/STEM.dot and, when rendered, DIR/STEM.svg (creating DIR). Returns "" or an error
-// naming the file that could not be written.
+// Writes DIR/STEM.dot (when there is dot text: plots drawn directly as svg have none) and, when
+// rendered, DIR/STEM.svg (creating DIR). Returns "" or an error naming the file that could not
+// be written.
 std::string write_picture(const Picture& picture, const std::string& directory,
                           const std::string& stem);
 

@@ -93,6 +93,24 @@ void collect_bounds(const xmlNode* node, SvgGroup& group) {
   }
 }
 
+void collect_elements(const xmlNode* node, std::map<std::string, SvgElement, std::less<>>& out) {
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (child->type != XML_ELEMENT_NODE) continue;
+    const std::string id = attribute(child, "id");
+    if (!id.empty()) {
+      SvgElement element;
+      element.tag = reinterpret_cast<const char*>(child->name);
+      for (const xmlAttr* attr = child->properties; attr != nullptr; attr = attr->next) {
+        const std::string name = reinterpret_cast<const char*>(attr->name);
+        element.attributes[name] = attribute(child, name.c_str());
+      }
+      element.text = content(child);
+      out.emplace(id, std::move(element));
+    }
+    collect_elements(child, out);
+  }
+}
+
 void collect_groups(const xmlNode* node, std::vector<SvgGroup>& groups) {
   for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
     if (child->type != XML_ELEMENT_NODE) continue;
@@ -139,6 +157,7 @@ std::optional<SvgDocument> SvgDocument::parse(std::string_view svg, std::string*
   SvgDocument parsed;
   collect_groups(root, parsed.groups_);
   collect_texts(root, parsed.all_text_);
+  collect_elements(root, parsed.elements_);
   for (size_t i = 0; i < parsed.groups_.size(); ++i) {
     if (!parsed.groups_[i].id.empty()) parsed.by_id_.emplace(parsed.groups_[i].id, i);
   }
@@ -152,6 +171,11 @@ std::vector<const SvgGroup*> SvgDocument::groups_with_class(std::string_view nam
     if (group.has_class(name)) found.push_back(&group);
   }
   return found;
+}
+
+const SvgElement* SvgDocument::element(std::string_view id) const {
+  const auto found = elements_.find(id);
+  return found == elements_.end() ? nullptr : &found->second;
 }
 
 const SvgGroup* SvgDocument::find(std::string_view id) const {

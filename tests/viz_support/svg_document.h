@@ -24,6 +24,13 @@ struct SvgGroup {
   bool has_class(std::string_view name) const;
 };
 
+// Any element with an id (the plots written directly as svg use plain elements).
+struct SvgElement {
+  std::string tag;
+  std::map<std::string, std::string> attributes;
+  std::string text;  ///< its text content
+};
+
 class SvgDocument {
  public:
   // nullopt with *error set when `svg` is not well-formed XML with an <svg> root.
@@ -32,6 +39,8 @@ class SvgDocument {
   // Groups whose class list contains `name` ("node", "edge", "flow-path", ...).
   std::vector<const SvgGroup*> groups_with_class(std::string_view name) const;
   const SvgGroup* find(std::string_view id) const;
+  // The element (of any kind) with this id, or nullptr.
+  const SvgElement* element(std::string_view id) const;
   // Every <text> in the document, joined with '\n'.
   const std::string& all_text() const { return all_text_; }
   size_t group_count() const { return groups_.size(); }
@@ -39,6 +48,7 @@ class SvgDocument {
  private:
   std::vector<SvgGroup> groups_;
   std::map<std::string, size_t, std::less<>> by_id_;
+  std::map<std::string, SvgElement, std::less<>> elements_;
   std::string all_text_;
 };
 
