@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "impl/assert.h"
+#include "impl/mutant.h"
 #include "impl/platform.h"
 
 namespace mapsim {
@@ -158,5 +159,8 @@ class RealPlatform {
 };
 
 static_assert(Platform<RealPlatform>, "RealPlatform must model the Platform concept");
+static_assert(!kPlatformHasMutants<RealPlatform>,
+              "mutants (impl/mutant.h) exist only under the simulator: production code never "
+              "runs a mutated branch");
 
 }  // namespace mapsim

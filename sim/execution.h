@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "impl/mutant.h"
 #include "sim/arena.h"
 #include "sim/fiber.h"
 #include "sim/race_detector.h"
@@ -57,6 +58,7 @@ struct ExecutionOptions {
   bool nested_blocked_by_spin_locks = false;  ///< no nesting while the CPU holds a spin lock
                                               ///< (raw_spin_lock_irqsave; NMIs ignore it)
   bool detect_races = true;                ///< plain-memory race detection
+  MutantSet mutants;                       ///< bugs planted in the map code (impl/mutant.h)
 };
 
 enum class FailureKind : uint8_t {

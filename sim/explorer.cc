@@ -45,6 +45,17 @@ class AssertRouting {
 
 int clamp_cpus(int cpus) { return std::clamp(cpus, 1, SimPlatform::kMaxPossibleCpus); }
 
+// " mutants=a,b" when the map code runs with planted bugs (impl/mutant.h); "" otherwise.
+std::string mutants_field(const MutantSet& mutants) {
+  std::string field;
+  for (const MutantInfo& info : kMutantCatalogue) {
+    if (!mutants.contains(info.mutant)) continue;
+    field += field.empty() ? " mutants=" : ",";
+    field += info.name;
+  }
+  return field;
+}
+
 }  // namespace
 
 Explorer::Explorer(Scenario scenario, ExplorerOptions options)
@@ -75,7 +86,8 @@ std::string Explorer::header(const Strategy& strategy, uint64_t budget) const {
          std::to_string(execution.max_steps) +
          " max_allocation_failures=" + std::to_string(execution.max_allocation_failures) +
          " nested_depth_max=" + std::to_string(execution.nested_depth_max) +
-         " detect_races=" + (execution.detect_races ? "1" : "0");
+         " detect_races=" + (execution.detect_races ? "1" : "0") +
+         mutants_field(execution.mutants);
 }
 
 ExploreReport Explorer::explore(Strategy& strategy) {
@@ -185,7 +197,8 @@ FailureReport Explorer::failure_report(const Failure& failure, uint64_t executio
   report.trace = execution_->trace().format(execution_->instance(), execution_->outcome(),
                                             options_.trace_tail);
   report.reproduce = "replay the schedule (Explorer::replay, or `mapsim replay` once the "
-                     "scenario has a file): " + schedule.to_compact();
+                     "scenario has a file)" +
+                     mutants_field(options_.execution.mutants) + ": " + schedule.to_compact();
   return report;
 }
 

@@ -211,4 +211,9 @@ void SimPlatform::path_event(PathEvent event, uint64_t argument) {
   sim::detail::execution().path_event(static_cast<uint16_t>(event), argument);
 }
 
+bool SimPlatform::mutant(Mutant mutant) {
+  const Execution* execution = Execution::current();
+  return execution != nullptr && execution->options().mutants.contains(mutant);
+}
+
 }  // namespace mapsim

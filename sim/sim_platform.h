@@ -18,6 +18,8 @@
 //   release_after_grace_period   free_after_grace_period (reclaimed after readers)    -
 //   copy_racy / equal_racy       copy / compare       freed memory is reported        no
 //   Plain<T> read / write        (not a scheduling point; race-checked)               -
+//   mutant(m)                    (not a scheduling point) whether the execution's options plant
+//                                mutant m in the map code (impl/mutant.h)
 //
 // Outside an execution's steps (Scenario::build, the checks, teardown) the same calls take
 // effect immediately ("direct mode"). Every type is valid when zero-filled, like kernel memory
@@ -33,6 +35,7 @@
 #include <source_location>
 #include <type_traits>
 
+#include "impl/mutant.h"
 #include "impl/platform.h"
 #include "sim/execution.h"
 
@@ -122,6 +125,10 @@ class SimPlatform {
   static bool equal_racy(const void* left, const void* right, size_t bytes);
 
   void path_event(PathEvent event, uint64_t argument = 0);
+
+  // Whether map code runs with `mutant` planted (impl/mutant.h): the options of the execution
+  // on this OS thread decide; false outside an execution.
+  static bool mutant(Mutant mutant);
 
  private:
   int possible_cpus_;
@@ -300,5 +307,6 @@ class SimPlatform::Plain {
 };
 
 static_assert(Platform<SimPlatform>, "SimPlatform must model the Platform concept");
+static_assert(kPlatformHasMutants<SimPlatform>, "the simulator can plant mutants");
 
 }  // namespace mapsim

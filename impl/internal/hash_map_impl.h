@@ -26,6 +26,7 @@
 #include "impl/internal/percpu_freelist.h"
 #include "impl/internal/percpu_values.h"
 #include "impl/map.h"
+#include "impl/mutant.h"
 #include "impl/uapi.h"
 
 namespace mapsim::internal {
@@ -193,9 +194,16 @@ class HashMap final : public Map {
     if (flags & bpf::kFLock) return bpf::kEINVAL;
     const uint32_t hash = table_.hash_key(key);
     Bucket& bucket = table_.bucket_for(hash);
+    Element* unlinked_early = nullptr;
+    if (!percpu_ && mutant_active<P>(Mutant::kHashUpdateUnlinksBeforeLock)) {
+      unlinked_early = unlink_before_locking(bucket, hash, key);
+    }
     if (int error = bucket.lock.lock()) return error;
-    Element* old_element = table_.lookup_locked(bucket, hash, key);
-    int error = check_flags(old_element, flags);
+    Element* old_element = unlinked_early != nullptr ? unlinked_early
+                                                     : table_.lookup_locked(bucket, hash, key);
+    int error = 0;
+    if (mutant_active<P>(Mutant::kHashCapacityBeforeExistence)) error = check_capacity_early();
+    if (error == 0) error = check_flags(old_element, flags);
     if (error == 0 && percpu_ && old_element != nullptr) {
       write_percpu_value(old_element, value, source, /*fresh=*/false);
     } else if (error == 0) {
@@ -213,11 +221,29 @@ class HashMap final : public Map {
     return error;
   }
 
+  // Mutant hash-update-unlinks-before-lock only: the old element found and unlinked before the
+  // bucket lock is taken (a lock-free lookup, then an unlocked unlink).
+  Element* unlink_before_locking(Bucket& bucket, uint32_t hash, const void* key) {
+    Element* found = nullptr;
+    {
+      RcuReadGuard<P> rcu(platform_);
+      found = table_.lookup_rcu(hash, key);
+    }
+    if (found != nullptr) table_.unlink_locked(bucket, found);
+    return found;
+  }
+
+  // Mutant hash-capacity-before-existence only: E2BIG for a full map whatever the key.
+  int check_capacity_early() const {
+    return element_count_.load() >= max_entries() ? bpf::kE2BIG : 0;
+  }
+
   // alloc_htab_elem()'s choice of memory. REQUIRES: the key's bucket lock is held.
   Element* take_element(Element* old_element, int* error) {
     if (prealloc_) {
       if (old_element != nullptr) {
-        Element*& extra = extra_elements_[platform_.cpu()];
+        const bool wrong_cpu = mutant_active<P>(Mutant::kHashExtraElementWrongCpu);
+        Element*& extra = extra_elements_[wrong_cpu ? 0 : platform_.cpu()];
         Element* fresh = extra;
         extra = old_element;
         return fresh;
@@ -292,13 +318,16 @@ class HashMap final : public Map {
   int remove(const void* key, void* value) {
     const uint32_t hash = table_.hash_key(key);
     Bucket& bucket = table_.bucket_for(hash);
-    if (int error = bucket.lock.lock()) return error;
+    const bool locks = !mutant_active<P>(Mutant::kHashDeleteWithoutBucketLock);
+    if (locks) {
+      if (int error = bucket.lock.lock()) return error;
+    }
     Element* element = table_.lookup_locked(bucket, hash, key);
     if (element != nullptr) {
       if (value != nullptr) copy_value_out(element, value);
       table_.unlink_locked(bucket, element);
     }
-    bucket.lock.unlock();
+    if (locks) bucket.lock.unlock();
     if (element == nullptr) return bpf::kENOENT;
     free_element(element);
     return 0;
@@ -312,6 +341,10 @@ class HashMap final : public Map {
       return;
     }
     if (percpu_) area_cache_.give_back(values_.area(element));
+    if (mutant_active<P>(Mutant::kHashFreeWithoutGracePeriod)) {
+      platform_.release(element);
+      return;
+    }
     platform_.release_after_grace_period(element);
   }
 

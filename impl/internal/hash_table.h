@@ -20,6 +20,7 @@
 #include "impl/assert.h"
 #include "impl/internal/htab_element.h"
 #include "impl/jhash.h"
+#include "impl/mutant.h"
 #include "impl/platform.h"
 #include "impl/uapi.h"
 
@@ -105,8 +106,25 @@ class HashTable {
   // Publishes `element` at the head of `bucket`; its key and value must be written already.
   // REQUIRES: bucket.lock is held by this CPU.
   void insert_head_locked(Bucket& bucket, Element* element) {
+    if (mutant_active<P>(Mutant::kHashInsertAtTail)) {
+      insert_tail_locked(bucket, element);
+      return;
+    }
     element->next.store(bucket.head.load(std::memory_order_relaxed), std::memory_order_relaxed);
     bucket.head.store(reinterpret_cast<uintptr_t>(element), std::memory_order_release);
+  }
+
+  // Mutant hash-insert-at-tail only: `element` becomes the last of its chain.
+  // REQUIRES: bucket.lock is held by this CPU.
+  void insert_tail_locked(Bucket& bucket, Element* element) {
+    typename P::template Atomic<uintptr_t>* link = &bucket.head;
+    uintptr_t value = link->load(std::memory_order_relaxed);
+    while (!is_nulls_marker(value)) {
+      link = &reinterpret_cast<Element*>(value)->next;
+      value = link->load(std::memory_order_relaxed);
+    }
+    element->next.store(value, std::memory_order_relaxed);
+    link->store(reinterpret_cast<uintptr_t>(element), std::memory_order_release);
   }
 
   // Unlinks `element` from `bucket`. Its own `next` is left intact so a reader standing on it

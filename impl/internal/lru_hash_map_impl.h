@@ -34,6 +34,7 @@
 #include "impl/internal/percpu_values.h"
 #include "impl/lru_path_event.h"
 #include "impl/map.h"
+#include "impl/mutant.h"
 #include "impl/uapi.h"
 
 namespace mapsim::internal {
@@ -128,6 +129,7 @@ class LruHashMap final : public Map {
     RcuReadGuard<P> rcu(platform_);
     Element* element = table_.lookup_rcu(table_.hash_key(key), key);
     if (element == nullptr) return bpf::kENOENT;
+    if (mutant_active<P>(Mutant::kLruSyscallLookupSetsRef)) mark_referenced(element);
     copy_value_out(element, value);
     return 0;
   }
@@ -201,6 +203,7 @@ class LruHashMap final : public Map {
     return percpu_ ? update_percpu(key, value, flags, source) : update_shared(key, value, flags);
   }
   int update_shared(const void* key, const void* value, uint64_t flags);
+  int check_existence_early(Bucket& bucket, uint32_t hash, const void* key, uint64_t flags);
   int update_percpu(const void* key, const void* value, uint64_t flags, ValueSource source);
   Element* pop_element(uint32_t hash, const void* key);
   void push_element(Element* element);

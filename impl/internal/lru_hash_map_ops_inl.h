@@ -67,6 +67,9 @@ template <class P>
 int LruHashMap<P>::update_shared(const void* key, const void* value, uint64_t flags) {
   const uint32_t hash = table_.hash_key(key);
   Bucket& bucket = table_.bucket_for(hash);
+  if (mutant_active<P>(Mutant::kLruExistenceBeforePop)) {
+    if (int error = check_existence_early(bucket, hash, key, flags)) return error;
+  }
   // Step 2: pop first; this may evict, before existence is known.
   Element* fresh = pop_element(hash, key);
   if (fresh == nullptr) {
@@ -109,6 +112,18 @@ int LruHashMap<P>::update_shared(const void* key, const void* value, uint64_t fl
   }
   platform_.path_event(PathEvent::kUpdateSuccess, 0);
   return 0;
+}
+
+// Mutant lru-existence-before-pop only: the existence rules applied before any node is popped,
+// so that a failing update never evicts (not what 6.18 does, fact sheet 4.10).
+template <class P>
+int LruHashMap<P>::check_existence_early(Bucket& bucket, uint32_t hash, const void* key,
+                                         uint64_t flags) {
+  if (int error = bucket.lock.lock()) return error;
+  const int error = check_flags(table_.lookup_locked(bucket, hash, key), flags);
+  bucket.lock.unlock();
+  if (error != 0) report_existence_error(error);
+  return error;
 }
 
 // __htab_lru_percpu_map_update_elem(), fact sheet 4.10 "LRU_PERCPU_HASH update".

@@ -36,6 +36,14 @@ inline void lru_link_add_to_head(LruLink* link, LruLink* head) {
   head->next = link;
 }
 
+// The newer neighbour of `link` in a scan from the tail. A null link means the element was
+// unlinked under the scan (by code that skipped the list's lock): the list is corrupt, which is
+// reported instead of followed.
+inline LruLink* lru_link_newer(const LruLink* link) {
+  MAPSIM_ASSERT(link->prev != nullptr, "list corrupt: a scan reached an unlinked element");
+  return link->prev;
+}
+
 // Removes `link` from its list and leaves it unlinked (both pointers null, so that a stale use
 // crashes instead of corrupting a list).
 inline void lru_link_unlink(LruLink* link) {

@@ -93,6 +93,7 @@
 #include "impl/assert.h"
 #include "impl/internal/lru_link.h"
 #include "impl/internal/lru_node.h"
+#include "impl/mutant.h"
 
 namespace mapsim {
 
@@ -181,12 +182,14 @@ void lru_node_move_locked(LruList<P>& list, LruNode<P>* node, LruListType target
   MAPSIM_ASSERT(!lru_list_type_is_local(source), "local nodes move in with move_in");
   MAPSIM_ASSERT(!lru_list_type_is_local(target), "local targets are reached by move_to_free");
   if (source != target) {
-    if (static_cast<int>(source) < kLruCountedListTypeCount) --list.counts[int(source)];
-    if (static_cast<int>(target) < kLruCountedListTypeCount) ++list.counts[int(target)];
+    if (!mutant_active<P>(Mutant::kLruMoveSkipsCount)) {
+      if (static_cast<int>(source) < kLruCountedListTypeCount) --list.counts[int(source)];
+      if (static_cast<int>(target) < kLruCountedListTypeCount) ++list.counts[int(target)];
+    }
     node->set_type(target);
   }
   node->clear_ref();
-  if (list.next_inactive_rotation == node) {
+  if (list.next_inactive_rotation == node && !mutant_active<P>(Mutant::kLruCursorNotMoved)) {
     list.next_inactive_rotation = list.next_inactive_rotation->prev;
   }
   lru_link_move_to_head(node, list.head(target));
@@ -203,7 +206,7 @@ void lru_node_move_to_free_locked(LruList<P>& list, LruNode<P>* node, LruLink* f
   MAPSIM_ASSERT(!lru_list_type_is_local(source), "only global-list nodes are shrunk");
   MAPSIM_ASSERT(free_type == LruListType::kFree || free_type == LruListType::kLocalFree,
                 "the destination is a free list");
-  if (list.next_inactive_rotation == node) {
+  if (list.next_inactive_rotation == node && !mutant_active<P>(Mutant::kLruCursorNotMoved)) {
     list.next_inactive_rotation = list.next_inactive_rotation->prev;
   }
   if (static_cast<int>(source) < kLruCountedListTypeCount) --list.counts[int(source)];
@@ -221,7 +224,7 @@ void lru_node_move_in_locked(LruList<P>& list, LruNode<P>* node, LruListType tar
   MAPSIM_ASSERT(!lru_list_type_is_local(target), "into the global lists");
   if (static_cast<int>(target) < kLruCountedListTypeCount) ++list.counts[int(target)];
   node->set_type(target);
-  node->clear_ref();
+  if (!mutant_active<P>(Mutant::kLruMoveInKeepsRef)) node->clear_ref();
   if (target == LruListType::kFree) node->set_pending_free(false);
   lru_link_move_to_head(node, list.head(target));
 }
@@ -245,7 +248,7 @@ uint32_t lru_list_rotate_active_locked(LruList<P>& list, uint32_t scan_count_max
   const LruLink* first = active->next;
   uint32_t scanned = 0;
   for (LruLink *link = active->prev, *newer = nullptr; link != active; link = newer) {
-    newer = link->prev;  // captured first: the node may move
+    newer = lru_link_newer(link);  // captured first: the node may move
     LruNode<P>* node = lru_node_of<P>(link);
     lru_node_move_locked(list, node,
                          node->is_referenced() ? LruListType::kActive : LruListType::kInactive);
@@ -302,9 +305,10 @@ uint32_t lru_list_shrink_inactive_locked(LruList<P>& list, const LruEvictor<P>& 
   uint32_t evicted = 0;
   uint32_t scanned = 0;
   for (LruLink *link = inactive->prev, *newer = nullptr; link != inactive; link = newer) {
-    newer = link->prev;  // captured first: the node may move
+    newer = lru_link_newer(link);  // captured first: the node may move
     LruNode<P>* node = lru_node_of<P>(link);
-    if (node->is_referenced() && !node->is_pending_free()) {
+    const bool ref_honoured = !mutant_active<P>(Mutant::kLruShrinkIgnoresRef);
+    if (ref_honoured && node->is_referenced() && !node->is_pending_free()) {
       lru_node_move_locked(list, node, LruListType::kActive);
     } else if (evictor.reclaim(node)) {
       lru_node_move_to_free_locked(list, node, free_list, free_type);
@@ -325,7 +329,7 @@ uint32_t lru_list_force_shrink_locked(LruList<P>& list, const LruEvictor<P>& evi
   LruLink* victims = list.head(LruListType::kInactive);
   if (lru_link_list_is_empty(victims)) victims = list.head(LruListType::kActive);
   for (LruLink *link = victims->prev, *newer = nullptr; link != victims; link = newer) {
-    newer = link->prev;  // captured first: the node may move
+    newer = lru_link_newer(link);  // captured first: the node may move
     LruNode<P>* node = lru_node_of<P>(link);
     if (evictor.reclaim(node)) {
       lru_node_move_to_free_locked(list, node, free_list, free_type);

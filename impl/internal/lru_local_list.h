@@ -44,11 +44,10 @@ void local_list_push_free(LruLocalList<P>& local, LruNode<P>* node) {
                                                   std::memory_order_relaxed));
 }
 
-// __local_list_pop_free() (llist_del_first): unlink the head of LOCAL_FREE (type still
-// LOCAL_FREE), or nullptr.
+// llist_del_first() on LOCAL_FREE: unlink its head (type still LOCAL_FREE), or nullptr. Safe
+// only for one consumer at a time, which local_list_pop_free_locked() guarantees.
 template <class P>
-LruNode<P>* local_list_pop_free_locked(LruLocalList<P>& local) {
-  MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held (single consumer)");
+LruNode<P>* local_list_take_free_head(LruLocalList<P>& local) {
   LruLink* first = local.free_head.load(std::memory_order_acquire);
   while (first != nullptr &&
          !local.free_head.compare_exchange_weak(first, first->next, std::memory_order_acquire,
@@ -59,6 +58,14 @@ LruNode<P>* local_list_pop_free_locked(LruLocalList<P>& local) {
   LruNode<P>* node = lru_node_of<P>(first);
   MAPSIM_ASSERT(node->type() == LruListType::kLocalFree, "LOCAL_FREE holds LOCAL_FREE nodes");
   return node;
+}
+
+// __local_list_pop_free(): the head of LOCAL_FREE, or nullptr.
+// REQUIRES: local.lock held (the llist's single consumer).
+template <class P>
+LruNode<P>* local_list_pop_free_locked(LruLocalList<P>& local) {
+  MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held (single consumer)");
+  return local_list_take_free_head(local);
 }
 
 struct LruFlushCount {
@@ -76,7 +83,7 @@ LruFlushCount local_list_flush_locked(LruList<P>& list, LruLocalList<P>& local) 
   LruFlushCount count;
   LruLink* pending = &local.pending_list;
   for (LruLink *link = pending->prev, *newer = nullptr; link != pending; link = newer) {
-    newer = link->prev;  // captured first: the node moves
+    newer = lru_link_newer(link);  // captured first: the node moves
     LruNode<P>* node = lru_node_of<P>(link);
     LruListType target = LruListType::kInactive;
     if (node->is_pending_free()) {
@@ -97,14 +104,13 @@ enum class LruPendingSteal : uint8_t { kNone, kUnreferenced, kIgnoringRef };
 // __local_list_pop_pending(): from the tail of LOCAL_PENDING, the first unreferenced node that
 // is pending_free or whose key the hash table unlinks; failing that, a second pass accepting
 // referenced nodes too. The node is unlinked (type still LOCAL_PENDING). *pass tells which pass
-// found it. REQUIRES: local.lock held.
+// found it. The caller guarantees local.lock is held (local_list_pop_pending_locked).
 template <class P>
-LruNode<P>* local_list_pop_pending_locked(LruLocalList<P>& local, const LruEvictor<P>& evictor,
-                                          LruPendingSteal* pass) {
-  MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held");
+LruNode<P>* local_list_take_pending(LruLocalList<P>& local, const LruEvictor<P>& evictor,
+                                    LruPendingSteal* pass) {
   LruLink* pending = &local.pending_list;
   for (LruPendingSteal attempt : {LruPendingSteal::kUnreferenced, LruPendingSteal::kIgnoringRef}) {
-    for (LruLink* link = pending->prev; link != pending; link = link->prev) {
+    for (LruLink* link = pending->prev; link != pending; link = lru_link_newer(link)) {
       LruNode<P>* node = lru_node_of<P>(link);
       const bool eligible = attempt == LruPendingSteal::kIgnoringRef || !node->is_referenced();
       if (eligible && evictor.reclaim(node)) {
@@ -116,6 +122,14 @@ LruNode<P>* local_list_pop_pending_locked(LruLocalList<P>& local, const LruEvict
   }
   *pass = LruPendingSteal::kNone;
   return nullptr;
+}
+
+// REQUIRES: local.lock held.
+template <class P>
+LruNode<P>* local_list_pop_pending_locked(LruLocalList<P>& local, const LruEvictor<P>& evictor,
+                                          LruPendingSteal* pass) {
+  MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held");
+  return local_list_take_pending(local, evictor, pass);
 }
 
 // __local_list_add_pending(): hand `node` out on `cpu`: record the key's hash and the owner,

@@ -25,6 +25,7 @@
 #include "impl/internal/lru_local_list.h"
 #include "impl/internal/lru_node.h"
 #include "impl/lru_path_event.h"
+#include "impl/mutant.h"
 #include "impl/platform.h"
 #include "impl/real_platform.h"
 
@@ -94,6 +95,7 @@ class LruPool {
   LruNode<P>* common_steal(LruLocalList<P>& local, int cpu, uint32_t hash);
   void park_stolen_node(LruLocalList<P>& local, LruNode<P>* node);
   LruNode<P>* steal_from_victim(int victim);
+  LruNode<P>* take_from_victim_locked(LruLocalList<P>& victim_list, int victim);
   LruNode<P>* percpu_pop_free(uint32_t hash);
   void lru_list_pop_free_to_local(LruLocalList<P>& local);
   void local_list_take_refill(LruLocalList<P>& local, LruLink* refill);

@@ -170,7 +170,10 @@ void LruPool<P>::lru_list_pop_free_to_local(LruLocalList<P>& local) {
   {
     LruLockRelease release(list.lock);
     // 2a: pending nodes of this CPU join the global list (pending_free ones go to FREE).
-    const LruFlushCount flushed = local_list_flush_locked(list, local);
+    LruFlushCount flushed;
+    if (!mutant_active<P>(Mutant::kLruSkipPendingFlush)) {
+      flushed = local_list_flush_locked(list, local);
+    }
     platform_.path_event(PathEvent::kRefillFlushPending, flushed.moved);
     if (flushed.freed > 0) platform_.path_event(PathEvent::kRefillFlushPendingFree, flushed.freed);
     // 2b: rotate.
@@ -278,19 +281,33 @@ void LruPool<P>::park_stolen_node(LruLocalList<P>& local, LruNode<P>* node) {
 template <class P>
 LruNode<P>* LruPool<P>::steal_from_victim(int victim) {
   LruLocalList<P>& victim_list = local_lists_[victim];
+  if (mutant_active<P>(Mutant::kLruStealWithoutVictimLock)) {
+    return take_from_victim_locked(victim_list, victim);
+  }
   // LOCK ORDER: victim's local list lock -> bucket lock (in the evictor).
   if (victim_list.lock.lock() != 0) {
     platform_.path_event(PathEvent::kStealVictimLockFailed, static_cast<uint64_t>(victim));
     return nullptr;
   }
   LruLockRelease release(victim_list.lock);
-  LruNode<P>* node = local_list_pop_free_locked(victim_list);
+  return take_from_victim_locked(victim_list, victim);
+}
+
+// REQUIRES: the victim's local lock held (the one rule mutant lru-steal-without-victim-lock
+// breaks; the assertion steps aside for it so that the explorer, not this line, must find the
+// interleavings where it matters).
+template <class P>
+LruNode<P>* LruPool<P>::take_from_victim_locked(LruLocalList<P>& victim_list, int victim) {
+  MAPSIM_ASSERT(lru_lock_is_held(victim_list.lock) ||
+                    mutant_active<P>(Mutant::kLruStealWithoutVictimLock),
+                "REQUIRES: the victim's local lock held");
+  LruNode<P>* node = local_list_take_free_head(victim_list);
   if (node != nullptr) {
     platform_.path_event(PathEvent::kStealLocalFree, static_cast<uint64_t>(victim));
     return node;
   }
   LruPendingSteal pass = LruPendingSteal::kNone;
-  node = local_list_pop_pending_locked(victim_list, evictor_, &pass);
+  node = local_list_take_pending(victim_list, evictor_, &pass);
   if (pass == LruPendingSteal::kUnreferenced) {
     platform_.path_event(PathEvent::kStealPendingUnreferenced, static_cast<uint64_t>(victim));
   } else if (pass == LruPendingSteal::kIgnoringRef) {
@@ -346,7 +363,8 @@ void LruPool<P>::common_push_free(LruNode<P>* node) {
   MAPSIM_ASSERT(type != LruListType::kFree && type != LruListType::kLocalFree,
                 "pushing a node that is already free (double free)");
   if (type == LruListType::kLocalPending) {
-    const int owner = node->cpu;
+    const int owner =
+        mutant_active<P>(Mutant::kLruPushPendingToWrongCpu) ? platform_.cpu() : node->cpu;
     LruLocalList<P>& local = local_lists_[owner];
     if (int error = local.lock.lock()) {
       node->set_pending_free(true);
