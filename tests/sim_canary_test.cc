@@ -3,6 +3,7 @@
 // variants pass exhaustive exploration.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -30,21 +31,24 @@ std::vector<std::pair<std::string, StrategyFactory>> default_strategies() {
   };
 }
 
-void expect_caught_and_replayable(const Scenario& scenario) {
+// `kinds`: the failure kinds the canary's bug may show as (the first is the usual one).
+void expect_caught_and_replayable(const Scenario& scenario, ExplorerOptions options = {},
+                                  std::vector<FailureKind> kinds = {FailureKind::kCheck}) {
   for (const auto& [name, make] : default_strategies()) {
-    Explorer explorer(scenario);
+    Explorer explorer(scenario, options);
     std::unique_ptr<Strategy> strategy = make();
     const ExploreReport report = explorer.explore(*strategy);
     ASSERT_EQ(report.failures.size(), 1u) << scenario.name << " escaped " << name;
     const FailureReport& failure = report.failures[0];
-    EXPECT_EQ(failure.kind, FailureKind::kCheck) << failure.message;
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), failure.kind), kinds.end())
+        << failure_kind_name(failure.kind) << ": " << failure.message;
     std::printf("%-24s %-6s caught after %llu executions: %s\n", scenario.name.c_str(),
                 name.c_str(), static_cast<unsigned long long>(failure.execution + 1),
                 failure.message.c_str());
     for (const std::string& text : {failure.schedule.to_compact(), failure.schedule.to_json()}) {
       const ReplayReport replay = explorer.replay(std::string_view(text));
       EXPECT_TRUE(replay.ok()) << replay.error << replay.divergence;
-      EXPECT_EQ(replay.result.failure.kind, FailureKind::kCheck);
+      EXPECT_EQ(replay.result.failure.kind, failure.kind);
       EXPECT_EQ(replay.result.failure.message, failure.message);
     }
   }
@@ -56,6 +60,25 @@ TEST(CanaryTest, BucketThatUnlinksBeforeLockingIsCaughtByEveryStrategy) {
 
 TEST(CanaryTest, RealHashMapWithoutBucketExclusionIsCaughtByEveryStrategy) {
   expect_caught_and_replayable(testing::unlocked_hash_map_scenario());
+}
+
+TEST(CanaryTest, LruStealWithoutTheVictimsLockIsCaughtByEveryStrategy) {
+  ExplorerOptions options;
+  options.execution.mutants = MutantSet(testing::kLruStealCanaryMutant);
+  expect_caught_and_replayable(testing::lru_steal_scenario(), options,
+                               {FailureKind::kCheck, FailureKind::kAssertion});
+}
+
+TEST(CanaryTest, LruStealScenarioWithoutTheMutantPassesItsBudgets) {
+  for (const auto& [name, make] : default_strategies()) {
+    ExplorerOptions options;
+    options.max_executions = 2000;
+    Explorer explorer(testing::lru_steal_scenario(), options);
+    std::unique_ptr<Strategy> strategy = make();
+    const ExploreReport report = explorer.explore(*strategy);
+    EXPECT_TRUE(report.ok()) << name << ": " << report.failures.front().message;
+    EXPECT_GT(report.executions, 100u) << name;
+  }
 }
 
 TEST(CanaryTest, FixedVariantsPassExhaustiveExploration) {

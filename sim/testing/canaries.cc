@@ -8,6 +8,7 @@
 #include "impl/jhash.h"
 #include "impl/uapi.h"
 #include "sim/sim_platform.h"
+#include "sim/testing/map_scenarios.h"
 
 namespace mapsim {
 extern template int create_map<SimPlatform>(SimPlatform&, const MapAttr&, std::unique_ptr<Map>*);
@@ -195,6 +196,21 @@ Scenario unlocked_hash_map_scenario(bool fixed) {
     return instance;
   };
   return scenario;
+}
+
+Scenario lru_steal_scenario() {
+  using Kind = MapOperation::Kind;
+  MapScenarioConfig config;
+  config.name = "canary lru steal";
+  config.possible_cpus = 3;
+  config.attr.map_type = bpf::kMapLruHash;
+  config.attr.key_size = 4;
+  config.attr.value_size = 8;
+  config.attr.max_entries = 2;
+  config.attr.map_flags = bpf::kFZeroSeed;
+  config.setup = {{Kind::kUpdate, 100}};
+  config.cpus = {{{Kind::kUpdate, 3}}, {{Kind::kUpdate, 1}}, {{Kind::kUpdate, 2}}};
+  return map_scenario(config);
 }
 
 }  // namespace mapsim::sim::testing

@@ -14,13 +14,25 @@
 //   so the interleavings are the same). Two CPUs insert two keys of the same bucket.
 //   => the end check fails: a key whose update returned 0 is not in the map.
 //   (fixed = true: the same scenario on SimPlatform, which never fails)
+//
+// lru_steal_scenario: the real BPF_MAP_TYPE_LRU_HASH code on SimPlatform, 3 CPUs, max_entries 2
+//   (one node per refill), key 100 inserted in setup (its node pending on CPU 0); CPU 0, 1 and 2
+//   each insert one key. When CPU 1 takes the last free node first, CPU 2 finds nothing to
+//   refill or shrink and steals CPU 0's pending node while CPU 0 may be flushing it. The bug is
+//   planted by running it with mutant lru-steal-without-victim-lock (impl/mutant.h) in
+//   ExplorerOptions::execution.mutants: the steal then skips the victim's local lock.
+//   => with the mutant: an LRU invariant (counters, links) breaks or a list assertion fires;
+//      without it: never fails.
 #pragma once
 
+#include "impl/mutant.h"
 #include "sim/scenario.h"
 
 namespace mapsim::sim::testing {
 
 Scenario broken_bucket_scenario(bool fixed = false);
 Scenario unlocked_hash_map_scenario(bool fixed = false);
+Scenario lru_steal_scenario();
+inline constexpr Mutant kLruStealCanaryMutant = Mutant::kLruStealWithoutVictimLock;
 
 }  // namespace mapsim::sim::testing
