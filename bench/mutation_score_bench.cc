@@ -1,0 +1,109 @@
+// The mutation score (model/mutation/mutation_score.h) as a benchmark: one benchmark per
+// mutant of impl/mutant.h, each iteration exploring the bundled subjects with that mutant planted
+// until one kills it, so the reported time is the time to first detection. Counters:
+//   killed              1 when a subject caught the mutant
+//   executions          executions of the killing subject up to the failure
+//   executions_total    executions over every subject explored before and including it
+//   steps               scheduling steps of the failing schedule (the counterexample)
+//   operations          map operations of the killing scenario
+// BM_Unmutated runs every subject on the real code (its budget in full: what a CI run costs).
+// After the benchmarks a markdown table (docs/mutation-score.md) is printed, with the kill
+// message of each mutant.
+//
+//   build/bench/mutation_score_bench --benchmark_min_time=0.05
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "impl/mutant.h"
+#include "model/mutation/mutation_score.h"
+
+namespace mapsim::mutation {
+namespace {
+
+const std::vector<MutationSubject>& subjects() {
+  static const std::vector<MutationSubject> bundled = bundled_mutation_subjects();
+  return bundled;
+}
+
+std::vector<MutantKill>& last_kills() {
+  static std::vector<MutantKill> kills(kMutantCount);
+  return kills;
+}
+
+void BM_KillMutant(benchmark::State& state, Mutant mutant) {
+  MutantKill kill;
+  for (auto _ : state) {
+    kill = run_mutant(mutant, subjects());
+    benchmark::DoNotOptimize(kill.killed);
+  }
+  last_kills()[static_cast<size_t>(mutant)] = kill;
+  state.counters["killed"] = kill.killed ? 1 : 0;
+  state.counters["executions"] = static_cast<double>(kill.executions);
+  state.counters["executions_total"] = static_cast<double>(kill.executions_total);
+  state.counters["steps"] = kill.counterexample_steps;
+  state.counters["operations"] = kill.counterexample_operations;
+  if (!kill.killed) state.SetLabel("SURVIVED");
+}
+
+void BM_Unmutated(benchmark::State& state) {
+  uint64_t executions = 0;
+  bool ok = true;
+  for (auto _ : state) {
+    executions = 0;
+    for (const SubjectRun& run : check_unmutated(subjects())) {
+      executions += run.executions;
+      ok = ok && run.ok;
+    }
+  }
+  state.counters["executions"] = static_cast<double>(executions);
+  state.counters["false_alarms"] = ok ? 0 : 1;
+}
+
+void print_table() {
+  int killed = 0;
+  std::printf("\n| mutant | killed by | strategy | executions (all subjects) | steps | ops |"
+              " detected as |\n|---|---|---|---:|---:|---:|---|\n");
+  for (const MutantInfo& info : kMutantCatalogue) {
+    const MutantKill& kill = last_kills()[static_cast<size_t>(info.mutant)];
+    if (!kill.killed) {
+      std::printf("| %s | SURVIVED | | %llu | | | |\n", std::string(info.name).c_str(),
+                  static_cast<unsigned long long>(kill.executions_total));
+      continue;
+    }
+    ++killed;
+    const char* strategy = "";
+    for (const MutationSubject& subject : subjects()) {
+      if (subject.name == kill.subject) strategy = strategy_kind_name(subject.strategy);
+    }
+    std::printf("| %s | %s | %s | %llu (%llu) | %u | %u | %s: %s |\n",
+                std::string(info.name).c_str(), kill.subject.c_str(), strategy,
+                static_cast<unsigned long long>(kill.executions),
+                static_cast<unsigned long long>(kill.executions_total), kill.counterexample_steps,
+                kill.counterexample_operations, sim::failure_kind_name(kill.kind),
+                kill.message.c_str());
+  }
+  std::printf("\nmutation score: %d of %d mutants killed\n", killed, kMutantCount);
+}
+
+}  // namespace
+}  // namespace mapsim::mutation
+
+int main(int argc, char** argv) {
+  using namespace mapsim;
+  for (const MutantInfo& info : kMutantCatalogue) {
+    benchmark::RegisterBenchmark(("BM_KillMutant/" + std::string(info.name)).c_str(),
+                                 mutation::BM_KillMutant, info.mutant)
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::RegisterBenchmark("BM_Unmutated", mutation::BM_Unmutated)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  mutation::print_table();
+  return 0;
+}
