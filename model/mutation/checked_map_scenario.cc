@@ -51,19 +51,24 @@ bool is_program(Kind kind) {
          kind == Kind::kProgramDelete;
 }
 
+// Runs on a context's fiber, which a failing execution abandons without unwinding: nothing here
+// may own heap memory (sim/fiber.h), hence the fixed array.
 int64_t run_operation(Map& map, const MapOperation& operation) {
+  constexpr size_t kSlotsMax = 256;
   const uint32_t key = operation.key;
-  const size_t value_size = is_program(operation.kind) ? kValueBytes : map.syscall_value_size();
-  std::vector<unsigned char> value = value_bytes(key, value_size);
+  uint64_t value[kSlotsMax];
+  const size_t slots = map.syscall_value_size() / kValueBytes;
+  MAPSIM_ASSERT(slots >= 1 && slots <= kSlotsMax, "checked scenarios: at most 256 CPUs");
+  for (size_t slot = 0; slot < slots; ++slot) value[slot] = key;  // every CPU's slot
   switch (operation.kind) {
     case Kind::kUpdate:
-      return map.update_elem(&key, value.data(), operation.flags);
+      return map.update_elem(&key, value, operation.flags);
     case Kind::kLookup:
-      return map.lookup_elem(&key, value.data());
+      return map.lookup_elem(&key, value);
     case Kind::kDelete:
       return map.delete_elem(&key);
     case Kind::kProgramUpdate:
-      return map.prog_update(&key, value.data(), operation.flags);
+      return map.prog_update(&key, value, operation.flags);
     case Kind::kProgramLookup:
       return map.prog_lookup(&key) != nullptr ? 0 : bpf::kENOENT;
     case Kind::kProgramDelete:
