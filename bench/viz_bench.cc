@@ -58,7 +58,7 @@ sim::testing::MapScenarioConfig big_lru_config(int operations_per_cpu) {
 
 // One random execution of the scenario with about `steps` steps, as swimlanes.
 SwimlaneTrace trace_with_steps(int steps) {
-  const int operations_per_cpu = steps / (4 * 28) + 1;
+  const int operations_per_cpu = steps / (4 * 34) + 1;
   SwimlaneTrace captured;
   sim::ExplorerOptions options;
   options.max_executions = 1;

@@ -37,6 +37,9 @@ double tick_step(double range) {
 
 std::string number(double value) { return dot_number(value); }
 
+// Plot coordinates: a tenth of a point is finer than any screen.
+std::string coordinate(double value) { return dot_number(std::round(value * 10) / 10); }
+
 std::string text_element(double x, double y, const std::string& text, const char* extra = "") {
   return "<text x=\"" + number(x) + "\" y=\"" + number(y) + "\" " + extra + ">" +
          html_escape(text) + "</text>\n";
@@ -79,11 +82,27 @@ std::string axes_svg(const Axes& axes, const LruFillCurve& curve) {
   return out;
 }
 
+// Drops the points that lie on the straight line through their neighbours (the data are
+// counts, so the test is exact): a fill curve is a few long straight runs.
+std::vector<std::pair<double, double>> corners(const std::vector<std::pair<double, double>>& in) {
+  std::vector<std::pair<double, double>> out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (out.size() >= 1 && i + 1 < in.size()) {
+      const auto& [x1, y1] = out.back();
+      const auto& [x2, y2] = in[i];
+      const auto& [x3, y3] = in[i + 1];
+      if ((y2 - y1) * (x3 - x2) == (y3 - y2) * (x2 - x1)) continue;
+    }
+    out.push_back(in[i]);
+  }
+  return out;
+}
+
 std::string points_text(const Axes& axes, const std::vector<std::pair<double, double>>& points) {
   std::string text;
   for (const auto& [x, y] : points) {
     if (!text.empty()) text += ' ';
-    text += number(axes.x(x)) + "," + number(axes.y(y));
+    text += coordinate(axes.x(x)) + "," + coordinate(axes.y(y));
   }
   return text;
 }
@@ -130,6 +149,8 @@ Picture draw_lru_fill_curve(const LruFillCurve& curve) {
     actual.emplace_back(double(inserted), double(retained));
     ideal.emplace_back(double(inserted), double(std::min<uint64_t>(inserted, curve.capacity)));
   }
+  actual = corners(actual);
+  ideal = corners(ideal);
   std::vector<std::pair<double, double>> gap = actual;  // actual forward, ideal backward
   gap.insert(gap.end(), ideal.rbegin(), ideal.rend());
   std::string& svg = picture.svg;
