@@ -235,6 +235,10 @@ std::string atom_text(const AtomSpec& atom, const MapShape& shape,
     case Kind::kWalkSkips:
       return "{walk: " + label + ", skips: " + flag + "}";
     case Kind::kFinalPresent:
+      if (atom.key.empty() && shape.bloom_filter()) {  // a bloom filter's item
+        return "{item: " + yaml::value_text(atom.value, shape, ValueLayout::kSyscall) +
+               ", present: " + flag + "}";
+      }
       return "{key: " + yaml::key_text(atom.key, shape) + ", present: " + flag + "}";
     case Kind::kFinalValue:
       return "{key: " + yaml::key_text(atom.key, shape) + ", value: " +
@@ -242,7 +246,8 @@ std::string atom_text(const AtomSpec& atom, const MapShape& shape,
     case Kind::kFinalCount:
       return "{count: " + std::to_string(atom.count) + "}";
     case Kind::kPathEvent:
-      return "{path_event: " + yaml::plain_or_quoted(atom.event) + "}";
+      return "{path_event: " + yaml::plain_or_quoted(atom.event) +
+             (atom.label.empty() ? "" : ", step: " + label) + "}";
   }
   return "{}";
 }

@@ -109,13 +109,16 @@ struct AtomSpec {
   SourcePos pos;
   enum class Kind : uint8_t {
     kResult,      ///< step `label` returned `rc` (0 or a negative errno)
-    kValue,       ///< step `label` read `value` (lookups, walks' lookups are not covered)
+    kValue,       ///< step `label` read `value` (lookup, lookup_and_delete,
+                  ///< lookup_keep_pointer; walks' lookups are not covered)
     kWalkRepeats, ///< walk `label` visited some key twice (== `flag`)
     kWalkSkips,   ///< walk `label` missed a key present during the whole walk (== `flag`)
-    kFinalPresent,///< after the execution, `key` is present (== `flag`)
+    kFinalPresent,///< after the execution, `key` is present (== `flag`); on a BLOOM_FILTER
+                  ///< (no keys, `key` empty) a lookup of the item `value` says "possibly present"
     kFinalValue,  ///< after the execution, `key` holds `value`
     kFinalCount,  ///< after the execution, the map holds `count` keys
-    kPathEvent,   ///< some step's LRU update path showed event `event` (docs/lru-path-events.md)
+    kPathEvent,   ///< some step's LRU update path (only step `label`'s when `label` is set)
+                  ///< showed event `event` (docs/lru-path-events.md)
   };
   Kind kind = Kind::kResult;
   std::string label;

@@ -8,6 +8,7 @@
 
 #include "scenarios/yaml/reader.h"
 #include "scenarios/yaml/sections.h"
+#include "sim/vector_clock.h"
 
 namespace mapsim::scenario {
 namespace {
@@ -107,6 +108,21 @@ void read_programs(Context& context, const std::vector<Entry>& entries,
   }
 }
 
+// The simulator runs at most sim::kMaxContexts programs (CPU programs and interrupts) at once.
+void check_context_count(Context& context, const ScenarioSpec& spec) {
+  const size_t programs = spec.cpus.size() + spec.interrupts.size();
+  if (programs <= static_cast<size_t>(sim::kMaxContexts)) return;
+  const size_t first_over = static_cast<size_t>(sim::kMaxContexts);
+  const bool cpu = first_over < spec.cpus.size();
+  const SourcePos pos = cpu ? spec.cpus[first_over].pos
+                            : spec.interrupts[first_over - spec.cpus.size()].pos;
+  context.error(pos, cpu ? "cpu" + std::to_string(spec.cpus[first_over].cpu)
+                         : "interrupts[" + std::to_string(first_over - spec.cpus.size()) + "]",
+                "too many programs: the simulator runs at most " +
+                    std::to_string(sim::kMaxContexts) + " CPU programs and interrupts together, "
+                    "this scenario has " + std::to_string(programs));
+}
+
 void read_sections(Context& context, const std::vector<Entry>& entries, SourcePos root_pos,
                    ScenarioSpec* spec) {
   read_text_fields(context, entries, spec);
@@ -122,6 +138,7 @@ void read_sections(Context& context, const std::vector<Entry>& entries, SourcePo
   yaml::read_devices(context, find_entry(entries, "devices"), shape, &spec->devices);
   yaml::LabelTable labels;
   read_programs(context, entries, shape, &labels, spec);
+  check_context_count(context, *spec);
   const bool any_program = std::any_of(entries.begin(), entries.end(), [](const Entry& entry) {
     return entry.key.rfind("cpu", 0) == 0;
   });

@@ -52,8 +52,8 @@ TEST(ScenarioYamlFieldTest, IntegerOutOfRange) {
                    "possible_cpus", "expected an integer in 1..4096");
   expect_one_error(hash_cpu0("[walk]") + "explore: {pct_depth: 0}\n", "3:22",
                    "explore.pct_depth", "expected an integer in 1..32, got '0'");
-  expect_one_error(hash_cpu0("[walk]") + "faults: {allocation_failures: 4294967296}\n", "3:31",
-                   "faults.allocation_failures", "expected an integer in 0..4294967295");
+  expect_one_error(hash_cpu0("[walk]") + "faults: {allocation_failures: 9}\n", "3:31",
+                   "faults.allocation_failures", "expected an integer in 0..8, got '9'");
 }
 
 TEST(ScenarioYamlFieldTest, LeadingZerosAndQuotedNumbersAreRefused) {
@@ -165,7 +165,14 @@ TEST(ScenarioYamlFieldTest, OpsAndWhereTheyRun) {
   expect_one_error(hash_cpu0("[{op: delete, key: 1, value: 2}]"), "2:36", "cpu0[0].value",
                    "delete takes no value");
   expect_one_error(hash_cpu0("[add_through_pointer 1]"), "2:8", "cpu0[0]",
-                   "add_through_pointer needs an earlier lookup_keep_pointer in the same op list");
+                   "add_through_pointer must directly follow a lookup_keep_pointer");
+  EXPECT_THAT(errors(hash_cpu0("[lookup_keep_pointer 1, walk, add_through_pointer 1]")),
+              ElementsAre(StartsWith("t.yaml:2:8: cpu0[0]: lookup_keep_pointer must be directly "
+                                     "followed by add_through_pointer"),
+                          StartsWith("t.yaml:2:37: cpu0[2]: add_through_pointer must directly "
+                                     "follow a lookup_keep_pointer")));
+  expect_one_error(hash_cpu0("[walk, lookup_keep_pointer 1]"), "2:14", "cpu0[1]",
+                   "lookup_keep_pointer must be directly followed by add_through_pointer");
   expect_one_error(hash_cpu0("[walk]") + "interrupts: [{cpu: 0, ops: [walk]}]\n", "3:29",
                    "interrupts[0].ops[0].op", "walk is a userspace op; an interrupt is a BPF "
                                               "program");
@@ -176,9 +183,9 @@ TEST(ScenarioYamlFieldTest, OpsAndWhereTheyRun) {
 }
 
 TEST(ScenarioYamlFieldTest, MapShapeRules) {
-  expect_one_error("map: {type: hash, key_size: 4, value_size: 4, max_entries: 4}\n"
+  expect_one_error("map: {type: hash, key_size: 4, value_size: 2, max_entries: 4}\n"
                    "cpu0: [lookup_add_else_insert 1 1]\n",
-                   "2:8", "cpu0[0].op", "lookup_add_else_insert needs value_size >= 8");
+                   "2:8", "cpu0[0].op", "lookup_add_else_insert needs value_size >= 4");
   const std::string bloom = "map: {type: bloom_filter, key_size: 0, value_size: 4, "
                             "max_entries: 8, map_extra: 3}\n";
   expect_one_error(bloom + "cpu0: [update 1 via prog]\n", "2:21", "cpu0[0].via",
@@ -230,6 +237,47 @@ TEST(ScenarioYamlFieldTest, AtomsAndLabels) {
                    "cpu0: [walk]\nexpectations: [{exists: {path_event: lru.update.nope}}]\n",
                    "3:38", "expectations[0].exists[0].path_event",
                    "unknown path event 'lru.update.nope'");
+}
+
+TEST(ScenarioYamlFieldTest, BloomFilterAtomsNameItemsAndCannotCount) {
+  const std::string bloom = "map: {type: bloom_filter, key_size: 0, value_size: 4, "
+                            "max_entries: 8}\ncpu0: [update 7]\nexpectations:\n";
+  const ScenarioParse parse =
+      parse_scenario_yaml(bloom + "  - always: [{item: 7, present: true}]\n", "t.yaml");
+  ASSERT_THAT(parse.errors, ElementsAre());
+  const AtomSpec& atom = parse.spec.expectations.at(0).atoms.at(0);
+  EXPECT_EQ(atom.kind, AtomSpec::Kind::kFinalPresent);
+  EXPECT_TRUE(atom.key.empty());
+  EXPECT_EQ(atom.value, (Bytes{7, 0, 0, 0}));
+  expect_one_error(bloom + "  - always: [{count: 1}]\n", "4:15", "expectations[0].always[0].count",
+                   "a bloom filter cannot be counted");
+  expect_one_error(bloom + "  - always: [{key: 1, present: true}]\n", "4:15",
+                   "expectations[0].always[0].key",
+                   "a bloom filter's atom is {item: V, present: B}");
+  expect_one_error(hash_cpu0("[walk]") + "expectations: [{always: {item: 1, present: true}}]\n",
+                   "3:26", "expectations[0].always[0].item",
+                   "item atoms are about bloom_filter maps");
+}
+
+TEST(ScenarioYamlFieldTest, PathEventsOfOneStep) {
+  const std::string lru = "map: {type: lru_hash, key_size: 4, value_size: 8, max_entries: 4}\n"
+                          "cpu0: [update 1 1 as w]\nexpectations:\n";
+  const ScenarioParse parse = parse_scenario_yaml(
+      lru + "  - exists: [{path_event: lru.update.insert_new, step: w}]\n", "t.yaml");
+  ASSERT_THAT(parse.errors, ElementsAre());
+  EXPECT_EQ(parse.spec.expectations.at(0).atoms.at(0).label, "w");
+  expect_one_error(lru + "  - exists: [{path_event: lru.update.insert_new, step: v}]\n", "4:56",
+                   "expectations[0].exists[0].step", "unknown label 'v'");
+  expect_one_error(lru + "  - exists: [{path_event: lru.update.insert_new, rc: 0}]\n", "4:50",
+                   "expectations[0].exists[0].rc",
+                   "an atom about a path_event takes step (optional)");
+}
+
+TEST(ScenarioYamlFieldTest, AtMostThirtyTwoProgramsAndInterrupts) {
+  std::string text = "possible_cpus: 40\n" + std::string(kHashMap);
+  for (int cpu = 0; cpu < 33; ++cpu) text += "cpu" + std::to_string(cpu) + ": [walk]\n";
+  expect_one_error(text, "35:1", "cpu32", "the simulator runs at most 32 CPU programs and "
+                                          "interrupts together, this scenario has 33");
 }
 
 TEST(ScenarioYamlFieldTest, RunSettings) {

@@ -168,16 +168,15 @@ Bytes RandomSpec::syscall_value() {
 
 StepSpec RandomSpec::step(StepPlace place, bool pointer_kept) {
   const bool bloom = spec_.map.map_type == bpf::kMapBloomFilter;
-  const bool sequences = spec_.map.value_size >= 8 && !bloom;
+  const bool sequences = spec_.map.value_size >= 4 && !bloom;
   std::vector<StepKind> kinds = {StepKind::kUpdate, StepKind::kLookup, StepKind::kDelete};
   if (place != StepPlace::kInterrupt) {
     kinds.insert(kinds.end(), {StepKind::kLookupAndDelete, StepKind::kGetNextKey, StepKind::kWalk});
   }
   if (sequences) kinds.insert(kinds.end(), {StepKind::kLookupAddElseInsert,
                                             StepKind::kLookupKeepPointer});
-  if (sequences && pointer_kept) kinds.push_back(StepKind::kAddThroughPointer);
   StepSpec step;
-  step.kind = kinds[below(kinds.size())];
+  step.kind = pointer_kept ? StepKind::kAddThroughPointer : kinds[below(kinds.size())];
   const bool either = step.kind == StepKind::kUpdate || step.kind == StepKind::kLookup ||
                       step.kind == StepKind::kDelete;
   const bool program_only = step.kind == StepKind::kLookupAddElseInsert ||
@@ -213,7 +212,8 @@ AtomSpec RandomSpec::atom(const std::vector<const StepSpec*>& steps) {
   std::vector<const StepSpec*> lookups;
   std::vector<const StepSpec*> walks;
   for (const StepSpec* step : steps) {
-    if ((step->kind == StepKind::kLookup || step->kind == StepKind::kLookupAndDelete) && !bloom) {
+    if ((step->kind == StepKind::kLookup || step->kind == StepKind::kLookupAndDelete ||
+         step->kind == StepKind::kLookupKeepPointer) && !bloom) {
       lookups.push_back(step);
     }
     if (step->kind == StepKind::kWalk) walks.push_back(step);
@@ -239,6 +239,12 @@ AtomSpec RandomSpec::atom(const std::vector<const StepSpec*>& steps) {
       break;
     case 2:
     case 3:
+      if (bloom) {  // a bloom filter's item
+        atom.kind = Kind::kFinalPresent;
+        atom.value = bytes(spec_.map.value_size);
+        atom.flag = chance(0.5);
+        return atom;
+      }
       if (spec_.map.key_size > 0) {
         atom.key = bytes(spec_.map.key_size);
         atom.kind = chance(0.5) ? Kind::kFinalPresent : Kind::kFinalValue;
@@ -248,6 +254,7 @@ AtomSpec RandomSpec::atom(const std::vector<const StepSpec*>& steps) {
       }
       break;
     case 4:
+      if (bloom) break;
       atom.kind = Kind::kFinalCount;
       atom.count = chance(0.5) ? below(10) : any();
       return atom;
@@ -256,6 +263,7 @@ AtomSpec RandomSpec::atom(const std::vector<const StepSpec*>& steps) {
         const auto events = all_path_events();
         atom.kind = Kind::kPathEvent;
         atom.event = path_event_name(events[below(events.size())]);
+        if (chance(0.5)) atom.label = steps[below(steps.size())]->label;
         return atom;
       }
       break;
@@ -271,9 +279,10 @@ AtomSpec RandomSpec::atom(const std::vector<const StepSpec*>& steps) {
 std::vector<StepSpec> RandomSpec::steps(StepPlace place, uint64_t count) {
   std::vector<StepSpec> list;
   bool pointer_kept = false;
-  for (uint64_t index = 0; index < count; ++index) {
+  // A kept pointer is used by the very next op: the pair is never split.
+  for (uint64_t index = 0; index < count || pointer_kept; ++index) {
     list.push_back(step(place, pointer_kept));
-    pointer_kept = pointer_kept || list.back().kind == StepKind::kLookupKeepPointer;
+    pointer_kept = list.back().kind == StepKind::kLookupKeepPointer;
   }
   return list;
 }
@@ -361,7 +370,8 @@ TEST(ScenarioYamlRoundTripTest, RandomSpecsRoundTrip) {
       {"\n  - {op: ", 0},        {"\n      - {op: ", 0}, {" via prog", 0},
       {" as ", 0},               {", value: [", 0},      {"value: 0x", 0},  {"flags: ", 0},
       {"\ndescription: \"", 0}, {"\n#\n", 0},           {"devices: {", 0}, {"why_off: ", 0},
-      {"rc: -1234}", 0},         {"{path_event: ", 0},   {"repeats: ", 0},  {"get_next_key\n", 0}};
+      {"rc: -1234}", 0},         {"{path_event: ", 0},   {"repeats: ", 0},  {"get_next_key\n", 0},
+      {"{item: ", 0},            {", step: ", 0},        {"add_through_pointer ", 0}};
   for (uint64_t seed = 1; seed <= kSpecs; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const ScenarioSpec spec = RandomSpec(seed).make();

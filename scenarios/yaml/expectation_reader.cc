@@ -4,7 +4,9 @@
 //   {step: L, rc: R}          kResult        {step: L, value: V}   kValue
 //   {walk: L, repeats: B}     kWalkRepeats   {walk: L, skips: B}   kWalkSkips
 //   {key: K, present: B}      kFinalPresent  {key: K, value: V}    kFinalValue
-//   {count: N}                kFinalCount    {path_event: NAME}    kPathEvent
+//   {item: V, present: B}     kFinalPresent on a BLOOM_FILTER (the item tested; key empty)
+//   {count: N}                kFinalCount    {path_event: NAME}    kPathEvent (optionally with
+//                                                                  step: L, that op's path only)
 // Labels are resolved against every op of the scenario; an atom about a step that itself had
 // errors is not judged against that step (its error is already reported).
 #include <array>
@@ -19,19 +21,28 @@ namespace {
 
 constexpr std::string_view kExpectationKeys[] = {"always", "never", "exists", "expected",
                                                  "description"};
-constexpr std::string_view kAtomKeys[] = {"step", "walk", "key", "count", "path_event",
+constexpr std::string_view kAtomKeys[] = {"step", "walk", "key", "item", "count", "path_event",
                                           "rc", "value", "repeats", "skips", "present"};
 constexpr size_t kLabelsListedMax = 12;
 
 struct Subject {
   std::string_view name;
-  std::array<std::string_view, 2> companions;  ///< exactly one of these (none: both empty)
+  std::array<std::string_view, 2> companions;  ///< one of these ("" is no companion)
+  bool companion_optional;
 };
+// path_event comes first: its optional companion `step` is not a second subject.
 constexpr Subject kSubjectRules[] = {
-    {"step", {"rc", "value"}},      {"walk", {"repeats", "skips"}},
-    {"key", {"present", "value"}},  {"count", {"", ""}},
-    {"path_event", {"", ""}},
+    {"path_event", {"step", ""}, true},      {"step", {"rc", "value"}, false},
+    {"walk", {"repeats", "skips"}, false},   {"key", {"present", "value"}, false},
+    {"item", {"present", ""}, false},        {"count", {"", ""}, true},
 };
+
+std::string companions_text(const Subject& rule) {
+  if (rule.companions[0].empty()) return "takes nothing else";
+  std::string text = "takes " + std::string(rule.companions[0]);
+  if (!rule.companions[1].empty()) text += " or " + std::string(rule.companions[1]);
+  return text + (rule.companion_optional ? " (optional)" : "");
+}
 
 std::string known_labels(const LabelTable& labels) {
   std::string text;
@@ -58,7 +69,9 @@ class AtomReader {
   bool read_step_atom(const Entry& subject, const Entry& field, AtomSpec* atom);
   bool read_walk_atom(const Entry& subject, const Entry& field, AtomSpec* atom);
   bool read_key_atom(const Entry& subject, const Entry& field, AtomSpec* atom);
-  bool read_path_event(const Entry& subject, AtomSpec* atom);
+  bool read_item_atom(const Entry& subject, const Entry& field, AtomSpec* atom);
+  bool read_count_atom(const Entry& subject, AtomSpec* atom);
+  bool read_path_event(const Entry& subject, const Entry* step_field, AtomSpec* atom);
 
   Context& context_;
   const MapShape& shape_;
@@ -78,18 +91,13 @@ std::optional<AtomSpec> AtomReader::read(const Value& item) {
   const Entry* field = companion(item, *rule, *entries);
   AtomSpec atom;
   atom.pos = item.pos;
-  bool ok = field != nullptr || rule->companions[0].empty();
+  bool ok = field != nullptr || rule->companion_optional;
   if (ok && rule->name == "step") ok = read_step_atom(*about, *field, &atom);
   if (ok && rule->name == "walk") ok = read_walk_atom(*about, *field, &atom);
   if (ok && rule->name == "key") ok = read_key_atom(*about, *field, &atom);
-  if (ok && rule->name == "path_event") ok = read_path_event(*about, &atom);
-  if (ok && rule->name == "count") {
-    atom.kind = AtomSpec::Kind::kFinalCount;
-    const std::optional<uint64_t> count =
-        read_unsigned(context_, about->value, 0, std::numeric_limits<uint64_t>::max());
-    atom.count = count.value_or(0);
-    ok = count.has_value();
-  }
+  if (ok && rule->name == "item") ok = read_item_atom(*about, *field, &atom);
+  if (ok && rule->name == "count") ok = read_count_atom(*about, &atom);
+  if (ok && rule->name == "path_event") ok = read_path_event(*about, field, &atom);
   if (!ok) return std::nullopt;
   return atom;
 }
@@ -99,6 +107,7 @@ const Subject* AtomReader::subject(const Value& item, const std::vector<Entry>& 
   for (const Subject& rule : kSubjectRules) {
     const Entry* entry = find_entry(entries, rule.name);
     if (entry == nullptr) continue;
+    if (found != nullptr && found->companions[0] == rule.name) continue;  // path_event's step
     if (found != nullptr) {
       context_.error(entry->key_pos, item.path + "." + entry->key,
                      "an atom is about one thing; '" + std::string(found->name) + "' and '" +
@@ -109,7 +118,7 @@ const Subject* AtomReader::subject(const Value& item, const std::vector<Entry>& 
   }
   if (found == nullptr) {
     context_.error(item.pos, item.path, "an atom names what it is about: step, walk, key, "
-                                        "count or path_event");
+                                        "item, count or path_event");
   }
   return found;
 }
@@ -117,13 +126,11 @@ const Subject* AtomReader::subject(const Value& item, const std::vector<Entry>& 
 const Entry* AtomReader::companion(const Value& item, const Subject& rule,
                                    const std::vector<Entry>& entries) {
   const Entry* found = nullptr;
-  const std::string takes = rule.companions[0].empty()
-                                ? "takes nothing else"
-                                : "takes " + std::string(rule.companions[0]) + " or " +
-                                      std::string(rule.companions[1]);
+  const std::string takes = companions_text(rule);
   for (const Entry& entry : entries) {
     if (entry.key == rule.name) continue;
-    const bool fits = entry.key == rule.companions[0] || entry.key == rule.companions[1];
+    const bool fits = !entry.key.empty() &&
+                      (entry.key == rule.companions[0] || entry.key == rule.companions[1]);
     if (!fits || found != nullptr) {
       context_.error(entry.key_pos, entry.value.path,
                      "does not go here; an atom about a " + std::string(rule.name) + " " + takes);
@@ -131,7 +138,7 @@ const Entry* AtomReader::companion(const Value& item, const Subject& rule,
     }
     found = &entry;
   }
-  if (found == nullptr && !rule.companions[0].empty()) {
+  if (found == nullptr && !rule.companion_optional) {
     context_.error(item.pos, item.path, "incomplete; an atom about a " +
                                             std::string(rule.name) + " " + takes);
   }
@@ -163,13 +170,15 @@ bool AtomReader::read_step_atom(const Entry& subject, const Entry& field, AtomSp
   atom->kind = AtomSpec::Kind::kValue;
   if (!target->ok) return false;
   const StepKind kind = target->step.kind;
-  if ((kind != StepKind::kLookup && kind != StepKind::kLookupAndDelete) ||
-      shape_.bloom_filter()) {
+  const bool reads = kind == StepKind::kLookup || kind == StepKind::kLookupAndDelete ||
+                     kind == StepKind::kLookupKeepPointer;
+  if (!reads || shape_.bloom_filter()) {
     context_.error(field.key_pos, field.value.path,
                    "'" + atom->label + "' reads no value (" +
                        std::string(op_rules(kind).name) +
                        (shape_.bloom_filter() ? " on a bloom_filter" : "") +
-                       "); value atoms are about lookup and lookup_and_delete ops");
+                       "); value atoms are about lookup, lookup_and_delete and "
+                       "lookup_keep_pointer ops");
     return false;
   }
   const ValueLayout layout = target->step.via == Via::kSyscall ? ValueLayout::kSyscall
@@ -199,7 +208,8 @@ bool AtomReader::read_walk_atom(const Entry& subject, const Entry& field, AtomSp
 bool AtomReader::read_key_atom(const Entry& subject, const Entry& field, AtomSpec* atom) {
   if (shape_.known && shape_.key_size == 0) {
     context_.error(subject.key_pos, subject.value.path,
-                   "the map has no keys (key_size 0); use count or a step's rc");
+                   "the map has no keys (key_size 0); a bloom filter's atom is "
+                   "{item: V, present: B}");
     return false;
   }
   const std::optional<Bytes> key = read_key(context_, subject.value, shape_);
@@ -217,8 +227,43 @@ bool AtomReader::read_key_atom(const Entry& subject, const Entry& field, AtomSpe
   return key && value;
 }
 
-bool AtomReader::read_path_event(const Entry& subject, AtomSpec* atom) {
+bool AtomReader::read_item_atom(const Entry& subject, const Entry& field, AtomSpec* atom) {
+  atom->kind = AtomSpec::Kind::kFinalPresent;
+  if (shape_.known && !shape_.bloom_filter()) {
+    context_.error(subject.key_pos, subject.value.path,
+                   "item atoms are about bloom_filter maps; other maps have keys: "
+                   "{key: K, present: B}");
+    return false;
+  }
+  const std::optional<Bytes> value =
+      read_value(context_, subject.value, shape_, ValueLayout::kSyscall);
+  atom->value = value.value_or(Bytes());
+  const std::optional<bool> flag = read_bool(context_, field.value);
+  atom->flag = flag.value_or(true);
+  return value && flag;
+}
+
+bool AtomReader::read_count_atom(const Entry& subject, AtomSpec* atom) {
+  atom->kind = AtomSpec::Kind::kFinalCount;
+  if (shape_.known && shape_.bloom_filter()) {
+    context_.error(subject.key_pos, subject.value.path,
+                   "a bloom filter cannot be counted (it has no get_next_key)");
+    return false;
+  }
+  const std::optional<uint64_t> count =
+      read_unsigned(context_, subject.value, 0, std::numeric_limits<uint64_t>::max());
+  atom->count = count.value_or(0);
+  return count.has_value();
+}
+
+bool AtomReader::read_path_event(const Entry& subject, const Entry* step_field,
+                                 AtomSpec* atom) {
   atom->kind = AtomSpec::Kind::kPathEvent;
+  if (step_field != nullptr) {
+    const LabeledStep* target = step(*step_field);
+    if (target == nullptr) return false;
+    atom->label = target->step.label;
+  }
   const std::optional<std::string> name =
       read_string(context_, subject.value, "an LRU path event name");
   if (!name) return false;

@@ -15,6 +15,7 @@ constexpr std::string_view kCheckKeys[] = {"invariants", "linearizability", "rac
                                            "why_off"};
 constexpr std::string_view kStrategies[] = {"random", "pct", "bounded", "dpor"};
 constexpr uint64_t kPctDepthMax = 32;  // PctOptions::kMaxDepth
+constexpr uint64_t kAllocationFailuresMax = 8;  // DporOptions::kMaxInjectedFailures
 constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
 
 template <class Field>
@@ -49,7 +50,7 @@ FaultSpec read_faults(Context& context, const Entry& entry) {
   const std::optional<std::vector<Entry>> entries =
       read_entries(context, entry.value, kFaultKeys, "faults (allocation_failures)");
   if (!entries) return faults;
-  read_number(context, *entries, "allocation_failures", 0, UINT32_MAX,
+  read_number(context, *entries, "allocation_failures", 0, kAllocationFailuresMax,
               &faults.allocation_failures);
   return faults;
 }

@@ -7,7 +7,8 @@ namespace mapsim::scenario::yaml {
 namespace {
 
 constexpr std::string_view kOpKeys[] = {"op", "key", "value", "flags", "via", "label"};
-constexpr uint32_t kAddendBytes = 8;
+// Program sequences add a u64 to the value, or a u32 when the value is 4 to 7 bytes.
+constexpr uint32_t kAddWidthMin = 4;
 
 struct StepRead {
   StepSpec step;
@@ -74,10 +75,10 @@ StepRead StepBuilder::build() {
   read_flags_field();
   read_label_field();
   const bool pointer_op = !rules_->syscall_ok;
-  if (pointer_op && shape_.known && shape_.value_size < kAddendBytes) {
+  if (pointer_op && shape_.known && shape_.value_size < kAddWidthMin) {
     fail(fields_.op->pos, "op",
-         std::string(rules_->name) + " needs value_size >= 8 (the program adds a u64 to the " +
-             "value), the map's is " + std::to_string(shape_.value_size));
+         std::string(rules_->name) + " needs value_size >= 4 (the program adds a u32 or a u64 " +
+             "to the value), the map's is " + std::to_string(shape_.value_size));
   }
   return read_;
 }
@@ -256,7 +257,14 @@ std::vector<StepSpec> read_steps(Context& context, const Value& list, const MapS
     context.error(list.pos, list.path, "no ops; a program needs at least one op");
   }
   std::vector<StepSpec> steps;
-  bool pointer_kept = false;
+  const Value* pending_keep = nullptr;  // a lookup_keep_pointer whose add must come next
+  auto close_keep = [&]() {
+    if (pending_keep == nullptr) return;
+    context.error(pending_keep->pos, pending_keep->path,
+                  "lookup_keep_pointer must be directly followed by add_through_pointer (the "
+                  "program adds through the pointer inside the same RCU read section)");
+    pending_keep = nullptr;
+  };
   for (size_t index = 0; index < items.size(); ++index) {
     const Value& item = items[index];
     if (!item.node.IsScalar() && !item.node.IsMap()) {
@@ -269,12 +277,16 @@ std::vector<StepSpec> read_steps(Context& context, const Value& list, const MapS
                                                    : long_form_fields(context, item);
     StepRead read = StepBuilder(context, fields, shape, scope).build();
     if (read.step.label.empty()) read.step.label = default_label(scope, index);
-    if (read.ok && read.step.kind == StepKind::kAddThroughPointer && !pointer_kept) {
-      context.error(item.pos, item.path, "add_through_pointer needs an earlier "
-                                         "lookup_keep_pointer in the same op list (it adds "
-                                         "through the pointer that lookup kept)");
+    if (read.step.kind == StepKind::kAddThroughPointer) {
+      if (pending_keep == nullptr && read.ok) {
+        context.error(item.pos, item.path, "add_through_pointer must directly follow a "
+                                           "lookup_keep_pointer (it adds through the pointer "
+                                           "that lookup kept)");
+      }
+      pending_keep = nullptr;
     }
-    pointer_kept = pointer_kept || read.step.kind == StepKind::kLookupKeepPointer;
+    close_keep();
+    if (read.step.kind == StepKind::kLookupKeepPointer) pending_keep = &item;
     const auto [existing, inserted] =
         labels->emplace(read.step.label, LabeledStep{read.step, read.ok});
     if (!inserted) {
@@ -285,6 +297,7 @@ std::vector<StepSpec> read_steps(Context& context, const Value& list, const MapS
     }
     steps.push_back(std::move(read.step));
   }
+  close_keep();
   return steps;
 }
 
