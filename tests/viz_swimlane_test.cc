@@ -18,6 +18,7 @@
 
 #include "impl/map.h"
 #include "impl/uapi.h"
+#include "sim/capture.h"
 #include "sim/explorer.h"
 #include "sim/strategy/dpor.h"
 #include "sim/strategy/random_walk.h"
@@ -190,6 +191,40 @@ TEST(SwimlaneTest, EndCheckFailureIsStatedAfterTheLastStep) {
   EXPECT_NE(note->text.find(run.result.failure.message.substr(0, 20)), std::string::npos);
   EXPECT_NE(note->text.find("after the last step"), std::string::npos);
   EXPECT_TRUE(svg.groups_with_class("violating-step").empty());
+}
+
+bool same_records(const SwimlaneTrace& a, const SwimlaneTrace& b) {
+  if (a.records.size() != b.records.size() || a.contexts.size() != b.contexts.size()) return false;
+  for (size_t i = 0; i < a.records.size(); ++i) {
+    const SwimlaneRecord& x = a.records[i];
+    const SwimlaneRecord& y = b.records[i];
+    if (x.kind != y.kind || x.context != y.context || x.step != y.step || x.text != y.text ||
+        x.value != y.value || x.access != y.access || x.object != y.object) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST(SwimlaneTest, CapturedExecutionGivesTheSameSwimlanes) {
+  const sim::Scenario scenario = key_two_forbidden();
+  sim::Explorer explorer(scenario);
+  sim::RandomWalkOptions random;
+  random.seed = 1;
+  sim::RandomWalkStrategy strategy(random);
+  const sim::ExploreReport report = explorer.explore(strategy);
+  ASSERT_FALSE(report.failures.empty());
+  const sim::CapturedExecution captured =
+      sim::capture_execution(scenario, report.failures[0].schedule);
+  ASSERT_TRUE(captured.ok()) << captured.error << captured.divergence;
+  const SwimlaneTrace from_capture = swimlane_trace_from_capture(captured, "captured");
+  const Captured observed = capture(scenario, 1, &failing);
+  ASSERT_TRUE(observed.found);
+  EXPECT_TRUE(same_records(from_capture, observed.swimlanes));
+  ASSERT_TRUE(from_capture.violation.has_value());
+  EXPECT_EQ(from_capture.violation->message, "key 2 is in the map");
+  EXPECT_EQ(from_capture.violation->step, observed.swimlanes.violation->step);
+  EXPECT_EQ(from_capture.records.front().text, observed.swimlanes.records.front().text);
 }
 
 TEST(SwimlaneTest, InterruptIsDrawnInsideItsCpusLane) {

@@ -40,6 +40,8 @@ class Trace;
 struct ScenarioInstance;
 struct Outcome;
 struct ExecutionResult;
+struct CapturedExecution;
+enum class VisibleOpKind : uint8_t;
 }  // namespace mapsim::sim
 
 namespace mapsim::viz {
@@ -104,6 +106,14 @@ SwimlaneTrace swimlane_trace_from_sim(const sim::Trace& trace,
                                       const sim::ScenarioInstance& instance,
                                       const sim::Outcome& layout,
                                       const sim::ExecutionResult* result, std::string title);
+
+// The same from a captured execution (sim/capture.h: what trace files are written from).
+SwimlaneTrace swimlane_trace_from_capture(const sim::CapturedExecution& captured,
+                                          std::string title);
+
+// How a visible operation uses its first (or second) object: what a trace-file reader needs to
+// fill SwimlaneRecord::access / access2 from the operation's kind.
+SwimlaneAccess swimlane_access(sim::VisibleOpKind kind, bool second_object);
 
 // Dot text (positions included; render with engine "nop2"), or "" with *error set when the
 // trace is inconsistent.

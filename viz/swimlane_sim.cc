@@ -1,7 +1,10 @@
 // swimlane_trace_from_sim(): a simulator trace (sim/trace.h) as a SwimlaneTrace.
+#include <functional>
 #include <unordered_map>
+#include <vector>
 
 #include "impl/lru_path_event.h"
+#include "sim/capture.h"
 #include "sim/execution.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
@@ -85,12 +88,10 @@ SwimlaneRecord step_record(const sim::TraceRecord& record, ObjectNames& names) {
   return out;
 }
 
-}  // namespace
-
-SwimlaneTrace swimlane_trace_from_sim(const sim::Trace& trace,
-                                      const sim::ScenarioInstance& instance,
-                                      const sim::Outcome& layout,
-                                      const sim::ExecutionResult* result, std::string title) {
+// The common part of both adapters: `operation_name(context, index)` names operations.
+SwimlaneTrace convert(const std::vector<sim::TraceRecord>& records, const sim::Outcome& layout,
+                      const std::function<std::string(int, uint64_t)>& operation_name,
+                      const sim::ExecutionResult* result, std::string title) {
   SwimlaneTrace out;
   out.title = std::move(title);
   for (const sim::Outcome::ContextInfo& info : layout.contexts) {
@@ -99,8 +100,8 @@ SwimlaneTrace swimlane_trace_from_sim(const sim::Trace& trace,
   }
   ObjectNames names;
   std::unordered_map<int, uint64_t> running;  // context -> operation in progress
-  out.records.reserve(trace.size());
-  for (const sim::TraceRecord& record : trace.records()) {
+  out.records.reserve(records.size());
+  for (const sim::TraceRecord& record : records) {
     SwimlaneRecord item;
     item.context = record.context;
     item.step = record.step;
@@ -108,15 +109,12 @@ SwimlaneTrace swimlane_trace_from_sim(const sim::Trace& trace,
       case sim::TraceKind::kStep:
         item = step_record(record, names);
         break;
-      case sim::TraceKind::kOperationBegin: {
+      case sim::TraceKind::kOperationBegin:
         item.kind = SwimlaneRecord::Kind::kInvoke;
         item.operation = record.value;
-        const sim::Operation* operation =
-            operation_of(instance, layout, record.context, record.value);
-        item.text = operation ? operation->name : "op" + std::to_string(record.value);
+        item.text = operation_name(record.context, record.value);
         running[record.context] = record.value;
         break;
-      }
       case sim::TraceKind::kOperationEnd:
         item.kind = SwimlaneRecord::Kind::kResult;
         item.operation = running[record.context];
@@ -143,6 +141,36 @@ SwimlaneTrace swimlane_trace_from_sim(const sim::Trace& trace,
     out.violation = std::move(violation);
   }
   return out;
+}
+
+}  // namespace
+
+SwimlaneAccess swimlane_access(sim::VisibleOpKind kind, bool second_object) {
+  return second_object ? second_object_access(kind) : first_object_access(kind);
+}
+
+SwimlaneTrace swimlane_trace_from_sim(const sim::Trace& trace,
+                                      const sim::ScenarioInstance& instance,
+                                      const sim::Outcome& layout,
+                                      const sim::ExecutionResult* result, std::string title) {
+  auto name = [&](int context, uint64_t index) {
+    const sim::Operation* operation = operation_of(instance, layout, context, index);
+    return operation ? operation->name : "op" + std::to_string(index);
+  };
+  return convert(trace.records(), layout, name, result, std::move(title));
+}
+
+SwimlaneTrace swimlane_trace_from_capture(const sim::CapturedExecution& captured,
+                                          std::string title) {
+  auto name = [&captured](int context, uint64_t index) {
+    const auto& names = captured.operation_names;
+    if (context >= 0 && static_cast<size_t>(context) < names.size() &&
+        index < names[context].size()) {
+      return names[context][index];
+    }
+    return "op" + std::to_string(index);
+  };
+  return convert(captured.records, captured.outcome, name, &captured.result, std::move(title));
 }
 
 }  // namespace mapsim::viz
