@@ -14,6 +14,8 @@ packages=(
   # impl/ (RCU), sim/ (fibers), model/kernel (bpf(2)), model/ and viz/ (graphs, solver)
   liburcu-dev libboost-context-dev libboost-graph-dev libbpf-dev libz3-dev
   graphviz libgraphviz-dev
+  # viz/ browser test: the HTML report opened in headless Chromium (skips when absent)
+  chromium chromium-driver
   # scenarios/ (YAML scenario files, JSON-lines op scripts) and cli/
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
 )
