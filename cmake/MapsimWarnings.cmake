@@ -9,10 +9,22 @@ endfunction()
 
 # A library made of every .cc in the calling folder and its subfolders, with a
 # mapsim:: alias, linked publicly to the remaining arguments. Globbing keeps one-concept-per-file
-# cheap: adding a file needs no CMake edit.
+# cheap: adding a file needs no CMake edit. A subfolder with a CMakeLists.txt of its own is a
+# library of its own (scenarios/run/ depends on sim/ and model/, which scenarios/ must not) and
+# is left out.
 function(mapsim_folder_library name)
   set(dependencies ${ARGN})
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  file(GLOB_RECURSE nested_lists CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*/CMakeLists.txt)
+  foreach(nested_list ${nested_lists})
+    get_filename_component(nested_dir ${nested_list} DIRECTORY)
+    foreach(source ${sources})
+      string(FIND "${source}" "${nested_dir}/" position)
+      if(position EQUAL 0)
+        list(REMOVE_ITEM sources ${source})
+      endif()
+    endforeach()
+  endforeach()
   if(sources)
     add_library(mapsim_${name} STATIC ${sources})
     target_include_directories(mapsim_${name} PUBLIC ${PROJECT_SOURCE_DIR})

@@ -1,0 +1,192 @@
+#include "scenarios/run/step_runner.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "impl/assert.h"
+#include "impl/uapi.h"
+#include "scenarios/run/step_text.h"
+#include "scenarios/run/value_atomic_add.h"
+
+namespace mapsim::scenario {
+namespace {
+
+const unsigned char* bytes_at(const void* pointer) {
+  return static_cast<const unsigned char*>(pointer);
+}
+
+void record_bytes(const void* source, size_t bytes, Bytes* out) {
+  out->assign(bytes_at(source), bytes_at(source) + bytes);
+}
+
+}  // namespace
+
+StepBuffers StepRunner::prepare(const StepSpec& step) {
+  const MapFacts& facts = compiled_.map;
+  const size_t key_bytes = std::max<size_t>(facts.info.key_size, 1);
+  const size_t value_bytes =
+      bpf::round_up(std::max<size_t>({facts.syscall_value_size, facts.info.value_size,
+                                      step.value.size(), 8}),
+                    8);
+  auto allocate = [this](size_t bytes) {
+    void* block = platform_.allocate(bytes);
+    MAPSIM_ASSERT(block != nullptr, "the arena holds a scenario's step buffers");
+    return block;
+  };
+  StepBuffers buffers;
+  // An empty key is the NULL pointer userspace passes for maps without keys (key_size 0).
+  if (step.key && !step.key->empty()) {
+    buffers.key = allocate(key_bytes);
+    std::memcpy(buffers.key, step.key->data(), step.key->size());
+  }
+  buffers.value_in = allocate(value_bytes);
+  if (!step.value.empty()) std::memcpy(buffers.value_in, step.value.data(), step.value.size());
+  buffers.value_out = allocate(value_bytes);
+  // A bloom filter's lookup tests the bytes the caller put in the value buffer.
+  if (step.kind == StepKind::kLookup && !step.value.empty()) {
+    std::memcpy(buffers.value_out, step.value.data(), step.value.size());
+  }
+  if (step.kind == StepKind::kWalk || step.kind == StepKind::kGetNextKey) {
+    buffers.cursor = allocate(key_bytes);
+    buffers.next = allocate(key_bytes);
+  }
+  return buffers;
+}
+
+int64_t StepRunner::run(const StepSpec& step, StepBuffers& buffers, StepBuffers* previous,
+                        Observation& observation) {
+  observation.started = true;
+  const bool program = step.via == Via::kProgram || step_kind_is_program_sequence(step.kind);
+  const int64_t rc = program ? run_program(step, buffers, previous, observation)
+                             : run_syscall(step, buffers, observation);
+  observation.rc = rc;
+  observation.finished = true;
+  return rc;
+}
+
+int64_t StepRunner::run_syscall(const StepSpec& step, StepBuffers& buffers,
+                                Observation& observation) {
+  const MapFacts& facts = compiled_.map;
+  switch (step.kind) {
+    case StepKind::kUpdate:
+      return map_.update_elem(buffers.key, buffers.value_in, step.flags);
+    case StepKind::kLookup: {
+      const int rc = map_.lookup_elem(buffers.key, buffers.value_out, step.flags);
+      // A bloom filter's lookup writes nothing: there is no value to record.
+      if (rc == 0 && facts.keys != KeySpace::kNone) {
+        record_bytes(buffers.value_out, facts.syscall_value_size, &observation.value);
+      }
+      return rc;
+    }
+    case StepKind::kDelete:
+      return map_.delete_elem(buffers.key);
+    case StepKind::kLookupAndDelete: {
+      const int rc = map_.lookup_and_delete_elem(buffers.key, buffers.value_out, step.flags);
+      if (rc == 0) record_bytes(buffers.value_out, facts.syscall_value_size, &observation.value);
+      return rc;
+    }
+    case StepKind::kGetNextKey: {
+      const int rc = map_.get_next_key(buffers.key, buffers.next);
+      if (rc == 0) record_bytes(buffers.next, facts.info.key_size, &observation.value);
+      return rc;
+    }
+    case StepKind::kWalk:
+      return walk(buffers, observation);
+    case StepKind::kLookupAddElseInsert:
+    case StepKind::kLookupKeepPointer:
+    case StepKind::kAddThroughPointer:
+      break;
+  }
+  MAPSIM_ASSERT(false, "program sequences run as programs");
+  return bpf::kEINVAL;
+}
+
+int64_t StepRunner::walk(StepBuffers& buffers, Observation& observation) {
+  const uint32_t key_size = compiled_.map.info.key_size;
+  const void* cursor = nullptr;
+  for (;;) {
+    const int rc = map_.get_next_key(cursor, buffers.next);
+    if (rc == bpf::kENOENT) return 0;
+    if (rc != 0) return rc;
+    // A walk that keeps restarting never ends: stop it the way a careful tool would.
+    if (observation.walk_keys.size() >= compiled_.walk_key_limit) return bpf::kELOOP;
+    observation.walk_keys.emplace_back(bytes_at(buffers.next), bytes_at(buffers.next) + key_size);
+    observation.walk_lookup_rcs.push_back(map_.lookup_elem(buffers.next, buffers.value_out));
+    std::memcpy(buffers.cursor, buffers.next, key_size);
+    cursor = buffers.cursor;
+  }
+}
+
+int64_t StepRunner::run_program(const StepSpec& step, StepBuffers& buffers,
+                                StepBuffers* previous, Observation& observation) {
+  const uint32_t value_size = compiled_.map.info.value_size;
+  switch (step.kind) {
+    case StepKind::kUpdate: {
+      RcuReadGuard<SimPlatform> rcu(platform_);
+      return map_.prog_update(buffers.key, buffers.value_in, step.flags);
+    }
+    case StepKind::kDelete: {
+      RcuReadGuard<SimPlatform> rcu(platform_);
+      return map_.prog_delete(buffers.key);
+    }
+    case StepKind::kLookup: {
+      RcuReadGuard<SimPlatform> rcu(platform_);
+      void* live = map_.prog_lookup(buffers.key);
+      if (live == nullptr) return bpf::kENOENT;
+      SimPlatform::copy_racy(buffers.value_out, live, value_size);
+      record_bytes(buffers.value_out, value_size, &observation.value);
+      return 0;
+    }
+    case StepKind::kLookupAddElseInsert: {
+      RcuReadGuard<SimPlatform> rcu(platform_);
+      void* live = map_.prog_lookup(buffers.key);
+      if (live != nullptr) {
+        observation.found = true;
+        record_add(value_atomic_add(live, add_width(), addend(step)), observation);
+        return 0;
+      }
+      // Another CPU may insert between the lookup and this update: then this is -EEXIST, and
+      // the program does not retry.
+      return map_.prog_update(buffers.key, buffers.value_in, bpf::kNoExist);
+    }
+    case StepKind::kLookupKeepPointer: {
+      platform_.rcu_read_lock();  // closed by the add_through_pointer that follows
+      buffers.kept = map_.prog_lookup(buffers.key);
+      if (buffers.kept == nullptr) return bpf::kENOENT;
+      SimPlatform::copy_racy(buffers.value_out, buffers.kept, value_size);
+      record_bytes(buffers.value_out, value_size, &observation.value);
+      return 0;
+    }
+    case StepKind::kAddThroughPointer: {
+      MAPSIM_ASSERT(previous != nullptr, "the validator pairs the add with a kept pointer");
+      int64_t rc = bpf::kENOENT;
+      if (previous->kept != nullptr) {
+        record_add(value_atomic_add(previous->kept, add_width(), addend(step)), observation);
+        rc = 0;
+      }
+      platform_.rcu_read_unlock();  // opened by lookup_keep_pointer
+      return rc;
+    }
+    case StepKind::kLookupAndDelete:
+    case StepKind::kGetNextKey:
+    case StepKind::kWalk:
+      break;
+  }
+  MAPSIM_ASSERT(false, "the validator keeps syscall-only steps out of programs");
+  return bpf::kEINVAL;
+}
+
+unsigned StepRunner::add_width() const { return compiled_.map.info.value_size >= 8 ? 8 : 4; }
+
+uint64_t StepRunner::addend(const StepSpec& step) const {
+  uint64_t value = 0;
+  std::memcpy(&value, step.value.data(), std::min<size_t>(step.value.size(), 8));
+  return value;
+}
+
+void StepRunner::record_add(uint64_t counter, Observation& observation) const {
+  observation.value.assign(add_width(), 0);
+  std::memcpy(observation.value.data(), &counter, add_width());
+}
+
+}  // namespace mapsim::scenario
