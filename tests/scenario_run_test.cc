@@ -175,20 +175,44 @@ ScenarioSpec pointer_race(uint32_t flags) {
   return spec;
 }
 
+AtomSpec value_read(const std::string& label, uint64_t value) {
+  AtomSpec atom;
+  atom.kind = AtomSpec::Kind::kValue;
+  atom.label = label;
+  atom.value = value64(value);
+  return atom;
+}
+
 TEST(ScenarioRunTest, KeptPointerHitsTheReusedPreallocatedElement) {
   ScenarioSpec spec = pointer_race(0);
   spec.expectations = {expectation(Kind::kExists, {final_value(2, 201)}, "add lands on key 2"),
                        expectation(Kind::kExists, {final_value(2, 200)}, "add lands elsewhere")};
-  const ScenarioResult prealloc = run_scenario(spec);
-  EXPECT_EQ(prealloc.verdict, Verdict::kPass) << prealloc.error;
+  // Without declaring it, the reuse is a linearizability violation: no order of the ops
+  // explains an add to key 1 that changed key 2.
+  ScenarioResult prealloc = run_scenario(spec);
+  EXPECT_EQ(prealloc.verdict, Verdict::kViolation);
+  ASSERT_FALSE(prealloc.failures.empty());
+  EXPECT_EQ(prealloc.failures[0].kind, "linearizability");
+  EXPECT_NE(prealloc.failures[0].message.find("NOT linearizable"), std::string::npos);
+  EXPECT_FALSE(prealloc.failures[0].labels.empty());
+
+  spec.expectations.push_back(
+      expectation(Kind::kExpected, {final_value(2, 201)}, "the add reached key 2's element"));
+  spec.expectations.push_back(
+      expectation(Kind::kExpected, {value_read("cpu0.0", 200)}, "the lookup read key 2's value"));
+  prealloc = run_scenario(spec);
+  EXPECT_EQ(prealloc.verdict, Verdict::kPass)
+      << (prealloc.failures.empty() ? "" : prealloc.failures[0].message);
   EXPECT_TRUE(prealloc.exhausted);
+  EXPECT_GT(prealloc.expected_executions, 0u);
 
   // Without preallocation the deleted element waits for the program's RCU read section: the
-  // new key gets fresh memory and the add never reaches it.
+  // new key gets fresh memory and the add never reaches it; every execution is linearizable.
   spec = pointer_race(kFNoPrealloc);
   spec.expectations = {expectation(Kind::kNever, {final_value(2, 201)}, "add lands on key 2")};
   const ScenarioResult fresh = run_scenario(spec);
-  EXPECT_EQ(fresh.verdict, Verdict::kPass) << fresh.error;
+  EXPECT_EQ(fresh.verdict, Verdict::kPass)
+      << (fresh.failures.empty() ? "" : fresh.failures[0].message);
   EXPECT_TRUE(fresh.exhausted);
 }
 

@@ -58,6 +58,7 @@ bool covers(const ExpectationSpec& expectation, const Finding& finding) {
     case Finding::Kind::kInvariant:
     case Finding::Kind::kAlways:
     case Finding::Kind::kNever:
+    case Finding::Kind::kInternal:
       return false;
   }
   return false;
@@ -75,8 +76,11 @@ ExecutionJudgement judge_execution(const CompiledSpec& compiled, const Execution
     findings.push_back(Finding{Finding::Kind::kInvariant, flags.invariant_problem, {}, -1});
   }
   if (compiled.spec.checks.walks) add_walk_findings(compiled, flags, &findings);
-  if (compiled.spec.checks.linearizability) {
-    findings.insert(findings.end(), flags.linearizability.begin(), flags.linearizability.end());
+  for (const Finding& finding : flags.history) {
+    // A malformed history is mapsim's own error and is reported even with the check off.
+    if (compiled.spec.checks.linearizability || finding.kind == Finding::Kind::kInternal) {
+      findings.push_back(finding);
+    }
   }
   for (size_t i = 0; i < expectations.size(); ++i) {
     const ExpectationSpec& expectation = expectations[i];

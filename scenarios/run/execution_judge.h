@@ -26,7 +26,7 @@ namespace mapsim::scenario {
 struct ExecutionFlags {
   std::string invariant_problem;       ///< "" when the structural checks passed
   std::vector<WalkVerdict> walks;      ///< indexed like compiled.walk_slots
-  std::vector<Finding> linearizability;
+  std::vector<Finding> history;        ///< the linearizability check's findings
 };
 
 // Evaluates the expectations with `atoms` and sorts the flags into violations and excused.

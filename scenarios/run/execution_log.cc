@@ -10,6 +10,7 @@ const char* finding_kind_name(Finding::Kind kind) {
     case Finding::Kind::kLinearizability: return "linearizability";
     case Finding::Kind::kAlways: return "always";
     case Finding::Kind::kNever: return "never";
+    case Finding::Kind::kInternal: return "internal";
   }
   return "unknown";
 }

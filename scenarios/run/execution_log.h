@@ -29,6 +29,7 @@ struct Finding {
     kLinearizability,  ///< the history has no sequential explanation
     kAlways,           ///< an `always` expectation does not hold
     kNever,            ///< a `never` expectation holds
+    kInternal,         ///< a check could not judge (a malformed history): mapsim's own error
   };
   Kind kind = Kind::kInvariant;
   std::string message;
@@ -45,6 +46,8 @@ struct ExecutionJudgement {
   std::vector<Finding> violations; ///< findings that nothing excuses: the execution fails
   std::vector<Finding> excused;    ///< findings an `expected` expectation covers
   std::vector<int> excusing;       ///< the `expected` expectations that covered them
+  /// Why the linearizability checker gave no verdict ("" when it did, or was off).
+  std::string linearizability_not_checkable;
 
   bool operator==(const ExecutionJudgement&) const = default;
 };

@@ -3,10 +3,12 @@
 // the end-of-execution judge adds the simulator times and path events from the trace
 // (observation_trace.h).
 //
-// Times are counted in simulator steps, the way model/linearizability/history.h defines them:
-// invoked_step = steps taken before the step's first visible operation, returned_step = steps
-// taken when it returned. A step without any visible operation has invoked_step ==
-// returned_step. Setup steps run before the first simulator step: both are 0.
+// Times are simulator step indexes (0 for an execution's first step), as
+// model/linearizability/history.h defines them: invoked_step = the index of the step's first
+// visible operation, returned_step = the index of its last one; a step without any visible
+// operation has both equal to the index the next simulator step would get. Step A precedes
+// step B in real time iff A.returned_step < B.invoked_step. Setup steps run before the first
+// simulator step: both are 0.
 //
 // Observations are kept in one flat vector in a fixed order: setup steps, then each CPU's
 // program in CPU order, then each interrupt in declaration order ("slot" numbers). Their Bytes

@@ -40,7 +40,10 @@ void annotate_from_trace(const sim::Trace& trace, const std::vector<size_t>& con
         }
         break;
       case sim::TraceKind::kOperationEnd:
-        if (current.slot != kNone) (*observations)[current.slot].returned_step = record.step;
+        // The op's last step is the one just before its end: nothing else runs in between.
+        if (current.slot != kNone && current.stepped) {
+          (*observations)[current.slot].returned_step = record.step - 1;
+        }
         current = InFlight{};
         break;
     }

@@ -63,7 +63,9 @@ RunAccounting::FailureInfo RunAccounting::classify(const sim::ExecutionRecord& r
     const std::vector<Finding>& violations = logged.judgement.violations;
     info.kind = finding_kind_name(violations.front().kind);
     bool only_expectations = true;
+    bool internal = false;
     for (const Finding& finding : violations) {
+      internal = internal || finding.kind == Finding::Kind::kInternal;
       only_expectations = only_expectations && (finding.kind == Finding::Kind::kAlways ||
                                                 finding.kind == Finding::Kind::kNever);
       for (const std::string& label : finding.labels) {
@@ -72,7 +74,9 @@ RunAccounting::FailureInfo RunAccounting::classify(const sim::ExecutionRecord& r
         }
       }
     }
-    info.category = only_expectations ? Category::kExpectation : Category::kViolation;
+    info.category = internal            ? Category::kInternal
+                    : only_expectations ? Category::kExpectation
+                                        : Category::kViolation;
     return info;
   }
   info.kind = failure_kind_id(kind);
@@ -116,7 +120,15 @@ void RunAccounting::count_judgement(const ExecutionJudgement& judgement,
 void RunAccounting::observe(const sim::ExecutionRecord& record) {
   coverage_.add_trace(*record.trace);
   const LoggedExecution& logged = log_.this_thread();
-  if (logged.judgement.judged) count_judgement(logged.judgement, *record.schedule);
+  if (logged.judgement.judged) {
+    count_judgement(logged.judgement, *record.schedule);
+    if (!logged.judgement.linearizability_not_checkable.empty()) {
+      ++linearizability_unchecked_;
+      if (linearizability_unchecked_reason_.empty()) {
+        linearizability_unchecked_reason_ = logged.judgement.linearizability_not_checkable;
+      }
+    }
+  }
   if (!record.result->failure) return;
   ++failing_;
   FailureInfo info = classify(record, logged);
@@ -129,6 +141,8 @@ void RunAccounting::finish(const sim::ExploreReport& report, bool stopped_at_fai
   result->expectations = expectations_;
   result->coverage = coverage_;
   result->expected_executions = expected_executions_;
+  result->linearizability_unchecked = linearizability_unchecked_;
+  result->linearizability_unchecked_reason = linearizability_unchecked_reason_;
   bool expectation_failed = by_category_[static_cast<int>(Category::kExpectation)] > 0;
   const std::string executions = std::to_string(report.executions) + " executions";
   for (ExpectationResult& expectation : result->expectations) {
@@ -186,8 +200,8 @@ void RunAccounting::finish(const sim::ExploreReport& report, bool stopped_at_fai
     result->verdict = Verdict::kInternalError;
     for (const ScenarioFailure& failure : result->failures) {
       if (failure.kind == "exception" || failure.kind == "program_error" ||
-          failure.kind == "replay_diverged") {
-        result->error = failure.kind + ": " + failure.message;
+          failure.kind == "replay_diverged" || failure.kind == "internal") {
+        result->error = failure.message;
         break;
       }
     }

@@ -48,6 +48,8 @@ class RunAccounting {
   std::map<uint64_t, FailureInfo> failures_;  // by execution index
   PathCoverage coverage_;
   uint64_t expected_executions_ = 0;
+  uint64_t linearizability_unchecked_ = 0;
+  std::string linearizability_unchecked_reason_;
   uint64_t failing_ = 0;
   uint64_t by_category_[3] = {0, 0, 0};
 };

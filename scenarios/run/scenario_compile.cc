@@ -25,15 +25,26 @@ void fill_labels(std::vector<StepSpec>* steps, const std::string& prefix) {
   }
 }
 
-// The defaults the YAML parser fills in ("cpu<N>.<i>", "irq<I>.<i>", "setup.<i>"), for specs
-// built in C++.
-void fill_default_step_labels(ScenarioSpec* spec) {
+// Program sequences act through a value pointer: only a program performs them, whatever
+// `via` a spec built in C++ left at its default.
+void mark_program_sequences(std::vector<StepSpec>* steps) {
+  for (StepSpec& step : *steps) {
+    if (step_kind_is_program_sequence(step.kind)) step.via = Via::kProgram;
+  }
+}
+
+// The defaults the YAML parser fills in (fill_default_labels() in scenario_yaml.h:
+// "cpu<N>.<i>", "irq<I>.<i>", "setup.<i>"), for specs built in C++.
+void fill_defaults(ScenarioSpec* spec) {
   fill_labels(&spec->setup, "setup");
+  mark_program_sequences(&spec->setup);
   for (CpuProgramSpec& program : spec->cpus) {
     fill_labels(&program.steps, "cpu" + std::to_string(program.cpu));
+    mark_program_sequences(&program.steps);
   }
   for (size_t i = 0; i < spec->interrupts.size(); ++i) {
     fill_labels(&spec->interrupts[i].steps, "irq" + std::to_string(i));
+    mark_program_sequences(&spec->interrupts[i].steps);
   }
 }
 
@@ -150,7 +161,7 @@ sim::ExplorerOptions CompiledScenario::explorer_options() const {
 sim::Result<CompiledScenario> compile_scenario(const ScenarioSpec& spec) {
   auto compiled = std::make_shared<CompiledSpec>();
   compiled->spec = spec;
-  fill_default_step_labels(&compiled->spec);
+  fill_defaults(&compiled->spec);
   if (std::string problem = validate_structure(compiled->spec); !problem.empty()) {
     return sim::Result<CompiledScenario>::failure(std::move(problem));
   }

@@ -8,6 +8,7 @@
 #include "impl/create_map.h"
 #include "impl/net_devices.h"
 #include "scenarios/run/execution_judge.h"
+#include "scenarios/run/history_check.h"
 #include "scenarios/run/map_invariants.h"
 #include "scenarios/run/observation_trace.h"
 #include "scenarios/run/step_runner.h"
@@ -72,8 +73,14 @@ class InstanceState {
       flags.walks.push_back(
           judge_walk(compiled, log_.observations[slot], presence_.present_throughout(slot)));
     }
+    HistoryCheck history;
+    if (compiled.spec.checks.linearizability) {
+      history = check_history(compiled, log_.observations);
+      flags.history = history.findings;
+    }
     AtomEvaluator atoms(compiled, log_.observations, flags.walks, *map_);
     log_.judgement = judge_execution(compiled, flags, atoms);
+    log_.judgement.linearizability_not_checkable = history.not_checkable;
     return violation_message(log_.judgement);
   }
 

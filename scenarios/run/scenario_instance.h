@@ -7,8 +7,9 @@
 // the CPU programs and interrupts as simulator operations, with
 //   check_step: the walk check's presence probe while a walk is in flight (walk_check.h);
 //   check_end:  observations completed from the trace, the map's quiescent invariants, walk
-//               verdicts, expectations, excuses (execution_judge.h); the judgement goes to
-//               the log, the violations (if any) become the execution's failure message.
+//               verdicts, linearizability (history_check.h), expectations, excuses
+//               (execution_judge.h); the judgement goes to the log, the violations (if any)
+//               become the execution's failure message.
 //
 // The device binding is thread-local and LIFO (impl/net_devices.h): it lives in the instance,
 // which the simulator destroys before it builds the next one, so bindings never interleave.

@@ -4,7 +4,8 @@
 // Verdicts, in the order they win:
 //   kBadScenario     the spec is invalid, or the explorer refused it (nothing ran)  exit 2
 //   kInternalError   nondeterminism (a replay of an execution differed), an exception or
-//                    a program error of the scenario's own operations            exit 3
+//                    a program error of the scenario's own operations, a history the
+//                    linearizability checker refuses                               exit 3
 //   kViolation       an execution failed a check (invariants, walks, races, deadlock,
 //                    use after free, assertions in the map code, ...)              exit 1
 //   kFailedExpectation  an always/never expectation failed in some execution, or an
@@ -52,7 +53,7 @@ const char* expectation_status_name(ExpectationResult::Status status);
 
 struct ScenarioFailure {
   /// What failed: a check's finding ("invariant", "walk_repeat", "walk_skip",
-  /// "linearizability", "always", "never") or the simulator's ("deadlock", "livelock",
+  /// "linearizability", "always", "never", "internal") or the simulator's ("deadlock", "livelock",
   /// "data_race", "use_after_free", "assertion", "exception", "program_error",
   /// "replay_diverged", "step_check").
   std::string kind;
@@ -84,6 +85,10 @@ struct ScenarioResult {
   bool time_budget_reached = false; ///< the time budget ended the run
   bool stopped_at_failure = false;  ///< stop_on_failure ended the run
   uint64_t determinism_checks = 0;
+  /// Judged executions the linearizability checker gave no verdict for, and the first reason
+  /// (the map type has no specification; the search ran out of states).
+  uint64_t linearizability_unchecked = 0;
+  std::string linearizability_unchecked_reason;
   double elapsed_seconds = 0;       ///< wall clock (the only field that varies between runs)
 
   std::vector<ExpectationResult> expectations;  ///< one per spec expectation, in order

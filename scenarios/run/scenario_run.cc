@@ -5,9 +5,9 @@
 
 #include "scenarios/run/run_accounting.h"
 #include "scenarios/run/scenario_compile.h"
-#include "scenarios/run/strategy_factory.h"
-#include "scenarios/run/time_budget_strategy.h"
+#include "scenarios/run/strategy_config.h"
 #include "sim/explorer.h"
+#include "sim/strategy/stoppable.h"
 
 namespace mapsim::scenario {
 namespace {
@@ -46,16 +46,22 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   if (!compiled.ok()) return bad_scenario(spec, compiled.error());
   const CompiledScenario& scenario = compiled.value();
 
-  std::shared_ptr<sim::Strategy> own_strategy;
+  std::unique_ptr<sim::Strategy> own_strategy;
   sim::Strategy* strategy = options.strategy_override;
   if (strategy == nullptr) {
-    sim::Result<std::shared_ptr<sim::Strategy>> made =
-        make_strategy(effective.explore, effective.faults);
+    sim::Result<std::unique_ptr<sim::Strategy>> made =
+        sim::make_strategy(strategy_config(effective.explore, effective.faults));
     if (!made.ok()) return bad_scenario(spec, made.error());
-    own_strategy = made.value();
+    own_strategy = std::move(made.value());
     strategy = own_strategy.get();
   }
-  TimeBudgetStrategy timed(*strategy, effective.explore.time_seconds);
+  const double time_budget = effective.explore.time_seconds;
+  const Clock::time_point deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                  time_budget > 0 ? time_budget : 0));
+  sim::StoppableStrategy timed(*strategy, [time_budget, deadline] {
+    return time_budget > 0 && Clock::now() >= deadline;
+  });
 
   RunAccounting accounting(*scenario.compiled, *scenario.log);
   sim::ExplorerOptions explorer_options = scenario.explorer_options();
@@ -95,7 +101,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   result.aborted = report.aborted;
   result.failing_executions = report.failing_executions;
   result.exhausted = report.exhausted;
-  result.time_budget_reached = timed.deadline_passed();
+  result.time_budget_reached = timed.stopped();
   result.budget_reached = report.budget_reached && !result.time_budget_reached;
   result.stopped_at_failure = options.stop_on_failure && report.failing_executions > 0 &&
                               !report.exhausted && !report.budget_reached &&
