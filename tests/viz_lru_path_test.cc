@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "impl/uapi.h"
+#include "sim/explorer.h"
+#include "sim/strategy/random_walk.h"
 #include "tests/viz_support/lru_scenarios.h"
 #include "tests/viz_support/svg_document.h"
 #include "viz/lru_flowchart_dot.h"
@@ -208,6 +211,83 @@ TEST(LruCoveragePictureTest, CountsGivenDirectlyAreDrawnAndUnknownTransitionsFla
   EXPECT_TRUE(unexpected->has_class("flow-unexpected"));
   EXPECT_TRUE(svg.find("lru.update.begin")->has_class("flow-reached"));
   EXPECT_TRUE(svg.find("lru.steal.begin")->has_class("flow-unreached"));
+}
+
+// Counts by event id, kept the way a scenario runner keeps them (consecutive events of a
+// context within one operation), agree with the walk counts on every event node and on every
+// event-to-event transition; entry and outcome nodes are left out of the coverage figures.
+TEST(LruCoveragePictureTest, CountsByEventIdAgreeWithWalkCounts) {
+  LruPathCounts walks;
+  std::map<uint16_t, uint64_t> events;
+  std::map<std::pair<uint16_t, uint16_t>, uint64_t> transitions;
+  sim::ExplorerOptions options;
+  options.observer = [&](const sim::ExecutionRecord& record) {
+    walks.add_trace(*record.trace);
+    std::map<int, int> last;  // context -> previous event in the current operation, or -1
+    for (const sim::TraceRecord& r : record.trace->records()) {
+      if (r.kind == sim::TraceKind::kOperationBegin || r.kind == sim::TraceKind::kOperationEnd) {
+        last[r.context] = -1;
+      } else if (r.kind == sim::TraceKind::kPathEvent) {
+        const auto event = static_cast<uint16_t>(r.op.object);
+        ++events[event];
+        const auto previous = last.find(r.context);
+        if (previous != last.end() && previous->second >= 0) {
+          ++transitions[{static_cast<uint16_t>(previous->second), event}];
+        }
+        last[r.context] = event;
+      }
+    }
+  };
+  sim::Explorer explorer(sim::testing::map_scenario(sim::testing::lru_three_cpus()), options);
+  sim::RandomWalkOptions random;
+  random.budget = 40;
+  sim::RandomWalkStrategy strategy(random);
+  explorer.explore(strategy);
+  const LruPathCounts by_event = lru_path_counts_from_events(events, transitions);
+  EXPECT_FALSE(by_event.terminals_counted);
+  const LruFlowchart& chart = LruFlowchart::get(LruListKind::kCommon);
+  for (const auto& [id, count] : walks.nodes) {
+    if (id.rfind("lru.op.", 0) == 0 || id.rfind("lru.out.", 0) == 0) continue;
+    EXPECT_EQ(by_event.nodes.at(id), count) << id;
+  }
+  for (const auto& [edge, count] : walks.edges) {
+    const auto step = [&chart](const std::string& id) {
+      return chart.graph()[*chart.vertex(id)].kind == FlowNodeKind::kStep;
+    };
+    if (!step(edge.first) || !step(edge.second)) continue;
+    EXPECT_EQ(by_event.edges.at(edge), count) << edge.first << " -> " << edge.second;
+  }
+  const LruCoverage full = lru_coverage(LruListKind::kCommon, walks);
+  const LruCoverage partial = lru_coverage(LruListKind::kCommon, by_event);
+  EXPECT_TRUE(partial.unexpected_edges.empty());
+  EXPECT_EQ(partial.nodes_total, 48u - 8u) << "the common chart's events";
+  size_t events_reached = 0;
+  for (const auto& [id, count] : walks.nodes) events_reached += id.rfind("lru.op.", 0) != 0 &&
+                                                                id.rfind("lru.out.", 0) != 0;
+  EXPECT_EQ(partial.nodes_reached, events_reached);
+  EXPECT_LT(partial.nodes_reached, full.nodes_reached) << "entries and outcomes left out";
+  const SvgDocument svg = parse_svg(draw_lru_coverage(LruListKind::kCommon, by_event, "events"));
+  EXPECT_TRUE(svg.find("lru.op.update")->has_class("flow-plain"));
+  EXPECT_TRUE(svg.find("lru.update.begin")->has_class("flow-reached"));
+  EXPECT_TRUE(svg.find("lru.op.update--lru.update.begin")->has_class("flow-plain"));
+}
+
+TEST(LruCoveragePictureTest, CountsByEventIdDropPairsAcrossWalks) {
+  const std::map<uint16_t, uint64_t> events = {{100, 2}, {200, 2}, {203, 2}, {106, 2},
+                                               {111, 2}, {800, 1}, {700, 2}, {702, 1}};
+  const std::map<std::pair<uint16_t, uint16_t>, uint64_t> transitions = {
+      {{111, 100}, 1},  // a batch's next update
+      {{800, 100}, 1},  // a lookup, then an update, in one scenario step
+      {{700, 702}, 1},  // a batch delete's next element
+      {{700, 111}, 1},  // an update's push, then its success: the same walk
+      {{200, 203}, 2}};
+  const LruPathCounts counts = lru_path_counts_from_events(events, transitions);
+  EXPECT_EQ(counts.edges.size(), 2u);
+  EXPECT_TRUE(counts.edges.contains({"lru.push.pending_to_local_free", "lru.update.success"}));
+  EXPECT_EQ(counts.edges.at({"lru.pop.local_free_hit", "lru.pop.node_made_pending"}), 2u);
+  const LruPathCounts unknown = lru_path_counts_from_events({{999, 1}}, {});
+  EXPECT_TRUE(unknown.nodes.contains("lru.unknown.999"));
+  EXPECT_EQ(lru_coverage(LruListKind::kCommon, unknown).unexpected_nodes.size(), 1u);
 }
 
 }  // namespace

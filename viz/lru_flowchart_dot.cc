@@ -20,6 +20,7 @@ struct Overlay {
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> path_edges;  // -> orders
   const LruPathCounts* counts = nullptr;
   uint64_t edge_count_max = 0;
+  bool terminals_counted = true;  ///< coverage: entry/outcome nodes and their edges are counted
 };
 
 constexpr const char* kHighlight = "#d35400";
@@ -79,7 +80,9 @@ DotAttributes base_node_look(const FlowNode& node) {
 std::string node_statement(const FlowNode& node, const Overlay& overlay) {
   DotAttributes look = base_node_look(node);
   std::string classes = node.failure ? " flow-failure" : "";
-  if (overlay.mode == Mode::kPlain) {
+  const bool uncounted = overlay.mode == Mode::kCoverage && !overlay.terminals_counted &&
+                         node.kind != FlowNodeKind::kStep;
+  if (overlay.mode == Mode::kPlain || uncounted) {
     classes = "flow-plain" + classes;
   } else if (overlay.mode == Mode::kPath) {
     if (overlay.path_nodes.contains(node.id)) {
@@ -114,12 +117,14 @@ std::string join_orders(const std::vector<size_t>& orders) {
 }
 
 std::string edge_statement(const std::string& from, const std::string& to,
-                           const std::string& label, const Overlay& overlay) {
+                           const std::string& label, bool terminal_edge, const Overlay& overlay) {
   DotAttributes look;
   look.set("id", edge_id(from, to));
   if (!label.empty()) look.set("xlabel", label);
   std::string classes;
-  if (overlay.mode == Mode::kPlain) {
+  const bool uncounted =
+      overlay.mode == Mode::kCoverage && !overlay.terminals_counted && terminal_edge;
+  if (overlay.mode == Mode::kPlain || uncounted) {
     classes = "flow-plain";
   } else if (overlay.mode == Mode::kPath) {
     const auto taken = overlay.path_edges.find({from, to});
@@ -217,8 +222,11 @@ std::string chart_dot(const LruFlowchart& chart, const Overlay& overlay) {
     out += " }\n";
   }
   for (auto [edge, end] = boost::edges(graph); edge != end; ++edge) {
-    out += edge_statement(graph[boost::source(*edge, graph)].id,
-                          graph[boost::target(*edge, graph)].id, graph[*edge].label, overlay);
+    const FlowNode& source = graph[boost::source(*edge, graph)];
+    const FlowNode& target = graph[boost::target(*edge, graph)];
+    const bool terminal_edge =
+        source.kind != FlowNodeKind::kStep || target.kind != FlowNodeKind::kStep;
+    out += edge_statement(source.id, target.id, graph[*edge].label, terminal_edge, overlay);
   }
   return out;
 }
@@ -263,9 +271,18 @@ std::string LruCoverage::summary() const {
 
 LruCoverage lru_coverage(LruListKind kind, const LruPathCounts& counts) {
   const LruFlowchart& chart = LruFlowchart::get(kind);
+  const FlowGraph& graph = chart.graph();
+  auto counted = [&](FlowVertex vertex) {
+    return counts.terminals_counted || graph[vertex].kind == FlowNodeKind::kStep;
+  };
   LruCoverage coverage;
-  coverage.nodes_total = boost::num_vertices(chart.graph());
-  coverage.edges_total = boost::num_edges(chart.graph());
+  for (auto [vertex, end] = boost::vertices(graph); vertex != end; ++vertex) {
+    coverage.nodes_total += counted(*vertex) ? 1 : 0;
+  }
+  for (auto [edge, end] = boost::edges(graph); edge != end; ++edge) {
+    const bool both = counted(boost::source(*edge, graph)) && counted(boost::target(*edge, graph));
+    coverage.edges_total += both ? 1 : 0;
+  }
   for (const auto& [id, count] : counts.nodes) {
     if (count == 0) continue;
     if (chart.has_node(id)) {
@@ -313,6 +330,7 @@ std::string lru_coverage_dot(LruListKind kind, const LruPathCounts& counts,
   Overlay overlay;
   overlay.mode = Mode::kCoverage;
   overlay.counts = &counts;
+  overlay.terminals_counted = counts.terminals_counted;
   overlay.title = std::string(title) + (title.empty() ? "" : "\n") +
                   lru_coverage(kind, counts).summary();
   std::set<std::string> nodes;

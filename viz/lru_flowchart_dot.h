@@ -28,11 +28,14 @@
 
 namespace mapsim::viz {
 
+// Counts made from events alone (LruPathCounts::terminals_counted false) leave entry and outcome
+// nodes out of the figures: they are drawn plain, and totals count event nodes and
+// event-to-event transitions only.
 struct LruCoverage {
   size_t nodes_reached = 0;
-  size_t nodes_total = 0;   ///< nodes of the chart
+  size_t nodes_total = 0;   ///< nodes of the chart (counted ones)
   size_t edges_reached = 0;
-  size_t edges_total = 0;   ///< edges of the chart
+  size_t edges_total = 0;   ///< edges of the chart (counted ones)
   std::vector<std::string> unexpected_nodes;                       ///< counted, not in chart
   std::vector<std::pair<std::string, std::string>> unexpected_edges;  ///< counted, not in chart
   std::string summary() const;  // "nodes reached 31 / 50 (62%), transitions 40 / 120"

@@ -55,7 +55,36 @@ void close_path(LruPath& path, bool finished, std::vector<LruPath>& paths) {
   path = LruPath{};
 }
 
+std::string event_node_id(uint16_t value) {
+  const char* name = path_event_name(static_cast<PathEvent>(value));
+  return name != nullptr ? name : "lru.unknown." + std::to_string(value);
+}
+
+// Whether event `next` right after `previous` (same context, same operation) belongs to the same
+// walk; the pair-level form of starts_new_path().
+bool same_walk(uint16_t previous, uint16_t next) {
+  if (next == static_cast<uint16_t>(PathEvent::kUpdateBegin)) return false;
+  if (previous == static_cast<uint16_t>(PathEvent::kLookupSetRef)) return false;
+  const bool finished_push =
+      previous / 100 == 7 &&
+      previous != static_cast<uint16_t>(PathEvent::kPushPendingMovedMeanwhile);
+  return !finished_push || next == static_cast<uint16_t>(PathEvent::kUpdateSuccess);
+}
+
 }  // namespace
+
+LruPathCounts lru_path_counts_from_events(
+    const std::map<uint16_t, uint64_t>& events,
+    const std::map<std::pair<uint16_t, uint16_t>, uint64_t>& transitions) {
+  LruPathCounts counts;
+  counts.terminals_counted = false;
+  for (const auto& [event, count] : events) counts.nodes[event_node_id(event)] += count;
+  for (const auto& [pair, count] : transitions) {
+    if (!same_walk(pair.first, pair.second)) continue;
+    counts.edges[{event_node_id(pair.first), event_node_id(pair.second)}] += count;
+  }
+  return counts;
+}
 
 std::vector<std::string> LruPath::node_ids() const {
   std::vector<std::string> ids;
@@ -142,6 +171,7 @@ void LruPathCounts::add(const LruPathCounts& other) {
   for (const auto& [id, count] : other.nodes) nodes[id] += count;
   for (const auto& [edge, count] : other.edges) edges[edge] += count;
   paths += other.paths;
+  terminals_counted = terminals_counted && other.terminals_counted;
 }
 
 void LruPathCounts::add_trace(const sim::Trace& trace) {

@@ -60,10 +60,23 @@ struct LruPathCounts {
   std::map<std::string, uint64_t> nodes;
   std::map<std::pair<std::string, std::string>, uint64_t> edges;
   uint64_t paths = 0;
+  /// Entry and outcome nodes (and the edges to and from them) are counted. False for counts
+  /// made from events alone (lru_path_counts_from_events): coverage then judges event nodes and
+  /// event-to-event transitions only.
+  bool terminals_counted = true;
 
   void add(const LruPath& path);
   void add(const LruPathCounts& other);
   void add_trace(const sim::Trace& trace);
 };
+
+// Counts kept by event id, as a scenario runner that sees only path events keeps them: event ->
+// times reached, (event, next event of the same context within the same operation) -> times.
+// Pairs that cross a walk boundary (a batch's next element: x -> 100; anything after a program
+// lookup's 800; after a finished push, anything but 111) are dropped, as split_lru_paths()
+// would split them; ids without a name become "lru.unknown.N" (drawn as not in the chart).
+LruPathCounts lru_path_counts_from_events(
+    const std::map<uint16_t, uint64_t>& events,
+    const std::map<std::pair<uint16_t, uint16_t>, uint64_t>& transitions);
 
 }  // namespace mapsim::viz
