@@ -216,6 +216,22 @@ TEST(ScenarioRunTest, KeptPointerHitsTheReusedPreallocatedElement) {
   EXPECT_TRUE(fresh.exhausted);
 }
 
+TEST(ScenarioRunTest, AMutantFreeingWithoutGracePeriodIsCaughtAndReplays) {
+  const ScenarioSpec spec = pointer_race(kFNoPrealloc);
+  RunOptions options;
+  options.mutants = MutantSet(Mutant::kHashFreeWithoutGracePeriod);
+  const ScenarioResult result = run_scenario(spec, options);
+  EXPECT_EQ(result.verdict, Verdict::kViolation);
+  ASSERT_FALSE(result.failures.empty());
+  EXPECT_EQ(result.failures[0].kind, "use_after_free");
+  EXPECT_EQ(result.failures[0].labels, std::vector<std::string>{"cpu0.1"});
+  const ReplayResult replay =
+      replay_scenario(spec, result.failures[0].schedule, options.mutants);
+  EXPECT_TRUE(replay.ok()) << replay.error << replay.divergence;
+  EXPECT_EQ(replay.failure_kind, "use_after_free");
+  EXPECT_FALSE(replay.judgement.judged);  // it never reached the end check
+}
+
 TEST(ScenarioRunTest, AllocationFailureGivesEnomemWithoutPreallocation) {
   ScenarioSpec spec = spec_for(kMapHash, 4, kFZeroSeed | kFNoPrealloc);
   spec.cpus = {program(0, {testing::update(1, 1)})};

@@ -65,6 +65,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
 
   RunAccounting accounting(*scenario.compiled, *scenario.log);
   sim::ExplorerOptions explorer_options = scenario.explorer_options();
+  explorer_options.execution.mutants = options.mutants;
   explorer_options.stop_on_failure = options.stop_on_failure;
   explorer_options.determinism_check_every = options.determinism_check_every;
   explorer_options.failures_kept = options.failures_kept;
@@ -118,7 +119,8 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   return result;
 }
 
-ReplayResult replay_scenario(const ScenarioSpec& spec, const sim::Schedule& schedule) {
+ReplayResult replay_scenario(const ScenarioSpec& spec, const sim::Schedule& schedule,
+                             MutantSet mutants) {
   ReplayResult replay;
   sim::Result<CompiledScenario> compiled = compile_scenario(spec);
   if (!compiled.ok()) {
@@ -126,7 +128,9 @@ ReplayResult replay_scenario(const ScenarioSpec& spec, const sim::Schedule& sche
     return replay;
   }
   const CompiledScenario& scenario = compiled.value();
-  sim::Explorer explorer(scenario.scenario, scenario.explorer_options());
+  sim::ExplorerOptions explorer_options = scenario.explorer_options();
+  explorer_options.execution.mutants = mutants;
+  sim::Explorer explorer(scenario.scenario, explorer_options);
   const LoggedExecution& logged = scenario.log->this_thread();
   const uint64_t builds_before = logged.builds;
   sim::ReplayReport report = explorer.replay(schedule);

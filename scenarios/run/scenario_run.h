@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "impl/mutant.h"
 #include "scenarios/run/compiled_spec.h"
 #include "scenarios/run/execution_log.h"
 #include "scenarios/run/observation.h"
@@ -49,6 +50,8 @@ struct RunOptions {
   /// Explore with this strategy instead of the one the spec (and the fields above) describe;
   /// not owned. For callers that split one exploration into parts.
   sim::Strategy* strategy_override = nullptr;
+  /// Bugs planted in the map code for this run (impl/mutant.h; the mutation score).
+  MutantSet mutants;
   bool stop_on_failure = false;          ///< stop exploring at the first failing execution
   uint32_t determinism_check_every = 0;  ///< replay every n-th execution at once (0: never)
   size_t failures_kept = 8;              ///< failures reported in full
@@ -78,7 +81,8 @@ struct ReplayResult {
 };
 
 // Reruns the execution `schedule` records (it must come from this scenario: its name and
-// structural fingerprint are checked).
-ReplayResult replay_scenario(const ScenarioSpec& spec, const sim::Schedule& schedule);
+// structural fingerprint are checked), with the mutants the recorded run had.
+ReplayResult replay_scenario(const ScenarioSpec& spec, const sim::Schedule& schedule,
+                             MutantSet mutants = {});
 
 }  // namespace mapsim::scenario
