@@ -210,6 +210,8 @@ TEST(LinearizabilityCheckTest, PercpuSyscallLookupReadsEachSlotAtItsOwnPoint) {
     }
     seen[8] = 1;  // CPU 1's slot is new, CPU 0's old
     h.lookup(2, {0, 10}, key(1)).reads(seen);
+    h.lookup(2, {11, 12}, key(3)).returns(type == reference::kTypePercpuHash ? kENOENT : 0)
+        .reads(type == reference::kTypePercpuHash ? Bytes{} : Bytes(24, 0));
     const LinearizabilityVerdict verdict = check(h);
     EXPECT_EQ(verdict.kind, Kind::kLinearizable) << type << "\n" << format_verdict(verdict);
     // CPU 0's slot new and CPU 1's old, after both updates returned: no point explains it.
@@ -269,6 +271,17 @@ TEST(LinearizabilityCheckTest, AddThroughAStalePointerIsLost) {
   const LinearizabilityVerdict verdict = check(live);
   ASSERT_EQ(verdict.kind, Kind::kNotLinearizable);
   EXPECT_FALSE(verdict.caveats.empty());  // a preallocated map: reuse could explain it
+}
+
+TEST(LinearizabilityCheckTest, RefusedProgramsAnswerEaccesAndChangeNothing) {
+  // BPF_F_RDONLY_PROG: the verifier refuses a program that updates the map.
+  HistoryBuilder h(map_attr(reference::kTypeHash, 16, 8, reference::kRdonlyProg), 2);
+  h.update(0, {0, 1}, key(1), u64(1)).via_program().returns(reference::kEACCES);
+  h.lookup(1, {2, 3}, key(1)).via_program().returns(kENOENT);
+  EXPECT_EQ(check(h).kind, Kind::kLinearizable);
+  HistoryBuilder wrong(map_attr(reference::kTypeHash, 16, 8, reference::kRdonlyProg), 2);
+  wrong.update(0, {0, 1}, key(1), u64(1)).via_program();
+  EXPECT_EQ(check(wrong).kind, Kind::kNotLinearizable);
 }
 
 TEST(LinearizabilityCheckTest, WalksAreListedAsNotChecked) {

@@ -142,10 +142,11 @@ LinearizabilityVerdict check_partitions(const Spec& initial, const History& hist
     if (result.kind == SearchResult::Kind::kLinearizable) continue;
     const PartCheck check = [&](const std::vector<uint32_t>& part,
                                 const std::vector<uint32_t>& free) {
-      return run_search(initial, prepared, part, free, options.shrink_max_states).kind;
+      return run_search(initial, prepared, part, free, options.shrink_max_states);
     };
-    const SmallestPart smallest =
-        shrink_to_smallest_part(partition.ops, prepared.ops, check, options.shrink_max_checks);
+    const SmallestPart smallest = shrink_to_smallest_part(
+        partition.ops, prepared.ops, check,
+        ShrinkBudget{options.shrink_max_checks, options.shrink_max_total_states});
     verdict.kind = Kind::kNotLinearizable;
     verdict.reason = "no order of the ops of " + name + " explains their results";
     for (uint32_t index : smallest.ops) {
@@ -154,6 +155,7 @@ LinearizabilityVerdict check_partitions(const Spec& initial, const History& hist
     verdict.smallest_part_minimal = smallest.minimal;
     verdict.caveats = caveats_of(prepared, smallest.ops);
     verdict.stats.shrink_checks = smallest.checks;
+    verdict.stats.shrink_states = smallest.states;
     return verdict;
   }
   if (!exhausted.empty()) {
@@ -205,6 +207,7 @@ LinearizabilityVerdict check_linearizable(const History& history,
   stats.states = verdict.stats.states;
   stats.cache_hits = verdict.stats.cache_hits;
   stats.shrink_checks = verdict.stats.shrink_checks;
+  stats.shrink_states = verdict.stats.shrink_states;
   verdict.stats = stats;
   return verdict;
 }

@@ -33,9 +33,11 @@ namespace mapsim::linearizability {
 struct LinearizabilityOptions {
   /// Configurations one partition's search may explore before the verdict is "not checkable".
   uint64_t max_states = 2'000'000;
-  /// Shrinking a violation: searches at most, and configurations per search.
+  /// Shrinking a violation: searches at most, configurations per search, configurations in
+  /// all (the part found so far is reported when they run out).
   uint32_t shrink_max_checks = 400;
-  uint64_t shrink_max_states = 200'000;
+  uint64_t shrink_max_states = 100'000;
+  uint64_t shrink_max_total_states = 2'000'000;
   /// Check keys apart where they are independent (partition.h); false: always the whole
   /// history (slower, the same verdicts; tests compare the two).
   bool partition_per_key = true;
@@ -68,6 +70,7 @@ struct LinearizabilityStats {
   uint64_t states = 0;          ///< configurations explored, all partitions
   uint64_t cache_hits = 0;      ///< configurations skipped as already explored
   uint32_t shrink_checks = 0;   ///< searches run to shrink a violation
+  uint64_t shrink_states = 0;   ///< configurations they explored
 };
 
 struct LinearizabilityVerdict {

@@ -1,6 +1,8 @@
 #include "model/linearizability/lru_spec.h"
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 #include <utility>
 
 #include "impl/assert.h"
@@ -60,6 +62,7 @@ LruSpec::LruSpec(const SpecContext& context)
   for (size_t i = 0; i < facts->size(); ++i) {
     const PreparedOp& op = context.op(static_cast<uint32_t>(i));
     OpFacts& fact = (*facts)[i];
+    if (op.refused) continue;
     const bool plain = op.kind == StepKind::kUpdate || op.kind == StepKind::kDelete ||
                        op.kind == StepKind::kLookup || op.kind == StepKind::kLookupAndDelete;
     if (plain) {
@@ -78,7 +81,7 @@ void LruSpec::append_events(uint32_t index, std::vector<Event>* events) const {
   const OpFacts& fact = (*facts_)[index];
   Event event{index, EventPart::kWhole, -1, -1, op.invoked, op.returned};
   MAPSIM_ASSERT(op.kind != StepKind::kGetNextKey, "LRU histories with get_next_key are refused");
-  if (fact.static_rc != 0) {
+  if (fact.static_rc != 0 || op.refused) {
     events->push_back(event);
   } else if (op.kind == StepKind::kUpdate) {
     if (fact.pops) {
@@ -144,6 +147,10 @@ Bytes LruSpec::program_view(const Bytes& value, int cpu) const {
 void LruSpec::successors(const Event& event, std::vector<LruSpec>* next) const {
   const PreparedOp& op = context_->op(event.op);
   const OpFacts& fact = (*facts_)[event.op];
+  if (op.refused) {
+    if (op.rc == reference::kEACCES) next->push_back(*this);
+    return;
+  }
   if (fact.static_rc != 0) {
     if (op.rc == fact.static_rc) next->push_back(*this);
     return;
@@ -343,7 +350,7 @@ void LruSpec::sequence_finish(const PreparedOp& op, std::vector<LruSpec>* next) 
 void LruSpec::free_successors(uint32_t index, std::vector<LruSpec>* next) const {
   const PreparedOp& op = context_->op(index);
   const OpFacts& fact = (*facts_)[index];
-  if (fact.static_rc != 0) return;
+  if (fact.static_rc != 0 || op.refused) return;
   LruSpec state = *this;
   if (fact.pops) {
     for (auto& [key, entry] : state.entries_) entry.maybe_evicted = true;
@@ -376,16 +383,23 @@ void LruSpec::free_successors(uint32_t index, std::vector<LruSpec>* next) const 
   if (state.within_capacity()) next->push_back(std::move(state));
 }
 
+// Hashed for the search's configuration set only (never stored), so speed matters more than
+// StateHasher's byte-at-a-time stability: words of bytes through std::hash, mixed.
 uint64_t LruSpec::hash() const {
-  reference::StateHasher hasher;
-  hasher.add(entries_.size());
+  auto bytes_hash = [](const Bytes& bytes) {
+    return std::hash<std::string_view>{}(
+        std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  };
+  uint64_t h = entries_.size();
   for (const auto& [key, entry] : entries_) {
-    hasher.add(key);
-    hasher.add(entry.value);
-    hasher.add(entry.maybe_evicted ? 1 : 0);
+    h = (h ^ bytes_hash(key)) * 0x9e3779b97f4a7c15ull;
+    h = (h ^ bytes_hash(entry.value) ^ (entry.maybe_evicted ? 0x5bd1e995u : 0)) *
+        0xbf58476d1ce4e5b9ull;
+    h ^= h >> 31;
   }
-  hasher.add(pointers_);
-  return hasher.value();
+  reference::StateHasher pointers;
+  pointers.add(pointers_);
+  return h ^ (pointers.value() * 0x94d049bb133111ebull);
 }
 
 }  // namespace mapsim::linearizability

@@ -55,6 +55,10 @@ void ModelSpec::append_events(uint32_t index, std::vector<Event>* events) const 
   const MapShape& shape = context_->shape();
   Event event{index, EventPart::kWhole, -1, -1, op.invoked, op.returned};
   const bool syscall = op.caller == Caller::kSyscall;
+  if (op.refused) {
+    events->push_back(event);
+    return;
+  }
   const bool slot_reads = shape.percpu && syscall && op.kind == StepKind::kLookup && op.rc == 0;
   const bool slot_writes = shape.percpu && shape.array && syscall &&
                            op.kind == StepKind::kUpdate && op.rc == 0;
@@ -103,6 +107,10 @@ bool ModelSpec::new_element_on_update(bool existed) const {
 
 void ModelSpec::successors(const Event& event, std::vector<ModelSpec>* next) const {
   const PreparedOp& op = context_->op(event.op);
+  if (op.refused) {
+    if (op.rc == reference::kEACCES) next->push_back(*this);
+    return;
+  }
   switch (event.part) {
     case EventPart::kWhole: whole(op, next); return;
     case EventPart::kSlotRead: slot_read(op, event.slot, next); return;
@@ -269,6 +277,7 @@ void ModelSpec::slot_write(const PreparedOp& op, int cpu, std::vector<ModelSpec>
 void ModelSpec::free_successors(uint32_t index, std::vector<ModelSpec>* next) const {
   const PreparedOp& op = context_->op(index);
   const MapShape& shape = context_->shape();
+  if (op.refused) return;
   ModelSpec state = *this;
   switch (op.kind) {
     case StepKind::kUpdate:

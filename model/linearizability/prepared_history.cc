@@ -97,8 +97,7 @@ MapModel create_model(const History& history) {
 }
 
 // The checks every step shares, whether setup or history op. Returns "" or the problem.
-std::string shape_problem(const StepSpec& step, Caller caller, const MapShape& shape,
-                          const MapModel& model) {
+std::string shape_problem(const StepSpec& step, Caller caller, const MapShape& shape) {
   if (!known_kind(step.kind)) return "kind: unknown step kind " + kind_name(step.kind);
   const bool program_only = program_sequence(step.kind);
   const bool syscall_only = step.kind == StepKind::kGetNextKey ||
@@ -139,19 +138,19 @@ std::string shape_problem(const StepSpec& step, Caller caller, const MapShape& s
     return "kind: an atomic add needs a value of at least 4 bytes, value_size is " +
            std::to_string(shape.info.value_size);
   }
-  if (caller == Caller::kProgram) {
-    const OpCode code = step.kind == StepKind::kDelete   ? OpCode::kDelete
-                        : step.kind == StepKind::kUpdate ? OpCode::kUpdate
-                                                         : OpCode::kLookup;
-    if (model.program_refused(code)) {
-      return "via: the verifier refuses this program on this map (map_flags " +
-             std::to_string(shape.info.map_flags) + ")";
-    }
-    if (program_only && model.program_refused(OpCode::kUpdate)) {
-      return "via: the verifier refuses a program writing to this map";
-    }
-  }
   return "";
+}
+
+// Whether the verifier refuses the program that runs this step (program_access.h).
+bool refused_program(const StepSpec& step, Caller caller, const MapModel& model) {
+  if (caller != Caller::kProgram) return false;
+  if (program_sequence(step.kind)) {
+    return model.program_refused(OpCode::kLookup) || model.program_refused(OpCode::kUpdate);
+  }
+  const OpCode code = step.kind == StepKind::kDelete   ? OpCode::kDelete
+                      : step.kind == StepKind::kUpdate ? OpCode::kUpdate
+                                                       : OpCode::kLookup;
+  return model.program_refused(code);
 }
 
 // The setup runs on CPU 0, one step after another: program sequences are atomic there.
@@ -161,9 +160,10 @@ void apply_setup(const History& history, const MapShape& shape, MapModel& model,
   for (size_t i = 0; i < history.setup.size(); ++i) {
     const StepSpec& step = history.setup[i];
     const Caller caller = step.via == Via::kProgram ? Caller::kProgram : Caller::kSyscall;
-    if (std::string problem = shape_problem(step, caller, shape, model); !problem.empty()) {
+    if (std::string problem = shape_problem(step, caller, shape); !problem.empty()) {
       throw HistoryError(where("setup step", i, step) + problem);
     }
+    if (refused_program(step, caller, model)) continue;  // never reaches the map
     if (program_sequence(step.kind) && shape.lru && not_checkable->empty()) {
       // The add writes in place; the LRU model's only write is an update, which pops a node
       // and may evict: it cannot replay this setup exactly.
@@ -260,17 +260,18 @@ PreparedOp prepare_op(const History& history, size_t index, const MapShape& shap
   if (source.rc > 0 || source.rc != op.rc) {
     throw HistoryError(at + "rc: " + std::to_string(source.rc) + " is no kernel result");
   }
-  if (std::string problem = shape_problem(source.step, op.caller, shape, model);
+  if (std::string problem = shape_problem(source.step, op.caller, shape);
       !problem.empty()) {
     throw HistoryError(at + problem);
   }
+  op.refused = refused_program(source.step, op.caller, model);
   return op;
 }
 
 // The observed value's size, now that the op's kind and result are known.
 void check_observed(const PreparedOp& op, const MapShape& shape, const std::string& at) {
   size_t expected = 0;
-  const bool success = op.rc == 0;
+  const bool success = op.rc == 0 && !op.refused;
   switch (op.kind) {
     case StepKind::kLookup:
     case StepKind::kLookupKeepPointer:
@@ -335,6 +336,7 @@ void count_overlapping_writers(std::vector<PreparedOp>& ops) {
 }  // namespace
 
 bool PreparedOp::writes() const {
+  if (refused) return false;
   return kind == StepKind::kUpdate || kind == StepKind::kDelete ||
          kind == StepKind::kLookupAndDelete || kind == StepKind::kLookupAddElseInsert ||
          kind == StepKind::kAddThroughPointer;

@@ -7,8 +7,11 @@
 // step kind the op cannot be (a syscall-only command through a program, a program sequence
 // through the syscall), key or value sizes other than the map's, a CPU outside
 // possible_cpus, invoked_step > returned_step, overlapping ops of one context, an
-// add_through_pointer not directly after its lookup_keep_pointer, a program op the verifier
-// would refuse on this map, setup steps the model cannot run.
+// add_through_pointer not directly after its lookup_keep_pointer.
+//
+// A program the verifier refuses on this map (a write to a BPF_F_RDONLY_PROG map, a value read
+// of a BPF_F_WRONLY_PROG one; the program sequences both read and write) is not an error: it
+// never reaches the map and answers -EACCES (PreparedOp::refused).
 //
 // Walks (kWalk) are not checked by linearizability (each is many get_next_key and lookup calls,
 // recorded only as the whole walk; the walk check judges them): they are listed apart.
@@ -51,6 +54,9 @@ struct PreparedOp {
   int rc = 0;
   reference::Bytes observed;  ///< HistoryOp::value
   bool found = false;         ///< kLookupAddElseInsert: its lookup found the key
+  /// A program the verifier refuses on this map (program_access.h): it never reaches the map
+  /// and its result must be BPF_PROG_LOAD's -EACCES.
+  bool refused = false;
   uint32_t invoked = 0;
   uint32_t returned = 0;
   /// Ops that may change the map (updates, deletes, program sequences) overlapping this one in

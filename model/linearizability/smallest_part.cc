@@ -29,6 +29,21 @@ std::vector<Unit> units_of(const std::vector<uint32_t>& ops,
   return units;
 }
 
+// Two ops whose effects are the same whatever they returned: one free op stands for both.
+bool same_effect(const PreparedOp& a, const PreparedOp& b) {
+  return a.kind == b.kind && a.cpu == b.cpu && a.caller == b.caller && a.key == b.key &&
+         a.value == b.value && a.flags == b.flags && a.addend == b.addend &&
+         a.refused == b.refused;
+}
+
+void add_free(const std::vector<PreparedOp>& prepared, uint32_t op, std::vector<uint32_t>* free) {
+  if (!prepared[op].writes()) return;  // a read changes nothing
+  for (uint32_t other : *free) {
+    if (same_effect(prepared[other], prepared[op])) return;
+  }
+  free->push_back(op);
+}
+
 std::vector<uint32_t> flatten(const std::vector<Unit>& units) {
   std::vector<uint32_t> ops;
   for (const Unit& unit : units) ops.insert(ops.end(), unit.begin(), unit.end());
@@ -40,7 +55,7 @@ std::vector<uint32_t> flatten(const std::vector<Unit>& units) {
 
 SmallestPart shrink_to_smallest_part(const std::vector<uint32_t>& ops,
                                      const std::vector<PreparedOp>& prepared,
-                                     const PartCheck& check, uint32_t max_checks) {
+                                     const PartCheck& check, const ShrinkBudget& budget) {
   SmallestPart result;
   std::vector<Unit> kept = units_of(ops, prepared);
   std::vector<uint32_t> dropped;  // free ops: the writes among the dropped ones
@@ -54,16 +69,16 @@ SmallestPart shrink_to_smallest_part(const std::vector<uint32_t>& ops,
       candidate.insert(candidate.end(), kept.begin() + static_cast<ptrdiff_t>(end), kept.end());
       std::vector<uint32_t> free = dropped;
       for (size_t u = begin; u < end; ++u) {
-        for (uint32_t op : kept[u]) {
-          if (prepared[op].writes()) free.push_back(op);
-        }
+        for (uint32_t op : kept[u]) add_free(prepared, op, &free);
       }
-      if (result.checks >= max_checks) {
+      if (result.checks >= budget.max_checks || result.states >= budget.max_total_states) {
         result.ops = flatten(kept);
         return result;
       }
       ++result.checks;
-      if (check(flatten(candidate), free) == SearchResult::Kind::kNotLinearizable) {
+      const SearchResult searched = check(flatten(candidate), free);
+      result.states += searched.states;
+      if (searched.kind == SearchResult::Kind::kNotLinearizable) {
         kept = std::move(candidate);
         dropped = std::move(free);
         dropped_any = true;

@@ -28,6 +28,7 @@ inline bool value_equal(const MapShape& shape, reference::Caller caller,
                         const reference::Bytes& expected, const reference::Bytes& observed) {
   if (!shape.percpu || caller == reference::Caller::kProgram) return expected == observed;
   if (expected.size() != observed.size()) return false;
+  if (expected.empty()) return true;  // no value: a failed lookup
   for (int cpu = 0; cpu < shape.possible_cpus; ++cpu) {
     if (!slot_equal(shape, cpu, expected, observed)) return false;
   }

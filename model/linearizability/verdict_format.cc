@@ -72,7 +72,8 @@ std::string format_verdict(const LinearizabilityVerdict& verdict) {
           std::to_string(stats.largest_partition) + "), " + std::to_string(stats.states) +
           " configurations, " + std::to_string(stats.cache_hits) + " met again";
   if (stats.shrink_checks > 0) {
-    text += ", " + std::to_string(stats.shrink_checks) + " shrinking searches";
+    text += ", " + std::to_string(stats.shrink_checks) + " shrinking searches (" +
+            std::to_string(stats.shrink_states) + " configurations)";
   }
   return text + "\n";
 }
