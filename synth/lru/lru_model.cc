@@ -13,8 +13,6 @@ namespace {
 
 using E = PathEvent;
 
-z3::expr int_of(z3::context& context, int value) { return context.int_val(value); }
-
 z3::expr minimum(const z3::expr& left, const z3::expr& right) {
   return z3::ite(left < right, left, right);
 }
@@ -63,11 +61,11 @@ z3::expr class_is(const z3::expr& key_class, KeyClass value) {
 }  // namespace
 
 SymState::SymState(z3::context& context)
-    : free(context.int_val(0)),
-      active{context.int_val(0), context.int_val(0)},
-      inactive{context.int_val(0), context.int_val(0)},
-      marked(context.int_val(0)),
-      unlinked(context.int_val(0)) {}
+    : free(small_int(context, 0)),
+      active{small_int(context, 0), small_int(context, 0)},
+      inactive{small_int(context, 0), small_int(context, 0)},
+      marked(small_int(context, 0)),
+      unlinked(small_int(context, 0)) {}
 
 std::vector<z3::expr*> SymState::fields() {
   std::vector<z3::expr*> all = {&free, &active[0], &active[1], &inactive[0], &inactive[1],
@@ -82,18 +80,18 @@ std::vector<z3::expr*> SymState::fields() {
 }
 
 SymOp::SymOp(z3::context& context)
-    : cpu(context.int_val(0)),
-      kind(context.int_val(0)),
-      key_class(context.int_val(0)),
-      key_cpu(context.int_val(0)),
+    : cpu(small_int(context, 0)),
+      kind(small_int(context, 0)),
+      key_class(small_int(context, 0)),
+      key_cpu(small_int(context, 0)),
       key_referenced(context.bool_val(false)),
       key_oldest(context.bool_val(false)),
-      flags(context.int_val(0)) {}
+      flags(small_int(context, 0)) {}
 
 HeldLocks::HeldLocks(z3::context& context)
     : own_local(context.bool_val(false)),
       global(context.bool_val(false)),
-      victim(context.int_val(-1)),
+      victim(small_int(context, -1)),
       bucket(context.bool_val(false)) {}
 
 LruModel::LruModel(z3::context& context, LruKind kind, int cpus, z3::expr max_entries,
@@ -104,18 +102,18 @@ LruModel::LruModel(z3::context& context, LruKind kind, int cpus, z3::expr max_en
       max_entries_(std::move(max_entries)),
       percpu_values_(std::move(percpu_values)),
       one_bucket_(std::move(one_bucket)),
-      target_free_(context.int_val(1)) {
+      target_free_(small_int(context, 1)) {
   MAPSIM_ASSERT(cpus >= 1, "at least one CPU");
+  // clamp(max_entries / cpus / 2, 1, LOCAL_FREE_TARGET): the encoding keeps max_entries <= 8,
+  // so the upper bound (128, which an 8-bit count could not even hold) never applies.
+  static_assert(kLruLocalFreeTargetMax > 8, "maps of at most 8 nodes never reach the cap");
   const z3::expr half_share = max_entries_ / cpus / 2;
-  const int target_max = static_cast<int>(kLruLocalFreeTargetMax);
-  target_free_ = z3::ite(half_share < 1, context.int_val(1),
-                         z3::ite(half_share > target_max, context.int_val(target_max),
-                                 half_share));
+  target_free_ = z3::ite(half_share < 1, small_int(context, 1), half_share);
 }
 
 SymState LruModel::initial_state() const {
   SymState state(context_);
-  const z3::expr zero = int_of(context_, 0);
+  const z3::expr zero = small_int(context_, 0);
   for (std::vector<z3::expr>* vector :
        {&state.local_free, &state.pending[0], &state.pending[1], &state.pending_marked,
         &state.pending_unlinked, &state.cpu_free, &state.cpu_active[0], &state.cpu_active[1],
@@ -123,7 +121,7 @@ SymState LruModel::initial_state() const {
         &state.cpu_unlinked}) {
     vector->assign(static_cast<size_t>(cpus_), zero);
   }
-  for (int cpu = 0; cpu < cpus_; ++cpu) state.next_steal.push_back(int_of(context_, cpu));
+  for (int cpu = 0; cpu < cpus_; ++cpu) state.next_steal.push_back(small_int(context_, cpu));
   if (kind_ == LruKind::kCommon) {
     state.free = max_entries_;  // bpf_common_lru_populate: every node on the global FREE list
   } else {
@@ -134,7 +132,7 @@ SymState LruModel::initial_state() const {
 
 z3::expr LruModel::class_count(SymState& s, const z3::expr& key_class, const z3::expr& key_cpu,
                                const z3::expr& referenced) const {
-  const z3::expr zero = int_of(context_, 0);
+  const z3::expr zero = small_int(context_, 0);
   if (kind_ == LruKind::kCommon) {
     return z3::ite(class_is(key_class, KeyClass::kPending),
                    z3::ite(referenced, at(s.pending[1], key_cpu), at(s.pending[0], key_cpu)),
@@ -153,7 +151,7 @@ z3::expr LruModel::class_count(SymState& s, const z3::expr& key_class, const z3:
 
 void LruModel::take_key(SymState& s, const z3::expr& guard, const z3::expr& key_class,
                         const z3::expr& key_cpu, const z3::expr& referenced) const {
-  const z3::expr minus_one = int_of(context_, -1);
+  const z3::expr minus_one = small_int(context_, -1);
   // Rotation may have moved the key meanwhile; a count never goes below zero.
   const z3::expr take = guard && class_count(s, key_class, key_cpu, referenced) > 0;
   for (int ref = 0; ref < 2; ++ref) {
@@ -225,7 +223,7 @@ LruModel::PopResult LruModel::common_pop(SymState& s, const SymOp& op, const z3:
                                          EventConditions& events) const {
   PopResult result(context_);
   const z3::expr& cpu = op.cpu;
-  const z3::expr zero = int_of(context_, 0);
+  const z3::expr zero = small_int(context_, 0);
   emit(events, E::kPopLocalLockFailed, guard && held.own_local);
   const z3::expr locked = guard && !held.own_local;
   HeldLocks own = held;
@@ -234,7 +232,7 @@ LruModel::PopResult LruModel::common_pop(SymState& s, const SymOp& op, const z3:
   // Step 1: LOCAL_FREE.
   const z3::expr local_hit = locked && at(s.local_free, cpu) > 0;
   emit(events, E::kPopLocalFreeHit, local_hit);
-  add_at(s.local_free, cpu, local_hit, int_of(context_, -1));
+  add_at(s.local_free, cpu, local_hit, small_int(context_, -1));
   const z3::expr refill = locked && !local_hit;
   // Step 2: refill (local lock -> global lock).
   emit(events, E::kRefillGlobalLockFailed, refill && held.global);
@@ -299,17 +297,17 @@ LruModel::PopResult LruModel::common_pop(SymState& s, const SymOp& op, const z3:
   const z3::expr from_unreferenced = from_active && s.active[0] > 0;
   assign(s.active[0], from_unreferenced, s.active[0] - 1);
   assign(s.active[1], from_active && !from_unreferenced, s.active[1] - 1);
-  add_at(s.local_free, cpu, from_active, int_of(context_, 1));
+  add_at(s.local_free, cpu, from_active, small_int(context_, 1));
   // After the refill (or its failed lock): 201 / 202.
   const z3::expr refill_hit = refill && at(s.local_free, cpu) > 0;
   emit(events, E::kPopRefillHit, refill_hit);
-  add_at(s.local_free, cpu, refill_hit, int_of(context_, -1));
+  add_at(s.local_free, cpu, refill_hit, small_int(context_, -1));
   const z3::expr miss = refill && !refill_hit;
   emit(events, E::kPopRefillMiss, miss);
   // Step 3: the node becomes pending here (203), not linked until the update links it.
   const z3::expr got_local = local_hit || refill_hit;
   emit(events, E::kPopNodeMadePending, got_local);
-  add_at(s.pending_unlinked, cpu, got_local, int_of(context_, 1));
+  add_at(s.pending_unlinked, cpu, got_local, small_int(context_, 1));
   // Steps 4-5: steal, starting at next_steal (400-405).
   emit(events, E::kStealBegin, miss);
   const z3::expr first = at(s.next_steal, cpu);
@@ -327,7 +325,7 @@ LruModel::PopResult LruModel::common_pop(SymState& s, const SymOp& op, const z3:
     }
     const z3::expr from_free = victim_locked && at(s.local_free, victim) > 0;
     emit(events, E::kStealLocalFree, from_free);
-    add_at(s.local_free, victim, from_free, int_of(context_, -1));
+    add_at(s.local_free, victim, from_free, small_int(context_, -1));
     const z3::expr scan = victim_locked && !from_free;
     const z3::expr victim_marked = at(s.pending_marked, victim);
     const z3::expr unreferenced = at(s.pending[0], victim);
@@ -336,8 +334,8 @@ LruModel::PopResult LruModel::common_pop(SymState& s, const SymOp& op, const z3:
         scan && (victim_marked > 0 || (unreferenced > 0 && !conflict));
     emit(events, E::kStealPendingUnreferenced, first_pass);
     emit(events, E::kEvictUnlinked, first_pass && victim_marked == 0);
-    add_at(s.pending_marked, victim, first_pass && victim_marked > 0, int_of(context_, -1));
-    add_at(s.pending[0], victim, first_pass && victim_marked == 0, int_of(context_, -1));
+    add_at(s.pending_marked, victim, first_pass && victim_marked > 0, small_int(context_, -1));
+    add_at(s.pending[0], victim, first_pass && victim_marked == 0, small_int(context_, -1));
     assign(result.stole_unreferenced, first_pass && victim_marked == 0, victim);
     const z3::expr second = scan && !first_pass;
     emit(events, E::kEvictBucketLockFailed, second && conflict && unreferenced + referenced > 0);
@@ -345,17 +343,17 @@ LruModel::PopResult LruModel::common_pop(SymState& s, const SymOp& op, const z3:
     const z3::expr second_pass = second && referenced > 0 && !conflict;
     emit(events, E::kStealPendingIgnoringRef, second_pass);
     emit(events, E::kEvictUnlinked, second_pass);
-    add_at(s.pending[1], victim, second_pass, int_of(context_, -1));
+    add_at(s.pending[1], victim, second_pass, small_int(context_, -1));
     assign(result.stole_referenced, second_pass, victim);
     const z3::expr got_here = from_free || first_pass || second_pass;
     set_at(s.next_steal, cpu, got_here,
-           z3::ite(victim + 1 == cpus_, int_of(context_, 0), victim + 1));
+           z3::ite(victim + 1 == cpus_, small_int(context_, 0), victim + 1));
     found = found || got_here;
   }
   emit(events, E::kStealNothing, miss && !found);
   const z3::expr stolen = miss && found;
   emit(events, E::kPopNodeMadePending, stolen);
-  add_at(s.pending_unlinked, cpu, stolen, int_of(context_, 1));
+  add_at(s.pending_unlinked, cpu, stolen, small_int(context_, 1));
   result.got = got_local || stolen;
   return result;
 }
@@ -366,7 +364,7 @@ LruModel::PopResult LruModel::percpu_pop(SymState& s, const SymOp& op, const z3:
                                          EventConditions& events) const {
   PopResult result(context_);
   const z3::expr& cpu = op.cpu;
-  const z3::expr zero = int_of(context_, 0);
+  const z3::expr zero = small_int(context_, 0);
   emit(events, E::kPercpuLockFailed, guard && held.own_local);
   const z3::expr locked = guard && !held.own_local;
   HeldLocks own = held;
@@ -391,7 +389,7 @@ LruModel::PopResult LruModel::percpu_pop(SymState& s, const SymOp& op, const z3:
   emit(events, E::kPercpuFreeHit, locked && !empty);
   const z3::expr shrinking = locked && empty;
   const z3::expr conflict = held.bucket && one_bucket_;
-  const z3::expr target = int_of(context_, static_cast<int>(kLruPercpuFreeTarget));
+  const z3::expr target = small_int(context_, static_cast<int>(kLruPercpuFreeTarget));
   const z3::expr inactive = at(s.cpu_inactive[0], cpu);
   const z3::expr list_marked = at(s.cpu_marked, cpu);
   const z3::expr list_unlinked = at(s.cpu_unlinked, cpu);
@@ -416,14 +414,14 @@ LruModel::PopResult LruModel::percpu_pop(SymState& s, const SymOp& op, const z3:
   emit(events, E::kEvictNotInTable, forcing && !inactive_empty && list_unlinked > 0);
   emit(events, E::kEvictUnlinked, from_active);
   result.force_from_active = from_active;
-  add_at(s.cpu_active[0], cpu, from_active && active0 > 0, int_of(context_, -1));
-  add_at(s.cpu_active[1], cpu, from_active && active0 == 0, int_of(context_, -1));
-  add_at(s.cpu_free, cpu, from_active, int_of(context_, 1));
+  add_at(s.cpu_active[0], cpu, from_active && active0 > 0, small_int(context_, -1));
+  add_at(s.cpu_active[1], cpu, from_active && active0 == 0, small_int(context_, -1));
+  add_at(s.cpu_free, cpu, from_active, small_int(context_, 1));
   // Step 3: hand out the head of FREE as an INACTIVE node (505); none left: no node.
   const z3::expr got = locked && at(s.cpu_free, cpu) > 0;
   emit(events, E::kPercpuNodeToInactive, got);
-  add_at(s.cpu_free, cpu, got, int_of(context_, -1));
-  add_at(s.cpu_unlinked, cpu, got, int_of(context_, 1));
+  add_at(s.cpu_free, cpu, got, small_int(context_, -1));
+  add_at(s.cpu_unlinked, cpu, got, small_int(context_, 1));
   result.got = got;
   return result;
 }

@@ -34,6 +34,17 @@
 
 namespace mapsim::synth {
 
+// Counts, CPUs and choices are 8-bit two's-complement bit-vectors: every value fits (lists of at
+// most 8 nodes, -1 for "none"), and bit-blasting to SAT solves these formulas far faster than
+// linear integer arithmetic does.
+inline constexpr unsigned kCountBits = 8;
+inline z3::expr small_int(z3::context& context, int value) {
+  return context.bv_val(value, kCountBits);
+}
+inline z3::expr small_const(z3::context& context, const char* name) {
+  return context.bv_const(name, kCountBits);
+}
+
 struct SymState {
   explicit SymState(z3::context& context);
 
@@ -105,10 +116,10 @@ class LruModel {
     explicit PopResult(z3::context& context)
         : got(context.bool_val(false)),
           refilled(context.bool_val(false)),
-          shrunk(context.int_val(0)),
+          shrunk(small_int(context, 0)),
           force_from_active(context.bool_val(false)),
-          stole_unreferenced(context.int_val(-1)),
-          stole_referenced(context.int_val(-1)) {}
+          stole_unreferenced(small_int(context, -1)),
+          stole_referenced(small_int(context, -1)) {}
     z3::expr got;                 ///< a node was handed out
     z3::expr refilled;            ///< this CPU's pending nodes were flushed
     z3::expr shrunk;              ///< keys evicted from INACTIVE by the shrink (refill / per-CPU)

@@ -52,12 +52,22 @@ void LruModel::push_unused_node(SymState& s, const z3::expr& guard, const z3::ex
   // CPU's lock, which an interrupted pop of this CPU may hold (704).
   const z3::expr refused = guard && held.own_local;
   const z3::expr pushed = guard && !held.own_local;
-  emit(events, E::kPushMarkedPendingFree, refused);
+  if (kind_ == LruKind::kPercpu) emit(events, E::kPushMarkedPendingFree, refused);
   if (kind_ == LruKind::kCommon) {
-    add_at(s.pending_unlinked, cpu, guard, -1);
-    add_at(s.pending_marked, cpu, refused, 1);
-    emit(events, E::kPushPendingToLocalFree, pushed);
-    add_at(s.local_free, cpu, pushed, 1);
+    // Still pending here, unless an interrupting refill of this CPU flushed it to INACTIVE: then
+    // the push takes the global path.
+    const z3::expr pending = at(s.pending_unlinked, cpu) > 0;
+    add_at(s.pending_unlinked, cpu, guard && pending, -1);
+    add_at(s.pending_marked, cpu, refused && pending, 1);
+    emit(events, E::kPushMarkedPendingFree, refused && pending);
+    emit(events, E::kPushPendingToLocalFree, pushed && pending);
+    add_at(s.local_free, cpu, pushed && pending, 1);
+    const z3::expr flushed = guard && !pending;
+    assign(s.unlinked, flushed, s.unlinked - 1);
+    emit(events, E::kPushMarkedPendingFree, flushed && held.global);
+    assign(s.marked, flushed && held.global, s.marked + 1);
+    emit(events, E::kPushToGlobalFree, flushed && !held.global);
+    assign(s.free, flushed && !held.global, s.free + 1);
   } else {
     add_at(s.cpu_unlinked, cpu, guard, -1);
     add_at(s.cpu_marked, cpu, refused, 1);
@@ -112,7 +122,7 @@ z3::expr LruModel::update(SymState& s, const SymOp& op, const z3::expr& guard,
   const z3::expr pending_before =
       common ? z3::ite(op.key_referenced, at(s.pending[1], op.key_cpu),
                        at(s.pending[0], op.key_cpu))
-             : context_.int_val(0);
+             : small_int(context_, 0);
   // Step 2: pop, unless LRU_PERCPU_HASH with BPF_EXIST (101).
   const z3::expr skip = guard && percpu_values_ && op.flags == kExist;
   emit(events, E::kUpdatePercpuExistSkipsPop, skip);
@@ -126,7 +136,7 @@ z3::expr LruModel::update(SymState& s, const SymOp& op, const z3::expr& guard,
   // Did the pop evict the key being updated (T-lru sanity2)? Shrinks and steals take the oldest
   // first, so the oldest key of its class goes with the first eviction, the newest with the last.
   const z3::expr unreferenced = !op.key_referenced;
-  const z3::expr needed = z3::ite(op.key_oldest, context_.int_val(1), inactive_before);
+  const z3::expr needed = z3::ite(op.key_oldest, small_int(context_, 1), inactive_before);
   z3::expr evicted = class_is(op.key_class, KeyClass::kInactive) && unreferenced &&
                      pop.shrunk >= needed && (common || op.key_cpu == cpu);
   evicted = evicted || (class_is(op.key_class, KeyClass::kActive) && pop.force_from_active &&
@@ -136,7 +146,7 @@ z3::expr LruModel::update(SymState& s, const SymOp& op, const z3::expr& guard,
     const z3::expr only_or_oldest = op.key_oldest || pending_before == 1;
     evicted = evicted ||
               (pending && unreferenced && pop.refilled && op.key_cpu == cpu &&
-               pop.shrunk >= inactive_before + z3::ite(op.key_oldest, context_.int_val(1),
+               pop.shrunk >= inactive_before + z3::ite(op.key_oldest, small_int(context_, 1),
                                                        pending_before)) ||
               (pending && unreferenced && pop.stole_unreferenced == op.key_cpu &&
                only_or_oldest) ||
@@ -171,9 +181,14 @@ z3::expr LruModel::update(SymState& s, const SymOp& op, const z3::expr& guard,
   // Step 5: the popped node is linked (a replacing node with its reference bit set).
   const z3::expr linked = inserted || replaced;
   if (common) {
-    add_at(s.pending_unlinked, cpu, linked, -1);
-    add_at(s.pending[0], cpu, inserted, 1);
-    add_at(s.pending[1], cpu, replaced, 1);
+    // The node is pending here, unless an interrupting refill of this CPU flushed it to INACTIVE.
+    const z3::expr pending = at(s.pending_unlinked, cpu) > 0;
+    add_at(s.pending_unlinked, cpu, linked && pending, -1);
+    add_at(s.pending[0], cpu, inserted && pending, 1);
+    add_at(s.pending[1], cpu, replaced && pending, 1);
+    assign(s.unlinked, linked && !pending, s.unlinked - 1);
+    assign(s.inactive[0], inserted && !pending, s.inactive[0] + 1);
+    assign(s.inactive[1], replaced && !pending, s.inactive[1] + 1);
   } else {
     add_at(s.cpu_unlinked, cpu, linked, -1);
     add_at(s.cpu_inactive[0], cpu, inserted, 1);

@@ -130,6 +130,20 @@ void replay(RealPlatform& platform, LruMap& map, const LruPlan& plan, const Plan
   }
 }
 
+// The interrupt's key, chosen among `known` in the map's current state; nullopt (and why in
+// result->failure) when its class is empty.
+std::optional<Bytes> irq_key_for(RealPlatform& platform, LruMap& map, const LruPlan& plan,
+                                 const Bytes& host_key, const std::vector<Bytes>& known,
+                                 KeySupply& supply, ConcretePlan* result) {
+  const PlanOp& nested = plan.irq.op;
+  if (nested.key_class == KeyClass::kOuterKey) return host_key;
+  if (nested.key_class == KeyClass::kFresh) return supply.next();
+  RealPlatform::CpuBinding binding(platform, nested.cpu);
+  std::optional<Bytes> key = key_of_class(map, plan, nested, known);
+  if (!key) result->failure = "interrupt (" + nested.describe() + "): no key of that class";
+  return key;
+}
+
 }  // namespace
 
 ConcretePlan concretize_plan(const LruPlan& plan, PathEvent target) {
@@ -188,23 +202,22 @@ ConcretePlan concretize_plan(const LruPlan& plan, PathEvent target) {
                        "): no key of that class in the replayed map";
       return result;
     }
-    if (plan.irq.present && plan.irq.host == static_cast<int>(index)) {
-      const PlanOp& nested = plan.irq.op;
-      if (nested.key_class == KeyClass::kFresh) {
-        irq_key = supply.next();
-      } else if (nested.key_class == KeyClass::kOuterKey) {
-        irq_key = key;
-      } else {
-        RealPlatform::CpuBinding binding(platform, nested.cpu);
-        irq_key = key_of_class(*map, plan, nested, known);
-      }
-      if (!irq_key) {
-        result.failure = "interrupt (" + nested.describe() + "): no key of that class";
-        return result;
-      }
-    }
+    const bool hosts = plan.irq.present && plan.irq.host == static_cast<int>(index);
+    // An interrupt inside the pop sees the state before the operation; one after the pop sees
+    // the lists as the pop left them, which the state after the whole operation approximates
+    // (the operation's own key aside).
+    const bool after_pop = static_cast<int>(plan.irq.phase) >= static_cast<int>(IrqPhase::kAfterPop);
+    if (hosts && !after_pop) irq_key = irq_key_for(platform, *map, plan, *key, known, supply, &result);
     keys.push_back(*key);
     replay(platform, *map, plan, op, *key);
+    if (hosts && after_pop) {
+      std::vector<Bytes> others;
+      for (const Bytes& other : known) {
+        if (other != *key) others.push_back(other);
+      }
+      irq_key = irq_key_for(platform, *map, plan, *key, others, supply, &result);
+    }
+    if (hosts && !irq_key) return result;
   }
 
   // Setup: CPU 0's leading operations, up to (not including) the first that runs elsewhere, is

@@ -22,12 +22,12 @@ PlanEncoding::PlanEncoding(z3::context& context, const EncodingOptions& options,
                            PathEvent target)
     : context_(context),
       options_(options),
-      max_entries_(context.int_const("max_entries")),
+      max_entries_(small_const(context, "max_entries")),
       percpu_values_(context.bool_const("percpu_values")),
       one_bucket_(context.bool_const("one_bucket")),
       irq_present_(context.bool_const("irq")),
-      irq_host_(context.int_const("irq_host")),
-      irq_phase_(context.int_const("irq_phase")),
+      irq_host_(small_const(context, "irq_host")),
+      irq_phase_(small_const(context, "irq_phase")),
       irq_op_(context) {
   MAPSIM_ASSERT(options.cpus >= 1 && options.steps >= 1, "a bound of at least one operation");
   for (int step = 0; step < options.steps; ++step) ops_.push_back(fresh_op("op", step));
@@ -38,13 +38,13 @@ PlanEncoding::PlanEncoding(z3::context& context, const EncodingOptions& options,
 SymOp PlanEncoding::fresh_op(const char* prefix, int index) {
   const std::string name = std::string(prefix) + std::to_string(index) + ".";
   SymOp op(context_);
-  op.cpu = context_.int_const((name + "cpu").c_str());
-  op.kind = context_.int_const((name + "kind").c_str());
-  op.key_class = context_.int_const((name + "class").c_str());
-  op.key_cpu = context_.int_const((name + "key_cpu").c_str());
+  op.cpu = small_const(context_, (name + "cpu").c_str());
+  op.kind = small_const(context_, (name + "kind").c_str());
+  op.key_class = small_const(context_, (name + "class").c_str());
+  op.key_cpu = small_const(context_, (name + "key_cpu").c_str());
   op.key_referenced = context_.bool_const((name + "referenced").c_str());
   op.key_oldest = context_.bool_const((name + "oldest").c_str());
-  op.flags = context_.int_const((name + "flags").c_str());
+  op.flags = small_const(context_, (name + "flags").c_str());
   return op;
 }
 
@@ -55,7 +55,7 @@ void PlanEncoding::encode(PathEvent target) {
     constraints_.push_back(max_entries_ >= 1 &&
                            max_entries_ <= static_cast<int>(options_.max_entries_max));
   } else {
-    const z3::expr per_cpu = context_.int_const("nodes_per_cpu");
+    const z3::expr per_cpu = small_const(context_, "nodes_per_cpu");
     constraints_.push_back(per_cpu >= 1 && per_cpu <= 4 && max_entries_ == per_cpu * cpus);
   }
   const LruModel model(context_, options_.lru, cpus, max_entries_, percpu_values_, one_bucket_);
@@ -103,7 +103,7 @@ void PlanEncoding::encode(PathEvent target) {
     for (z3::expr* field : state.fields()) {
       const std::string name =
           "s" + std::to_string(step) + "." + std::to_string(field_index++);
-      const z3::expr fresh = context_.int_const(name.c_str());
+      const z3::expr fresh = small_const(context_, name.c_str());
       constraints_.push_back(fresh == field->simplify());
       constraints_.push_back(fresh >= 0);
       *field = fresh;

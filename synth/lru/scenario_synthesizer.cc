@@ -86,10 +86,11 @@ SynthResult synthesize_scenario(const SynthRequest& request) {
   SynthResult result;
   result.message = validate_synth_request(request);
   if (!result.message.empty()) return result;
-  // First every bound without an interrupt (cheap formulas), then with one at each phase.
+  // Bound by bound: first without an interrupt (the cheapest formula), then with one at each
+  // phase (one formula per phase keeps each small).
   std::vector<EncodingOptions> rounds;
-  for (bool interrupt : {false, true}) {
-    for (int bound = 1; bound <= request.max_steps; ++bound) {
+  for (int bound = 1; bound <= request.max_steps; ++bound) {
+    for (bool interrupt : {false, true}) {
       for (IrqPhase phase : interrupt ? irq_phases(request.lru) : std::vector<IrqPhase>{IrqPhase::kAfterPop}) {
         EncodingOptions options;
         options.lru = request.lru;
@@ -107,7 +108,7 @@ SynthResult synthesize_scenario(const SynthRequest& request) {
       const bool interrupt = options.allow_interrupt;
       z3::context context;
       PlanEncoding encoding(context, options, request.target);
-      z3::solver solver(context);
+      z3::solver solver(context, "QF_BV");
       for (const z3::expr& constraint : encoding.constraints()) solver.add(constraint);
       int tried_here = 0;
       while (true) {
