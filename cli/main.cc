@@ -4,6 +4,7 @@
 #include "cli/exec_command.h"
 #include "cli/exit_status.h"
 #include "cli/keys_command.h"
+#include "cli/synth_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"mapsim: a deterministic simulator and model checker for Linux BPF maps"};
@@ -12,6 +13,8 @@ int main(int argc, char** argv) {
   CLI::App* exec = mapsim::cli::add_exec_command(app, &exec_options);
   mapsim::cli::KeysOptions keys_options;
   CLI::App* keys = mapsim::cli::add_keys_command(app, &keys_options);
+  mapsim::cli::SynthOptions synth_options;
+  CLI::App* synth = mapsim::cli::add_synth_command(app, &synth_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -21,5 +24,6 @@ int main(int argc, char** argv) {
   }
   if (*exec) return mapsim::cli::run_exec_command(exec_options);
   if (*keys) return mapsim::cli::run_keys_command(keys_options);
+  if (*synth) return mapsim::cli::run_synth_command(synth_options);
   return mapsim::cli::kExitUsage;
 }

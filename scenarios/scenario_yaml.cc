@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "scenarios/scenario_keys.h"
 #include "scenarios/yaml/reader.h"
 #include "scenarios/yaml/sections.h"
 #include "sim/vector_clock.h"
@@ -19,7 +20,7 @@ using yaml::find_entry;
 
 constexpr std::string_view kTopKeys[] = {
     "name",  "description", "possible_cpus", "map_seed", "map",    "devices",     "setup",
-    "cpu<N>", "interrupts", "faults",        "explore",  "checks", "expectations"};
+    "cpu<N>", "interrupts", "faults",        "explore",  "checks", "expectations", "keys"};
 
 // The comment lines that open the file ("# text"), without "#" and one following space.
 std::string opening_comment(std::string_view text) {
@@ -167,7 +168,16 @@ void zero_step_positions(std::vector<Step>* steps) {
 
 }  // namespace
 
-ScenarioParse parse_scenario_yaml(std::string_view text, const std::string& file) {
+ScenarioParse parse_scenario_yaml(std::string_view original, const std::string& file) {
+  // Keys asked for by bucket (`keys:`, `$name.i`) become plain keys first.
+  const KeyResolution keys = resolve_scenario_keys(original, file, default_key_cache_directory());
+  if (!keys.errors.empty()) {
+    ScenarioParse failed;
+    failed.spec.file = file;
+    failed.errors = keys.errors;
+    return failed;
+  }
+  const std::string_view text = keys.text;
   Context context(file, text);
   ScenarioParse result;
   result.spec.file = file;

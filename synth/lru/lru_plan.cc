@@ -44,7 +44,7 @@ std::string PlanOp::describe() const {
   } else {
     text << (key_oldest ? "oldest " : "newest ") << (key_referenced ? "referenced " : "")
          << key_class_name(key_class) << " key";
-    if (key_class == KeyClass::kPending) text << " of cpu" << key_cpu;
+    if (key_class == KeyClass::kPending || key_cpu != 0) text << " of cpu" << key_cpu;
   }
   if (kind == PlanOpKind::kUpdate) {
     static const char* kFlags[] = {"BPF_ANY", "BPF_NOEXIST", "BPF_EXIST"};

@@ -21,16 +21,17 @@ std::string opening_comment(const SynthRequest& request, const SynthResult& resu
                             bool interrupt) {
   std::ostringstream text;
   const char* name = path_event_name(request.target);
-  text << "Reaches " << name << " (path event " << static_cast<int>(request.target) << ", "
-       << path_event_summary(request.target) << ") on the " << lru_kind_name(request.lru)
-       << " LRU flowchart.\n"
-       << "Synthesised by `mapsim synth --target " << name << " --lru "
-       << lru_kind_name(request.lru) << " --cpus " << request.cpus << "`: Z3 bounded model\n"
-       << "checking of the abstract LRU state found this plan at bound " << result.bound
-       << (interrupt ? " with an interrupt" : " without interrupts") << " after "
-       << result.candidates - 1 << " refuted candidate(s);\n"
-       << "the simulator (DPOR) showed " << name << " in execution " << result.executions
-       << ".\nPlan: " << result.plan.describe();
+  text << "Reaches " << name << " on the " << lru_kind_name(request.lru)
+       << " LRU flowchart (path event " << static_cast<int>(request.target) << ":\n  "
+       << path_event_summary(request.target) << "). Synthesised by\n"
+       << "  mapsim synth --target " << name << " --lru " << lru_kind_name(request.lru)
+       << " --cpus " << request.cpus << "\n"
+       << "Z3 bounded model checking of the abstract LRU lists found the plan below at bound "
+       << result.bound << "\n"
+       << "(" << (interrupt ? "with an interrupt" : "no interrupt") << ", "
+       << result.candidates - 1 << " refuted candidate(s) before it); the simulator (DPOR) "
+       << "showed the node\nin execution " << result.executions << ".\n"
+       << "Plan: " << result.plan.describe();
   std::string comment = text.str();
   while (!comment.empty() && comment.back() == '\n') comment.pop_back();
   return comment;
@@ -149,6 +150,11 @@ SynthResult synthesize_scenario(const SynthRequest& request) {
             result.bound = bound;
             result.executions = reach.executions;
             result.spec = std::move(concrete.spec);
+            result.spec.name = std::string("synth-") + lru_kind_name(request.lru) + "-" +
+                               path_event_name(request.target);
+            // The budget it was confirmed in: DPOR is deterministic, so a run of the file
+            // explores the same executions in the same order.
+            result.spec.explore.executions = request.max_executions;
             result.spec.description = opening_comment(request, result, interrupt);
             result.message = "found at bound " + std::to_string(bound);
             return result;

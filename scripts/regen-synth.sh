@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Regenerates scenarios/synth/: one synthesised scenario per node of the common and the per-CPU
+# LRU flowcharts (`mapsim synth`, docs/synth.md). Nodes without a scenario are listed at the end
+# with the reason mapsim gave; a solver timeout is reported as a timeout.
+#
+#   bash scripts/regen-synth.sh            rewrite scenarios/synth/{common,percpu}/<node>.yaml
+#   bash scripts/regen-synth.sh --check    regenerate into a temporary folder and compare with
+#                                          the checked-in files (exit 1 on any difference)
+#
+# Synthesis is deterministic (Z3 and DPOR), so --check is an exact comparison. Options for every
+# node: 2 CPUs, at most 5 operations, 60 s of solver time.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+check=0
+if [[ "${1:-}" == "--check" ]]; then check=1; fi
+
+bash scripts/build.sh -- mapsim > /dev/null
+mapsim=$repo_root/build/cli/mapsim
+destination=scenarios/synth
+if [[ $check -eq 1 ]]; then destination=$(mktemp -d); fi
+
+start=$(date +%s)
+found=0
+missing=()
+for lru in common percpu; do
+  mkdir -p "$destination/$lru"
+  while IFS= read -r node; do
+    status=0
+    log=$("$mapsim" synth --target "$node" --lru "$lru" --cpus 2 --max-steps 5 --timeout 60 \
+          -o "$destination/$lru/$node.yaml" 2>&1) || status=$?
+    echo "$log" | tail -n 1
+    if [[ $status -eq 0 ]]; then
+      found=$((found + 1))
+    else
+      rm -f "$destination/$lru/$node.yaml"
+      missing+=("$lru $node (exit $status): $(echo "$log" | tail -n 1)")
+    fi
+  done < <("$mapsim" synth --list --lru "$lru")
+done
+echo "regen-synth: $found scenarios in $(( $(date +%s) - start )) s"
+for line in "${missing[@]}"; do echo "regen-synth: no scenario: $line"; done
+
+if [[ $check -eq 1 ]]; then
+  if diff -r "$destination" scenarios/synth > /dev/null; then
+    echo "regen-synth: the checked-in scenarios are what synthesis produces"
+    rm -rf "$destination"
+  else
+    diff -r "$destination" scenarios/synth | head -40
+    echo "regen-synth: scenarios/synth differs from a fresh synthesis (left in $destination)" >&2
+    exit 1
+  fi
+fi
