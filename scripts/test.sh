@@ -91,6 +91,12 @@ run_step deps bash scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 
 
 if run_step build bash scripts/build.sh; then
   run_ctest test build env MAPSIM_DIFF_SCRIPTS=2000 --
+  # The synthesised scenarios are what synthesis produces today (docs/synth.md): one check.
+  if run_step regen-synth-check bash scripts/regen-synth.sh --check; then
+    total_passed=$((total_passed + 1))
+  else
+    total_failed=$((total_failed + 1))
+  fi
 fi
 
 if run_step build-asan bash scripts/build.sh --sanitize address; then
