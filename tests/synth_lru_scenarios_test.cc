@@ -1,6 +1,7 @@
 // The checked-in synthesised scenarios (scenarios/synth/<lru>/<node>.yaml, made by
 // scripts/regen-synth.sh): each one parses, is a map of its folder's LRU kind, expects its node,
-// and its exploration shows that node; every node of both flowcharts has a scenario or is listed
+// its exploration shows that node, and the scenario runner passes it (every check, the
+// expectation met); every node of both flowcharts has a scenario or is listed
 // in docs/synth.md with the reason it has none. The node and the LRU kind come from the file's
 // path, never from its contents.
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "impl/uapi.h"
+#include "scenarios/run/scenario_run.h"
 #include "scenarios/scenario_yaml.h"
 #include "synth/lru/scenario_reach.h"
 #include "synth/lru/scenario_synthesizer.h"
@@ -55,9 +57,20 @@ void check_file(const fs::path& path, PathEvent event, LruKind lru) {
   }
   EXPECT_TRUE(expects_node) << "no `exists: path_event " << path_event_name(event) << "`";
   EXPECT_NE(spec.description.find(path_event_name(event)), std::string::npos);
+  // The synthesizer's own check (DPOR until the node shows) ...
   const ReachReport reach = explore_for_events(spec, event, spec.explore.executions);
   EXPECT_EQ(reach.error, "");
   EXPECT_TRUE(reach.reached) << "not reached in " << reach.executions << " executions";
+  // ... and the scenario runner's (`mapsim run`): every execution judged, the expectation met.
+  const scenario::ScenarioResult result = scenario::run_scenario(spec);
+  EXPECT_EQ(result.verdict, scenario::Verdict::kPass)
+      << scenario::verdict_name(result.verdict) << " " << result.error
+      << (result.failures.empty() ? "" : result.failures[0].message);
+  ASSERT_EQ(result.expectations.size(), spec.expectations.size());
+  for (const auto& expectation : result.expectations) {
+    EXPECT_EQ(expectation.status, scenario::ExpectationResult::Status::kMet)
+        << expectation.message;
+  }
 }
 
 TEST(SynthLruScenarios, EveryFileReachesItsNodeAndEveryNodeIsAccountedFor) {
