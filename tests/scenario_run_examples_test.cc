@@ -1,6 +1,10 @@
-// The example scenario files (scenarios/examples/*.yaml) parse, compile and run to the verdict
-// their expectations promise: every example passes.
+// The example scenario files (scenarios/examples/*.yaml) and the bundled suite
+// (scenarios/suite/*.yaml) parse, compile and run to the verdict their expectations promise.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "scenarios/run/scenario_run.h"
 #include "scenarios/scenario_yaml.h"
@@ -28,8 +32,17 @@ TEST_P(ScenarioRunExamplesTest, PassesItsExpectations) {
   EXPECT_GT(result.executions, 0u);
 }
 
+// The documentation's examples and the bundled suite (scenarios/suite); MAPSIM_SCENARIOS (a
+// file or folder) runs others instead.
 std::vector<std::string> examples() {
-  return scenario_files_in(std::string(MAPSIM_SOURCE_DIR) + "/scenarios/examples");
+  if (const char* chosen = std::getenv("MAPSIM_SCENARIOS")) return scenario_files_in(chosen);
+  std::vector<std::string> files;
+  for (const char* folder : {"/scenarios/examples", "/scenarios/suite"}) {
+    for (std::string& file : scenario_files_in(std::string(MAPSIM_SOURCE_DIR) + folder)) {
+      files.push_back(std::move(file));
+    }
+  }
+  return files;
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, ScenarioRunExamplesTest, ::testing::ValuesIn(examples()),
