@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "impl/assert.h"
+#include "impl/program_access.h"
 #include "impl/uapi.h"
 #include "scenarios/run/step_text.h"
 #include "scenarios/run/value_atomic_add.h"
@@ -117,9 +118,45 @@ int64_t StepRunner::walk(StepBuffers& buffers, Observation& observation) {
   }
 }
 
+// BPF_PROG_LOAD's answer for the program a step stands for: 0 when the verifier loads it, or
+// -EACCES when the map's access flags forbid one of its helpers (impl/program_access.h). The
+// sequences read and write the value (the add is a fetch-and-add through the pointer), so
+// either flag refuses them.
+int StepRunner::load_refusal(const StepSpec& step) const {
+  const MapInfo& info = compiled_.map.info;
+  switch (step.kind) {
+    case StepKind::kUpdate:
+      return verifier_refusal(info, ProgramHelper::kUpdate);
+    case StepKind::kDelete:
+      return verifier_refusal(info, ProgramHelper::kDelete);
+    case StepKind::kLookup:
+      return verifier_refusal(info, ProgramHelper::kLookup);
+    case StepKind::kLookupAddElseInsert:
+    case StepKind::kLookupKeepPointer:
+    case StepKind::kAddThroughPointer:
+      if (int refused = verifier_refusal(info, ProgramHelper::kLookup)) return refused;
+      return verifier_refusal(info, ProgramHelper::kUpdate);
+    case StepKind::kLookupAndDelete:
+    case StepKind::kGetNextKey:
+    case StepKind::kWalk:
+      break;
+  }
+  return 0;
+}
+
 int64_t StepRunner::run_program(const StepSpec& step, StepBuffers& buffers,
                                 StepBuffers* previous, Observation& observation) {
   const uint32_t value_size = compiled_.map.info.value_size;
+  if (const int refused = load_refusal(step)) {
+    // The program never runs. A refused pair still balances the RCU section the runner expects
+    // lookup_keep_pointer to open and add_through_pointer to close.
+    if (step.kind == StepKind::kLookupKeepPointer) {
+      platform_.rcu_read_lock();
+      buffers.kept = nullptr;
+    }
+    if (step.kind == StepKind::kAddThroughPointer) platform_.rcu_read_unlock();
+    return refused;
+  }
   switch (step.kind) {
     case StepKind::kUpdate: {
       RcuReadGuard<SimPlatform> rcu(platform_);

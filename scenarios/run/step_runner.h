@@ -67,6 +67,7 @@ class StepRunner {
   int64_t run_program(const StepSpec& step, StepBuffers& buffers, StepBuffers* previous,
                       Observation& observation);
   int64_t walk(StepBuffers& buffers, Observation& observation);
+  int load_refusal(const StepSpec& step) const;
   // The counter width of value_atomic_add for this map: 8, or 4 for values of 4..7 bytes.
   unsigned add_width() const;
   uint64_t addend(const StepSpec& step) const;
