@@ -95,5 +95,48 @@ TEST(ScenarioRunWalkTest, ArrayWalkNeverSkipsOrRepeats) {
   EXPECT_TRUE(result.exhausted);
 }
 
+// Presence is followed on LRU maps (through the inspection lookup) and LPM tries (their key
+// set) as on hash maps: a concurrent delete of the walk's current key restarts the walk.
+TEST(ScenarioRunWalkTest, LruAndLpmWalksUnderDelete) {
+  ScenarioSpec lru = spec_for(kMapLruHash, 8, kFZeroSeed);
+  lru.setup = {testing::update(1, 1), testing::update(2, 2), testing::update(3, 3)};
+  lru.cpus = {program(0, {testing::walk()}),
+              program(1, {testing::remove(1), testing::remove(2), testing::remove(3)})};
+  lru.expectations = {
+      expectation(Kind::kExpected, {walk_atom(AtomSpec::Kind::kWalkRepeats, true)}, "restart"),
+      expectation(Kind::kExists, {walk_atom(AtomSpec::Kind::kWalkRepeats, true)}, "restart"),
+      expectation(Kind::kNever, {walk_atom(AtomSpec::Kind::kWalkSkips, true)}, "deleted keys")};
+  ScenarioResult result = run_scenario(lru);
+  EXPECT_EQ(result.verdict, Verdict::kPass)
+      << result.error << (result.failures.empty() ? "" : result.failures[0].message);
+
+  ScenarioSpec trie = spec_for(kMapLpmTrie, 4, kFNoPrealloc);
+  trie.map.key_size = 8;
+  std::vector<StepSpec> inserts;
+  for (uint8_t last : {1, 2, 3}) {
+    StepSpec insert = testing::make_step(StepKind::kUpdate, {}, last);
+    insert.key = Bytes{32, 0, 0, 0, 10, 0, 0, last};
+    inserts.push_back(insert);
+  }
+  trie.setup = inserts;
+  StepSpec remove_middle = testing::make_step(StepKind::kDelete);
+  remove_middle.key = inserts[1].key;
+  trie.cpus = {program(0, {testing::walk()}), program(1, {remove_middle})};
+  trie.expectations = {
+      expectation(Kind::kExists, {walk_atom(AtomSpec::Kind::kWalkSkips, false),
+                                  walk_atom(AtomSpec::Kind::kWalkRepeats, false)}, "clean"),
+      expectation(Kind::kNever, {walk_atom(AtomSpec::Kind::kWalkSkips, true)}, "no skip")};
+  result = run_scenario(trie);
+  // get_next_key of a deleted prefix starts again from the leftmost leaf: repeats, no skips.
+  EXPECT_EQ(result.verdict, Verdict::kViolation) << result.error;
+  EXPECT_FALSE(result.failures.empty());
+  for (const ExpectationResult& expectation : result.expectations) {
+    EXPECT_EQ(expectation.status, ExpectationResult::Status::kMet) << expectation.message;
+  }
+  for (const ScenarioFailure& failure : result.failures) {
+    EXPECT_EQ(failure.kind, "walk_repeat") << failure.message;
+  }
+}
+
 }  // namespace
 }  // namespace mapsim::scenario

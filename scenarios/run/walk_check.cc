@@ -5,7 +5,9 @@
 #include <iterator>
 #include <map>
 
+#include "impl/internal/lru_hash_map_impl.h"
 #include "impl/uapi.h"
+#include "sim/sim_platform.h"
 
 namespace mapsim::scenario {
 namespace {
@@ -33,8 +35,13 @@ WalkPresence::WalkPresence(const CompiledSpec& compiled) : compiled_(compiled) {
 std::vector<Bytes> WalkPresence::present_now(Map& map) {
   std::vector<Bytes> present;
   if (compiled_.map.keys == KeySpace::kHashed) {
+    // LRU maps are asked through their inspection lookup, which never touches the reference
+    // bit, even with a mutant that makes syscall lookups set it.
+    auto* lru = dynamic_cast<internal::LruHashMap<SimPlatform>*>(&map);
     for (const Bytes& key : compiled_.named_keys) {
-      if (map.lookup_elem(key.data(), scratch_.data()) == 0) present.push_back(key);
+      const bool found = lru != nullptr ? lru->node_of_key(key.data()) != nullptr
+                                        : map.lookup_elem(key.data(), scratch_.data()) == 0;
+      if (found) present.push_back(key);
     }
     return present;  // named_keys is sorted
   }
