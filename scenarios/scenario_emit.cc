@@ -297,6 +297,7 @@ std::string emit_scenario_yaml(const ScenarioSpec& spec) {
   out += "name: " + yaml::plain_or_quoted(spec.name) + "\n";
   out += "possible_cpus: " + std::to_string(spec.possible_cpus) + "\n";
   if (spec.map_seed != 0) out += "map_seed: " + std::to_string(spec.map_seed) + "\n";
+  if (!spec.canary.empty()) out += "canary: " + yaml::plain_or_quoted(spec.canary) + "\n";
   write_map(spec, &out);
   write_programs(spec, shape, &out);
   write_run_settings(spec, &out);

@@ -172,6 +172,10 @@ struct ScenarioSpec {
   ExploreSpec explore;
   ChecksSpec checks;
   std::vector<ExpectationSpec> expectations;
+  // A canary: the name of a mutant (impl/mutant.h) planted in the map code for the whole run.
+  // The scenario then passes only when some check or expectation catches the planted bug, so
+  // the suite proves its checks still bite. "" for an ordinary scenario.
+  std::string canary;
   bool operator==(const ScenarioSpec&) const = default;
 };
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "impl/mutant.h"
 #include "scenarios/scenario_keys.h"
 #include "scenarios/yaml/reader.h"
 #include "scenarios/yaml/sections.h"
@@ -20,7 +21,8 @@ using yaml::find_entry;
 
 constexpr std::string_view kTopKeys[] = {
     "name",  "description", "possible_cpus", "map_seed", "map",    "devices",     "setup",
-    "cpu<N>", "interrupts", "faults",        "explore",  "checks", "expectations", "keys"};
+    "cpu<N>", "interrupts", "faults",        "explore",  "checks", "expectations", "keys",
+    "canary"};
 
 // The comment lines that open the file ("# text"), without "#" and one following space.
 std::string opening_comment(std::string_view text) {
@@ -79,6 +81,20 @@ void read_text_fields(Context& context, const std::vector<Entry>& entries, Scena
   if (const Entry* description = find_entry(entries, "description")) {
     spec->description =
         yaml::read_string(context, description->value, "a description").value_or("");
+  }
+  if (const Entry* canary = find_entry(entries, "canary")) {
+    const std::optional<std::string> name =
+        yaml::read_string(context, canary->value, "a mutant's name");
+    if (name && !mutant_from_name(*name)) {
+      std::string known;
+      for (int index = 0; index < kMutantCount; ++index) {
+        known += (index == 0 ? "" : ", ") + std::string(mutant_name(static_cast<Mutant>(index)));
+      }
+      context.error(canary->value.pos, canary->key,
+                    "unknown mutant '" + *name + "'; a canary plants one of: " + known);
+    } else if (name) {
+      spec->canary = *name;
+    }
   }
 }
 

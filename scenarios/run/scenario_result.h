@@ -55,7 +55,8 @@ struct ScenarioFailure {
   /// What failed: a check's finding ("invariant", "walk_repeat", "walk_skip",
   /// "linearizability", "always", "never", "internal") or the simulator's ("deadlock", "livelock",
   /// "data_race", "use_after_free", "assertion", "exception", "program_error",
-  /// "replay_diverged", "step_check").
+  /// "replay_diverged", "step_check"); "canary_missed" when a canary scenario's planted bug
+  /// went uncaught.
   std::string kind;
   std::string message;
   uint64_t execution = 0;  ///< index among the run's judged executions
@@ -90,6 +91,11 @@ struct ScenarioResult {
   uint64_t linearizability_unchecked = 0;
   std::string linearizability_unchecked_reason;
   double elapsed_seconds = 0;       ///< wall clock (the only field that varies between runs)
+
+  /// A canary scenario (ScenarioSpec::canary): the mutant planted, and whether the run caught
+  /// it. A caught canary is a pass; its failures are kept (they are the evidence).
+  std::string canary;
+  bool canary_caught = false;
 
   std::vector<ExpectationResult> expectations;  ///< one per spec expectation, in order
   std::vector<ScenarioFailure> failures;        ///< the first failures_kept, in order

@@ -36,6 +36,44 @@ ExploreSpec effective_explore(const ScenarioSpec& spec, const RunOptions& option
   return explore;
 }
 
+// The mutants of a run: the caller's, plus the canary the spec plants.
+sim::Result<MutantSet> run_mutants(const ScenarioSpec& spec, MutantSet mutants) {
+  if (spec.canary.empty()) return sim::Result<MutantSet>::success(mutants);
+  const std::optional<Mutant> canary = mutant_from_name(spec.canary);
+  if (!canary) {
+    return sim::Result<MutantSet>::failure("canary: unknown mutant '" + spec.canary +
+                                           "' (impl/mutant.h lists them)");
+  }
+  mutants.add(*canary);
+  return sim::Result<MutantSet>::success(mutants);
+}
+
+// A canary passes when the planted bug was caught (a violation or a failed expectation), and
+// fails when every check missed it.
+void judge_canary(const ScenarioSpec& spec, ScenarioResult* result) {
+  if (spec.canary.empty()) return;
+  result->canary = spec.canary;
+  switch (result->verdict) {
+    case Verdict::kViolation:
+    case Verdict::kFailedExpectation:
+      result->canary_caught = true;
+      result->verdict = Verdict::kPass;
+      break;
+    case Verdict::kPass: {
+      result->verdict = Verdict::kFailedExpectation;
+      ScenarioFailure missed;
+      missed.kind = "canary_missed";
+      missed.message = "canary: the planted mutant '" + spec.canary +
+                       "' survived every explored execution; the checks no longer catch it";
+      result->failures.insert(result->failures.begin(), std::move(missed));
+      break;
+    }
+    case Verdict::kBadScenario:
+    case Verdict::kInternalError:
+      break;
+  }
+}
+
 }  // namespace
 
 ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
@@ -45,6 +83,8 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   sim::Result<CompiledScenario> compiled = compile_scenario(effective);
   if (!compiled.ok()) return bad_scenario(spec, compiled.error());
   const CompiledScenario& scenario = compiled.value();
+  const sim::Result<MutantSet> mutants = run_mutants(spec, options.mutants);
+  if (!mutants.ok()) return bad_scenario(spec, mutants.error());
 
   std::unique_ptr<sim::Strategy> own_strategy;
   sim::Strategy* strategy = options.strategy_override;
@@ -65,8 +105,11 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
 
   RunAccounting accounting(*scenario.compiled, *scenario.log);
   sim::ExplorerOptions explorer_options = scenario.explorer_options();
-  explorer_options.execution.mutants = options.mutants;
-  explorer_options.stop_on_failure = options.stop_on_failure;
+  explorer_options.execution.mutants = mutants.value();
+  // A canary's first catch is all the evidence it needs; executions after it run on a map whose
+  // planted bug may already have corrupted memory beyond what the checks can describe.
+  const bool stop_on_failure = options.stop_on_failure || !spec.canary.empty();
+  explorer_options.stop_on_failure = stop_on_failure;
   explorer_options.determinism_check_every = options.determinism_check_every;
   explorer_options.failures_kept = options.failures_kept;
   explorer_options.trace_tail = options.trace_tail;
@@ -104,11 +147,12 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   result.exhausted = report.exhausted;
   result.time_budget_reached = timed.stopped();
   result.budget_reached = report.budget_reached && !result.time_budget_reached;
-  result.stopped_at_failure = options.stop_on_failure && report.failing_executions > 0 &&
+  result.stopped_at_failure = stop_on_failure && report.failing_executions > 0 &&
                               !report.exhausted && !report.budget_reached &&
                               !result.time_budget_reached;
   result.determinism_checks = report.determinism_checks;
   accounting.finish(report, result.stopped_at_failure, &result);
+  judge_canary(spec, &result);
   result.elapsed_seconds = seconds_since(start);
   if (options.progress) {
     progress.executions = report.executions;
@@ -128,8 +172,13 @@ ReplayResult replay_scenario(const ScenarioSpec& spec, const sim::Schedule& sche
     return replay;
   }
   const CompiledScenario& scenario = compiled.value();
+  const sim::Result<MutantSet> planted = run_mutants(spec, mutants);
+  if (!planted.ok()) {
+    replay.error = planted.error();
+    return replay;
+  }
   sim::ExplorerOptions explorer_options = scenario.explorer_options();
-  explorer_options.execution.mutants = mutants;
+  explorer_options.execution.mutants = planted.value();
   sim::Explorer explorer(scenario.scenario, explorer_options);
   const LoggedExecution& logged = scenario.log->this_thread();
   const uint64_t builds_before = logged.builds;
