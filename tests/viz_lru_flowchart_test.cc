@@ -5,7 +5,8 @@
 //     emits (scanned from impl/) is a node of the chart of its list kind;
 //   * every transition the simulator observes in many random executions of LRU scenarios
 //     (evictions, steals, EEXIST/ENOENT, nested programs, ENOMEM; both list kinds, both map
-//     types) is an edge of the chart, and each walk's outcome node agrees with what the
+//     types; 120 random executions per scenario, DPOR to the end for the small ones with
+//     interrupts) is an edge of the chart, and each walk's outcome node agrees with what the
 //     operation returned;
 //   * the rendered svg has every node and edge under its id.
 #include "viz/lru_flowchart.h"
@@ -156,7 +157,9 @@ void expect_observed_walks_are_in_chart(LruListKind kind, LruPathCounts* total) 
   uint64_t seed = 1;
   for (const testing::LruScenario& scenario : testing::lru_path_scenarios(kind)) {
     const sim::testing::MapScenarioConfig& config = scenario.config;
-    const testing::LruRunCollection run = testing::collect_lru_paths(scenario, 300, seed++);
+    // Random scenarios: 120 executions each; exhaustive ones run to the end (< 400).
+    const uint64_t executions = scenario.exhaustive ? 400 : 120;
+    const testing::LruRunCollection run = testing::collect_lru_paths(scenario, executions, seed++);
     EXPECT_EQ(run.failing_executions, 0u) << config.name;
     EXPECT_TRUE(run.exhausted || !scenario.exhaustive) << config.name;
     for (const TracedLruPath& traced : run.paths) {
