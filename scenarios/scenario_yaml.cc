@@ -26,6 +26,10 @@ constexpr std::string_view kTopKeys[] = {
 
 // The comment lines that open the file ("# text"), without "#" and one following space.
 std::string opening_comment(std::string_view text) {
+  constexpr std::string_view kByteOrderMark = "\xef\xbb\xbf";
+  if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+    text.remove_prefix(kByteOrderMark.size());
+  }
   std::string comment;
   bool first = true;
   while (!text.empty() && text[0] == '#') {

@@ -139,6 +139,10 @@ TEST(ScenarioYamlTest, DescriptionFromTheOpeningCommentOrTheKey) {
                      "cpu0: [walk]\n# not part of it\n")
                 .description,
             "first line\n indented\n\n=> result");
+  EXPECT_EQ(parse_ok("\xef\xbb\xbf# after a byte order mark\r\n" + std::string(kHashMap) +
+                     "cpu0: [walk]\n")
+                .description,
+            "after a byte order mark");
   EXPECT_EQ(parse_ok("# comment\ndescription: key wins\n" + std::string(kHashMap) +
                      "cpu0: [walk]\n")
                 .description,
