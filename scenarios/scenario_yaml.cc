@@ -8,6 +8,7 @@
 
 #include "impl/mutant.h"
 #include "scenarios/scenario_keys.h"
+#include "scenarios/yaml/document.h"
 #include "scenarios/yaml/reader.h"
 #include "scenarios/yaml/sections.h"
 #include "sim/vector_clock.h"
@@ -43,32 +44,6 @@ std::string opening_comment(std::string_view text) {
     text.remove_prefix(end + 1);
   }
   return comment;
-}
-
-std::optional<YAML::Node> load_document(Context& context, std::string_view text) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& error) {
-    const SourcePos pos = error.mark.is_null()
-                              ? SourcePos{1, 1}
-                              : SourcePos{error.mark.line + 1, error.mark.column + 1};
-    context.error(pos, "", "YAML syntax error: " + error.msg);
-    return std::nullopt;
-  }
-  if (documents.empty() || documents[0].IsNull()) {
-    context.error(SourcePos{1, 1}, "",
-                  "empty scenario; expected a map with at least map: and cpu0: (docs/"
-                  "scenario-format.md)");
-    return std::nullopt;
-  }
-  if (documents.size() > 1) {
-    context.error(yaml::position_of(documents[1]), "",
-                  "a second YAML document starts here; a scenario file holds one map (check the "
-                  "indentation of the lines above)");
-    return std::nullopt;
-  }
-  return documents[0];
 }
 
 void read_text_fields(Context& context, const std::vector<Entry>& entries, ScenarioSpec* spec) {
@@ -201,7 +176,7 @@ ScenarioParse parse_scenario_yaml(std::string_view original, const std::string& 
   Context context(file, text);
   ScenarioParse result;
   result.spec.file = file;
-  const std::optional<YAML::Node> root = load_document(context, text);
+  const std::optional<YAML::Node> root = yaml::load_one_document(context, text);
   if (root) {
     const yaml::Value value = yaml::make_value(*root, "", SourcePos{1, 1});
     const auto entries = yaml::read_entries(context, value, kTopKeys,

@@ -210,8 +210,21 @@ TEST(ScenarioYamlErrorTest, SyntaxErrorHasAPosition) {
 TEST(ScenarioYamlErrorTest, EmptyFileAndSecondDocument) {
   EXPECT_THAT(errors("# nothing\n"), ElementsAre(StartsWith("t.yaml:1:1: empty scenario")));
   EXPECT_THAT(errors(std::string(kHashMap) + "cpu0: [walk]\n---\nx: 1\n"),
-              ElementsAre(StartsWith("t.yaml:4:1: a second YAML document")));
+              ElementsAre(StartsWith("t.yaml:3:1: a second YAML document")));
+  EXPECT_THAT(errors("- a\nb: 1\n"), ElementsAre(StartsWith("t.yaml:2:1: a second YAML document")));
   EXPECT_THAT(errors("- a\n"), ElementsAre(StartsWith("t.yaml:1:1: expected a scenario")));
+}
+
+// yaml-cpp 0.7's LoadAll never returns on these (upstream issue #1040): the parser must.
+TEST(ScenarioYamlErrorTest, StrayCommaAtTheTopIsAnErrorNotAHang) {
+  EXPECT_THAT(errors(", b\n"), ElementsAre(StartsWith("t.yaml:1:1: YAML syntax error: no YAML "
+                                                      "value starts here")));
+  EXPECT_THAT(errors("# about\n  , add 5\nmap: {}\n"),
+              ElementsAre(StartsWith("t.yaml:2:3: YAML syntax error: no YAML value")));
+  EXPECT_THAT(errors(std::string(kHashMap) + "cpu0: [walk]\n---\n,\n"),
+              ElementsAre(StartsWith("t.yaml:3:1: a second YAML document starts here")));
+  EXPECT_THAT(errors(std::string(kHashMap) + "cpu0: [walk]\n---\n# nothing more\n"),
+              ElementsAre());
 }
 
 TEST(ScenarioYamlErrorTest, UnknownKeysListTheAllowedOnes) {
