@@ -3,6 +3,7 @@
 
 #include <z3++.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
@@ -38,6 +39,9 @@ std::string opening_comment(const SynthRequest& request, const SynthResult& resu
 }
 
 }  // namespace
+
+// Bounds tried without an interrupt before any interrupt is tried.
+constexpr int kPlainFirstBound = 3;
 
 static std::vector<IrqPhase> irq_phases(LruKind lru) {
   std::vector<IrqPhase> phases;
@@ -87,21 +91,24 @@ SynthResult synthesize_scenario(const SynthRequest& request) {
   SynthResult result;
   result.message = validate_synth_request(request);
   if (!result.message.empty()) return result;
-  // Bound by bound: first without an interrupt (the cheapest formula), then with one at each
-  // phase (one formula per phase keeps each small).
+  // Plain plans first: without an interrupt up to kPlainFirstBound operations (cheap formulas,
+  // and a scenario a reader follows without thinking about nesting); then bound by bound, with
+  // an interrupt at each phase (one formula per phase keeps each small) and without.
   std::vector<EncodingOptions> rounds;
+  auto add_round = [&](int bound, bool interrupt, IrqPhase phase) {
+    EncodingOptions options;
+    options.lru = request.lru;
+    options.cpus = request.cpus;
+    options.steps = bound;
+    options.allow_interrupt = interrupt;
+    options.irq_phase = phase;
+    rounds.push_back(options);
+  };
+  const int plain_first = std::min(request.max_steps, kPlainFirstBound);
+  for (int bound = 1; bound <= plain_first; ++bound) add_round(bound, false, IrqPhase::kAfterPop);
   for (int bound = 1; bound <= request.max_steps; ++bound) {
-    for (bool interrupt : {false, true}) {
-      for (IrqPhase phase : interrupt ? irq_phases(request.lru) : std::vector<IrqPhase>{IrqPhase::kAfterPop}) {
-        EncodingOptions options;
-        options.lru = request.lru;
-        options.cpus = request.cpus;
-        options.steps = bound;
-        options.allow_interrupt = interrupt;
-        options.irq_phase = phase;
-        rounds.push_back(options);
-      }
-    }
+    if (bound > plain_first) add_round(bound, false, IrqPhase::kAfterPop);
+    for (IrqPhase phase : irq_phases(request.lru)) add_round(bound, true, phase);
   }
   for (const EncodingOptions& options : rounds) {
     {
