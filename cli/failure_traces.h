@@ -1,0 +1,32 @@
+// Trace files for `mapsim run` and `mapsim minimize` (scenarios/trace_file.h): one execution of
+// a spec, re-run from its schedule with everything captured, written where the reports say.
+//
+// Writing a trace re-runs the execution; if the re-run does not reproduce the schedule's trace
+// hash, the scenario is not deterministic, and that is an internal error (exit 3), not a trace.
+#pragma once
+
+#include <string>
+
+#include "cli/scenario_run_record.h"
+#include "scenarios/scenario_spec.h"
+#include "scenarios/trace_file.h"
+#include "sim/schedule.h"
+
+namespace mapsim::cli {
+
+// The trace file of the execution `schedule` of `spec`; `failure_kind` is the run's finer name
+// of its failure ("invariant", "always", "deadlock", ...; "" when it did not fail), `path`
+// where it will be written (for its reproducing command).
+sim::Result<scenario::TraceFile> make_trace_file(const scenario::ScenarioSpec& spec,
+                                                 const sim::Schedule& schedule,
+                                                 const std::string& failure_kind,
+                                                 uint64_t execution, const std::string& path);
+
+// Writes OUT_DIR/traces/<name>-<n>.json for each kept failure of `record` (n from 1) and fills
+// record->traces. A re-run that diverges turns the record's verdict into an internal error.
+void write_failure_traces(const std::string& out_dir, ScenarioRunRecord* record);
+
+// `text` quoted for a POSIX shell when it needs to be ("out/traces/a b.json" -> 'out/...').
+std::string shell_quote(const std::string& text);
+
+}  // namespace mapsim::cli

@@ -1,0 +1,45 @@
+// Running one scenario on several threads (`mapsim run --jobs N`) with results that do not
+// depend on N.
+//
+// The exploration is split into parts by sim/partition.h (prefixes of the first steps for DPOR
+// and bounded DFS, ranges of execution indices for random walks and PCT); each part is an
+// ordinary run_scenario() with the part's strategy and budget on its own thread, with its own
+// compiled scenario and Explorer (nothing in sim/ is shared between explorers). The parts'
+// results are merged in part order (result_merge.h): execution indices are renumbered as if
+// the parts had run one after the other, failures and witnesses come from the earliest part,
+// coverage and counts are summed. With stop_on_failure, the parts after the first failing one
+// do not count (running ones are told to stop). One thread runs the same parts in the same
+// order, so `--jobs 1` and `--jobs 8` give the same result, field by field (wall-clock time
+// aside; a time budget cuts runs where the clock says).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "scenarios/run/scenario_result.h"
+#include "scenarios/scenario_spec.h"
+
+namespace mapsim::cli {
+
+struct RunTotals {
+  uint64_t executions = 0;          ///< judged so far, over every part
+  uint64_t failing_executions = 0;
+  uint64_t path_events = 0;         ///< LRU path events reached so far (distinct)
+  double elapsed_seconds = 0;
+  double time_budget_seconds = 0;   ///< 0: none
+  uint64_t execution_budget = 0;
+};
+
+struct ParallelRunOptions {
+  int jobs = 1;
+  bool stop_on_failure = false;
+  size_t failures_kept = 8;
+  // Called from the parts' threads (serialised) as they progress.
+  std::function<void(const RunTotals&)> progress;
+};
+
+// The spec runs as it is (apply the command line's overrides to it first).
+scenario::ScenarioResult run_scenario_parallel(const scenario::ScenarioSpec& spec,
+                                               const ParallelRunOptions& options);
+
+}  // namespace mapsim::cli

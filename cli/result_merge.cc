@@ -1,0 +1,137 @@
+#include "cli/result_merge.h"
+
+#include "scenarios/run/atom_eval.h"
+
+namespace mapsim::cli {
+namespace {
+
+using scenario::ExpectationResult;
+using scenario::ExpectationSpec;
+using scenario::ScenarioResult;
+using scenario::Verdict;
+
+void add_coverage(const scenario::PathCoverage& part, scenario::PathCoverage* total) {
+  for (const auto& [event, count] : part.events) total->events[event] += count;
+  for (const auto& [edge, count] : part.transitions) total->transitions[edge] += count;
+}
+
+// Counts summed, witnesses from the earliest part (an expected-behaviour expectation prefers
+// the earliest execution in which it excused a flag, as one exploration does).
+void add_expectations(const ScenarioResult& part, bool first, ScenarioResult* total) {
+  if (first) {
+    total->expectations = part.expectations;
+    return;
+  }
+  for (size_t i = 0; i < total->expectations.size() && i < part.expectations.size(); ++i) {
+    ExpectationResult& merged = total->expectations[i];
+    const ExpectationResult& next = part.expectations[i];
+    const bool had_excused = merged.excused_executions > 0;
+    merged.satisfied_executions += next.satisfied_executions;
+    merged.excused_executions += next.excused_executions;
+    if (merged.kind == ExpectationSpec::Kind::kExpected && !had_excused &&
+        next.excused_executions > 0) {
+      merged.witness = next.witness;
+    } else if (!merged.witness && next.witness) {
+      merged.witness = next.witness;
+    }
+  }
+}
+
+Verdict merged_verdict(const std::vector<ScenarioResult>& parts, bool expectation_failed,
+                       std::string* error) {
+  for (const ScenarioResult& part : parts) {
+    if (part.verdict == Verdict::kInternalError) {
+      *error = part.error;
+      return Verdict::kInternalError;
+    }
+  }
+  for (const ScenarioResult& part : parts) {
+    if (part.verdict == Verdict::kViolation) return Verdict::kViolation;
+  }
+  return expectation_failed ? Verdict::kFailedExpectation : Verdict::kPass;
+}
+
+}  // namespace
+
+bool conclude_expectations(std::vector<ExpectationResult>* expectations, uint64_t executions,
+                           bool stopped_at_failure) {
+  bool failed = false;
+  const std::string of = std::to_string(executions) + " executions";
+  for (ExpectationResult& expectation : *expectations) {
+    const std::string satisfied = std::to_string(expectation.satisfied_executions);
+    switch (expectation.kind) {
+      case ExpectationSpec::Kind::kAlways:
+      case ExpectationSpec::Kind::kNever: {
+        const bool broken = expectation.witness.has_value();
+        expectation.status = broken ? ExpectationResult::Status::kUnmet
+                                    : ExpectationResult::Status::kMet;
+        expectation.message = std::string(scenario::expectation_kind_name(expectation.kind)) +
+                              (broken ? ": broken" : ": held") + "; atoms held in " +
+                              satisfied + " of " + of;
+        failed = failed || broken;
+        break;
+      }
+      case ExpectationSpec::Kind::kExists:
+        if (expectation.satisfied_executions > 0) {
+          expectation.status = ExpectationResult::Status::kMet;
+          expectation.message = "exists: shown by " + satisfied + " of " + of;
+        } else {
+          expectation.status = stopped_at_failure ? ExpectationResult::Status::kUndecided
+                                                  : ExpectationResult::Status::kUnmet;
+          expectation.message = "exists: shown by none of " + of +
+                                (stopped_at_failure ? " (exploring stopped at a failure)" : "");
+          failed = failed || !stopped_at_failure;
+        }
+        break;
+      case ExpectationSpec::Kind::kExpected:
+        expectation.status = ExpectationResult::Status::kMet;
+        expectation.message = "expected: atoms held in " + satisfied + " of " + of +
+                              "; excused flags in " +
+                              std::to_string(expectation.excused_executions);
+        break;
+    }
+  }
+  return failed;
+}
+
+ScenarioResult merge_part_results(const std::vector<ScenarioResult>& parts,
+                                  const MergeContext& context) {
+  for (const ScenarioResult& part : parts) {
+    if (part.verdict == Verdict::kBadScenario) return part;
+  }
+  ScenarioResult total;
+  total.scenario = context.scenario;
+  total.header = context.header;
+  total.strategy = context.strategy;
+  total.exhausted = context.every_part_ran;
+  total.budget_reached = !context.every_part_ran && !context.parts_cancelled;
+  bool part_stopped = context.parts_cancelled;
+  for (size_t index = 0; index < parts.size(); ++index) {
+    const ScenarioResult& part = parts[index];
+    for (scenario::ScenarioFailure failure : part.failures) {
+      if (total.failures.size() >= context.failures_kept) break;
+      failure.execution += total.executions;
+      total.failures.push_back(std::move(failure));
+    }
+    add_expectations(part, index == 0, &total);
+    add_coverage(part.coverage, &total.coverage);
+    total.executions += part.executions;
+    total.steps += part.steps;
+    total.aborted += part.aborted;
+    total.failing_executions += part.failing_executions;
+    total.expected_executions += part.expected_executions;
+    total.determinism_checks += part.determinism_checks;
+    total.exhausted = total.exhausted && part.exhausted;
+    total.budget_reached = total.budget_reached || part.budget_reached;
+    total.time_budget_reached = total.time_budget_reached || part.time_budget_reached;
+    part_stopped = part_stopped || part.stopped_at_failure;
+  }
+  total.stopped_at_failure = context.stop_on_failure && total.failing_executions > 0 &&
+                             part_stopped;
+  const bool expectation_failed =
+      conclude_expectations(&total.expectations, total.executions, total.stopped_at_failure);
+  total.verdict = merged_verdict(parts, expectation_failed, &total.error);
+  return total;
+}
+
+}  // namespace mapsim::cli

@@ -1,0 +1,188 @@
+#include "cli/run_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "cli/exit_status.h"
+#include "cli/failure_traces.h"
+#include "cli/parallel_run.h"
+#include "cli/progress_line.h"
+#include "cli/report_json.h"
+#include "cli/report_junit.h"
+#include "cli/scenario_run_record.h"
+#include "scenarios/scenario_yaml.h"
+#include "scenarios/trace_file.h"
+
+namespace mapsim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A name usable in file names, unique among `taken`.
+std::string unique_name(const std::string& name, std::set<std::string>* taken) {
+  std::string base;
+  for (char c : name) {
+    base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'
+                ? c
+                : '_';
+  }
+  if (base.empty()) base = "scenario";
+  std::string unique = base;
+  for (int n = 2; !taken->insert(unique).second; ++n) unique = base + "-" + std::to_string(n);
+  return unique;
+}
+
+// `mapsim run FILE` with the overrides that change what runs (not --jobs, --out, reports).
+std::string rerun_command(const std::string& file, const CommonOptions& common) {
+  std::string command = "mapsim run " + shell_quote(file);
+  if (common.seed) command += " --seed " + shell_quote(*common.seed);
+  if (common.strategy) command += " --strategy " + *common.strategy;
+  if (common.executions) command += " --executions " + std::to_string(*common.executions);
+  if (common.time_seconds) command += " --time " + std::to_string(*common.time_seconds);
+  return command;
+}
+
+// The scenario files the paths name, or "" with *error for a path that names none.
+std::vector<std::string> collect_files(const std::vector<std::string>& paths,
+                                       std::vector<std::string>* errors) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code ignored;
+    if (!fs::exists(path, ignored)) {
+      errors->push_back(path + ": no such file or folder");
+      continue;
+    }
+    std::vector<std::string> found = scenario::scenario_files_in(path);
+    if (found.empty()) errors->push_back(path + ": no scenario files (*.yaml, *.yml) in it");
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+ScenarioRunRecord load_record(const std::string& file, const CommonOptions& common,
+                              std::set<std::string>* names, std::string* usage_error) {
+  ScenarioRunRecord record;
+  record.file = file;
+  record.rerun = rerun_command(file, common);
+  scenario::ScenarioParse parse = scenario::load_scenario_file(file);
+  if (!parse.ok()) {
+    record.name = unique_name(fs::path(file).stem().string(), names);
+    record.errors = parse.errors;
+    record.result.verdict = scenario::Verdict::kBadScenario;
+    record.result.scenario = record.name;
+    record.result.error = parse.errors.front();
+    return record;
+  }
+  record.spec = std::move(parse.spec);
+  *usage_error = apply_overrides(common, &record.spec);
+  record.name = unique_name(record.spec.name, names);
+  return record;
+}
+
+void print_record(const ScenarioRunRecord& record) {
+  const scenario::ScenarioResult& result = record.result;
+  const scenario::Verdict verdict = result.verdict;
+  const char* tag = verdict == scenario::Verdict::kPass ? "PASS " :
+                    verdict == scenario::Verdict::kBadScenario ||
+                    verdict == scenario::Verdict::kInternalError ? "ERROR" : "FAIL ";
+  std::cout << tag << " " << record.name << " (" << record.file << "): "
+            << scenario::verdict_name(verdict);
+  if (record.errors.empty()) {
+    std::cout << ", " << result.executions << " executions"
+              << (result.exhausted ? " (exhaustive)" : "")
+              << (result.time_budget_reached ? " (time budget reached)" : "");
+    if (result.failing_executions > 0) std::cout << ", " << result.failing_executions
+                                                  << " failing";
+  }
+  std::cout << "\n";
+  if (record.errors.empty() && !result.header.empty()) std::cout << "  " << result.header << "\n";
+  for (const scenario::ExpectationResult& expectation : result.expectations) {
+    std::cout << "  expectation " << expectation.index
+              << (expectation.description.empty() ? "" : " (" + expectation.description + ")")
+              << ": " << scenario::expectation_status_name(expectation.status) << ": "
+              << expectation.message << "\n";
+  }
+  if (verdict == scenario::Verdict::kPass) return;
+  std::string findings = findings_text(record);
+  std::string indented = "  ";
+  for (char c : findings) {
+    indented += c;
+    if (c == '\n') indented += "  ";
+  }
+  std::cout << indented.substr(0, indented.size() - 2);
+}
+
+bool write_reports(const std::vector<ScenarioRunRecord>& records, const CommonOptions& common) {
+  const std::string json = report_json(records);
+  const std::string junit = report_junit(records);
+  std::vector<std::pair<std::string, const std::string*>> outputs = {
+      {(fs::path(common.out_dir) / "report.json").string(), &json},
+      {(fs::path(common.out_dir) / "junit.xml").string(), &junit}};
+  if (!common.json_file.empty()) outputs.push_back({common.json_file, &json});
+  if (!common.junit_file.empty()) outputs.push_back({common.junit_file, &junit});
+  bool ok = true;
+  for (const auto& [path, text] : outputs) {
+    const std::string error = scenario::write_text_file(path, *text);
+    if (!error.empty()) {
+      std::cerr << "mapsim run: " << error << "\n";
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, RunCommandOptions* options) {
+  CLI::App* run = app.add_subcommand(
+      "run", "Explore scenario files (files or folders), check them, report and save traces");
+  run->add_option("paths", options->paths, "scenario files (.yaml) or folders of them")
+      ->required();
+  add_common_options(run, &options->common, /*reports=*/true);
+  return run;
+}
+
+int run_run_command(const RunCommandOptions& options) {
+  std::vector<std::string> path_errors;
+  const std::vector<std::string> files = collect_files(options.paths, &path_errors);
+  for (const std::string& error : path_errors) std::cerr << "mapsim run: " << error << "\n";
+  if (!path_errors.empty()) return kExitUsage;
+  std::vector<ScenarioRunRecord> records;
+  std::set<std::string> names;
+  for (const std::string& file : files) {
+    std::string usage_error;
+    records.push_back(load_record(file, options.common, &names, &usage_error));
+    if (!usage_error.empty()) {
+      std::cerr << "mapsim run: " << usage_error << "\n";
+      return kExitUsage;
+    }
+  }
+  for (ScenarioRunRecord& record : records) {
+    if (record.errors.empty()) {
+      ProgressLine progress(record.name, stderr_is_terminal());
+      ParallelRunOptions run;
+      run.jobs = options.common.jobs;
+      run.progress = [&progress](const RunTotals& totals) { progress.update(totals); };
+      record.result = run_scenario_parallel(record.spec, run);
+      progress.finish();
+      write_failure_traces(options.common.out_dir, &record);
+    }
+    print_record(record);
+  }
+  const bool reports_written = write_reports(records, options.common);
+  std::map<std::string, size_t> verdicts;
+  for (const ScenarioRunRecord& record : records) {
+    ++verdicts[scenario::verdict_name(record.result.verdict)];
+  }
+  std::cout << "mapsim run: " << records.size() << " scenarios:";
+  for (const auto& [verdict, count] : verdicts) std::cout << " " << count << " " << verdict;
+  std::cout << "; reports in " << options.common.out_dir << "/\n";
+  const int status = exit_status_of(records);
+  return reports_written || status != kExitOk ? status : kExitUsage;
+}
+
+}  // namespace mapsim::cli

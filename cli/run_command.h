@@ -1,0 +1,32 @@
+// `mapsim run PATH... [options]`: runs scenario files (docs/cli.md).
+//
+// Each PATH is a scenario file or a folder (every *.yaml / *.yml below it, sorted). Every file
+// is parsed first; a file with errors is reported (file:line:column: field: what) and does not
+// run, the others do. Each scenario is explored under its strategy and budget (as overridden by
+// --seed, --strategy, --executions, --time), on --jobs threads, checked, and reported:
+// a summary on standard output, DIR/report.json and DIR/junit.xml (--out DIR, default out),
+// --json FILE and --junit FILE, and one trace file per kept failure in DIR/traces/, whose
+// reproducing command (`mapsim replay DIR/traces/<scenario>-<n>.json`) ends its message.
+// Exit status: the worst over the scenarios (cli/exit_status.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/common_options.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace mapsim::cli {
+
+struct RunCommandOptions {
+  std::vector<std::string> paths;
+  CommonOptions common;
+};
+
+CLI::App* add_run_command(CLI::App& app, RunCommandOptions* options);
+int run_run_command(const RunCommandOptions& options);
+
+}  // namespace mapsim::cli
