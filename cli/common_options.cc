@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "sim/seed.h"
-#include "sim/strategy/strategy_config.h"
 
 namespace mapsim::cli {
 

@@ -1,5 +1,6 @@
-// Trace files for `mapsim run` and `mapsim minimize` (scenarios/trace_file.h): one execution of
-// a spec, re-run from its schedule with everything captured, written where the reports say.
+// Trace files for `mapsim run` and `mapsim minimize` (scenarios/trace/trace_file.h): one
+// execution of a spec, re-run from its schedule with everything captured, written where the
+// reports say.
 //
 // Writing a trace re-runs the execution; if the re-run does not reproduce the schedule's trace
 // hash, the scenario is not deterministic, and that is an internal error (exit 3), not a trace.
@@ -9,7 +10,7 @@
 
 #include "cli/scenario_run_record.h"
 #include "scenarios/scenario_spec.h"
-#include "scenarios/trace_file.h"
+#include "scenarios/trace/trace_file.h"
 #include "sim/schedule.h"
 
 namespace mapsim::cli {

@@ -12,7 +12,7 @@
 #include "scenarios/run/scenario_compile.h"
 #include "scenarios/run/scenario_run.h"
 #include "scenarios/scenario_yaml.h"
-#include "scenarios/trace_file.h"
+#include "scenarios/trace/trace_file.h"
 
 namespace mapsim::cli {
 namespace {
@@ -82,9 +82,16 @@ int run_minimize_command(const MinimizeCommandOptions& options) {
                         std::chrono::duration<double>(*options.common.time_seconds))
           : Clock::time_point::max();
   const std::string kind = trace.failure.kind;
+  int preemptions_before = -1;
+  if (sim::Result<scenario::CompiledScenario> original = scenario::compile_scenario(spec);
+      original.ok()) {
+    preemptions_before = schedule_preemptions(original.value().scenario,
+                                              original.value().explorer_options(), trace.schedule);
+  }
   std::cout << "minimizing " << options.trace << ": " << kind << " in scenario "
             << spec.name << "\n  before: " << size_text(size_of(spec)) << ", "
-            << context_steps(trace.schedule) << " steps\n";
+            << context_steps(trace.schedule) << " steps, " << preemptions_before
+            << " preemptions\n";
 
   SpecShrinkOptions spec_limits;
   spec_limits.jobs = options.common.jobs;
@@ -123,16 +130,15 @@ int run_minimize_command(const MinimizeCommandOptions& options) {
     std::cerr << "mapsim minimize: " << file.error() << "\n";
     return kExitInternal;
   }
-  if (std::string error = scenario::write_text_file(output, scenario::trace_file_json(file.value()));
-      !error.empty()) {
+  const std::string text = scenario::trace_file_json(file.value());
+  if (std::string error = scenario::write_text_file(output, text); !error.empty()) {
     std::cerr << "mapsim minimize: " << error << "\n";
     return kExitUsage;
   }
   std::cout << "  after:  " << size_text(size_of(final_spec)) << ", " << preempt.steps_after
-            << " steps\n  preemptions " << preempt.preemptions_before << " -> "
-            << preempt.preemptions_after << "; " << shrunk.explorations
-            << " explorations, " << preempt.candidates << " schedules tried\n"
-            << "  " << kind << ": " << file.value().failure.message << "\n"
+            << " steps, " << preempt.preemptions_after << " preemptions (" << shrunk.explorations
+            << " explorations, " << preempt.candidates << " schedules tried)\n"
+            << "  " << file.value().failure.message << "\n"
             << "wrote " << output << "\nreproduce: " << file.value().reproduce << "\n";
   return kExitOk;
 }

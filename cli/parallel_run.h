@@ -2,15 +2,24 @@
 // depend on N.
 //
 // The exploration is split into parts by sim/partition.h (prefixes of the first steps for DPOR
-// and bounded DFS, ranges of execution indices for random walks and PCT); each part is an
-// ordinary run_scenario() with the part's strategy and budget on its own thread, with its own
-// compiled scenario and Explorer (nothing in sim/ is shared between explorers). The parts'
-// results are merged in part order (result_merge.h): execution indices are renumbered as if
-// the parts had run one after the other, failures and witnesses come from the earliest part,
-// coverage and counts are summed. With stop_on_failure, the parts after the first failing one
-// do not count (running ones are told to stop). One thread runs the same parts in the same
-// order, so `--jobs 1` and `--jobs 8` give the same result, field by field (wall-clock time
-// aside; a time budget cuts runs where the clock says).
+// and bounded DFS, ranges of execution indices for random walks and PCT); each part runs as
+// ordinary run_scenario() calls with the part's own strategy object, on its own thread, with its
+// own compiled scenario and Explorer (nothing in sim/ is shared between explorers).
+//
+// Budget in waves. The parts of a systematic search differ wildly in size, so a fixed share of
+// the executions budget would starve the big ones while the small ones finish early. Wave 1
+// gives every part its share (budget / parts); each later wave shares what is left among the
+// parts that used all of theirs without finishing, and they continue where they stopped (the
+// strategy object keeps its place). Waves depend only on the parts' results, never on timing,
+// so every thread count runs the same chunks.
+//
+// Merge. The chunks are merged in (part, wave) order (result_merge.h), as if they had run one
+// after the other: execution indices are renumbered, failures and witnesses come from the
+// earliest chunk, counts and coverage add up. With stop_on_failure, the parts after the first
+// part with a failure do not count (running ones are told to stop), nor do that part's later
+// waves. One thread runs the same chunks in the same order, so `--jobs 1` and `--jobs 8` give
+// the same result, field by field (wall-clock time aside; a time budget cuts runs where the
+// clock says, and is the one thing that makes results depend on speed).
 #pragma once
 
 #include <cstdint>

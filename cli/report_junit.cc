@@ -61,7 +61,8 @@ std::string findings_text(const ScenarioRunRecord& record) {
                                      result.error + "\n";
   for (size_t i = 0; i < result.failures.size(); ++i) {
     const scenario::ScenarioFailure& failure = result.failures[i];
-    text += failure.kind + ": " + failure.message + "\n";
+    const bool named = failure.message.rfind(failure.kind + ":", 0) == 0;
+    text += (named ? "" : failure.kind + ": ") + failure.message + "\n";
     if (i < record.traces.size()) {
       const FailureTrace& trace = record.traces[i];
       if (!trace.error.empty()) text += "  (trace not written: " + trace.error + ")\n";

@@ -103,9 +103,10 @@ ScenarioResult merge_part_results(const std::vector<ScenarioResult>& parts,
   total.scenario = context.scenario;
   total.header = context.header;
   total.strategy = context.strategy;
-  total.exhausted = context.every_part_ran;
-  total.budget_reached = !context.every_part_ran && !context.parts_cancelled;
-  bool part_stopped = context.parts_cancelled;
+  total.exhausted = context.exhausted;
+  total.budget_reached = context.budget_reached;
+  total.time_budget_reached = context.time_budget_reached;
+  total.stopped_at_failure = context.stopped_at_failure;
   for (size_t index = 0; index < parts.size(); ++index) {
     const ScenarioResult& part = parts[index];
     for (scenario::ScenarioFailure failure : part.failures) {
@@ -121,13 +122,7 @@ ScenarioResult merge_part_results(const std::vector<ScenarioResult>& parts,
     total.failing_executions += part.failing_executions;
     total.expected_executions += part.expected_executions;
     total.determinism_checks += part.determinism_checks;
-    total.exhausted = total.exhausted && part.exhausted;
-    total.budget_reached = total.budget_reached || part.budget_reached;
-    total.time_budget_reached = total.time_budget_reached || part.time_budget_reached;
-    part_stopped = part_stopped || part.stopped_at_failure;
   }
-  total.stopped_at_failure = context.stop_on_failure && total.failing_executions > 0 &&
-                             part_stopped;
   const bool expectation_failed =
       conclude_expectations(&total.expectations, total.executions, total.stopped_at_failure);
   total.verdict = merged_verdict(parts, expectation_failed, &total.error);

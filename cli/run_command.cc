@@ -15,7 +15,7 @@
 #include "cli/report_junit.h"
 #include "cli/scenario_run_record.h"
 #include "scenarios/scenario_yaml.h"
-#include "scenarios/trace_file.h"
+#include "scenarios/trace/trace_file.h"
 
 namespace mapsim::cli {
 namespace {

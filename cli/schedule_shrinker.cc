@@ -100,10 +100,45 @@ std::vector<std::vector<int>> candidates_of(const Attempt& best) {
     deferred.insert(deferred.end(), t.begin() + static_cast<ptrdiff_t>(resume_end), t.end());
     wishes.push_back(std::move(deferred));
   }
+  // swap: two neighbouring stretches of different contexts change places.
+  for (size_t first = 0; first < t.size();) {
+    const size_t second = run_end(t, first);
+    if (second >= t.size()) break;
+    const size_t third = run_end(t, second);
+    std::vector<int> swapped(t.begin(), t.begin() + static_cast<ptrdiff_t>(first));
+    swapped.insert(swapped.end(), t.begin() + static_cast<ptrdiff_t>(second),
+                   t.begin() + static_cast<ptrdiff_t>(third));
+    swapped.insert(swapped.end(), t.begin() + static_cast<ptrdiff_t>(first),
+                   t.begin() + static_cast<ptrdiff_t>(second));
+    swapped.insert(swapped.end(), t.begin() + static_cast<ptrdiff_t>(third), t.end());
+    wishes.push_back(std::move(swapped));
+    first = second;
+  }
   return wishes;
 }
 
+GuidedStrategy::Outcomes outcomes_of(const sim::Scenario& scenario,
+                                     const sim::ExplorerOptions& options,
+                                     const sim::Schedule& schedule) {
+  OutcomeRecorder recorder(schedule);
+  sim::Explorer explorer(scenario, single_run(options));
+  explorer.explore(recorder);
+  return recorder.outcomes();
+}
+
 }  // namespace
+
+int schedule_preemptions(const sim::Scenario& scenario, const sim::ExplorerOptions& options,
+                         const sim::Schedule& schedule) {
+  sim::ExplorerOptions quiet = single_run(options);
+  quiet.stop_on_failure = false;
+  sim::Explorer explorer(scenario, quiet);
+  GuidedStrategy guided(GuidedStrategy::contexts_of(schedule),
+                        outcomes_of(scenario, options, schedule));
+  const sim::ExploreReport report = explorer.explore(guided);
+  if (!report.error.empty() || report.executions != 1) return -1;
+  return guided.preemptions();
+}
 
 ScheduleShrink shrink_preemptions(const sim::Scenario& scenario,
                                   const sim::ExplorerOptions& options,
@@ -111,12 +146,7 @@ ScheduleShrink shrink_preemptions(const sim::Scenario& scenario,
                                   const std::function<bool(const sim::Schedule&)>& same_failure,
                                   const ScheduleShrinkOptions& limits) {
   ScheduleShrink shrink;
-  OutcomeRecorder recorder(schedule);
-  {
-    sim::Explorer explorer(scenario, single_run(options));
-    explorer.explore(recorder);
-  }
-  const GuidedStrategy::Outcomes outcomes = recorder.outcomes();
+  const GuidedStrategy::Outcomes outcomes = outcomes_of(scenario, options, schedule);
   std::optional<Attempt> best =
       try_wish(scenario, options, GuidedStrategy::contexts_of(schedule), outcomes);
   shrink.candidates = 1;

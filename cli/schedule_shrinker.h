@@ -5,7 +5,9 @@
 // and runs without preemptions otherwise), made from the best schedule so far, for each of its
 // preemptions in order:
 //   - cut:   follow the schedule up to the preemption, then run without preemptions;
-//   - defer: run the preempted context's next stretch before the preempting stretch.
+//   - defer: run the preempted context's next stretch before the preempting stretch;
+// and for every two neighbouring stretches of different contexts:
+//   - swap:  run them the other way round.
 // A candidate is kept when the execution it produces still fails the same way and has fewer
 // preemptions (or as many and fewer steps); the search repeats until no candidate improves or
 // the budget (candidates, deadline) runs out. Allocation outcomes stay as the original schedule
@@ -35,6 +37,10 @@ struct ScheduleShrinkOptions {
   uint64_t max_candidates = 2000;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
+
+// The preemptions of the execution `schedule` records (-1 when it does not replay).
+int schedule_preemptions(const sim::Scenario& scenario, const sim::ExplorerOptions& options,
+                         const sim::Schedule& schedule);
 
 // `same_failure(schedule)`: does this failing execution fail the way the original does?
 ScheduleShrink shrink_preemptions(const sim::Scenario& scenario,

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/trace_file.h"
+#include "scenarios/trace/trace_file.h"
 
 namespace mapsim::cli {
 

@@ -1,4 +1,4 @@
-#include "scenarios/trace_file.h"
+#include "scenarios/trace/trace_file.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,11 +1,11 @@
-// Reading trace files (scenarios/trace_file.h): every field is checked, and an error names the
-// file and the field ("out/traces/x.json: 'exploration.seed' must be an unsigned integer").
+// Reading trace files (scenarios/trace/trace_file.h): every field is checked, and an error
+// names the file and the field ("out/traces/x.json: 'steps' must not be negative").
 #include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <type_traits>
 
-#include "scenarios/trace_file.h"
+#include "scenarios/trace/trace_file.h"
 
 namespace mapsim::scenario {
 namespace {
