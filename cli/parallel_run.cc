@@ -179,6 +179,7 @@ ScenarioResult run_scenario_parallel(const ScenarioSpec& spec,
       run.time_seconds = 0.0;  // the deadline above is the whole run's
       run.stop_on_failure = options.stop_on_failure;
       run.failures_kept = options.failures_kept;
+      run.determinism_check_every = options.determinism_check_every;
       run.progress = [&progress, part = chunk.part](const scenario::RunProgress& p) {
         progress.update(part, p);
       };

@@ -43,6 +43,7 @@ struct ParallelRunOptions {
   int jobs = 1;
   bool stop_on_failure = false;
   size_t failures_kept = 8;
+  uint32_t determinism_check_every = 0;  ///< replay every n-th execution of a part (0: never)
   // Called from the parts' threads (serialised) as they progress.
   std::function<void(const RunTotals&)> progress;
 };

@@ -7,6 +7,7 @@
 // a summary on standard output, DIR/report.json and DIR/junit.xml (--out DIR, default out),
 // --json FILE and --junit FILE, and one trace file per kept failure in DIR/traces/, whose
 // reproducing command (`mapsim replay DIR/traces/<scenario>-<n>.json`) ends its message.
+// Every 64th execution is replayed at once from its own schedule (nondeterminism is exit 3).
 // Exit status: the worst over the scenarios (cli/exit_status.h).
 #pragma once
 

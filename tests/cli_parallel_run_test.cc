@@ -8,11 +8,13 @@
 // - Waves give the budget the big parts need: a budget-bound DPOR run uses all of it.
 // - Stopping at the first failure gives the same result on 1 and 3 threads.
 // - The schedule shrinker takes a failing random-walk schedule down to one preemption.
+// - The progress line's text.
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "cli/parallel_run.h"
+#include "cli/progress_line.h"
 #include "cli/report_json.h"
 #include "cli/schedule_shrinker.h"
 #include "scenarios/run/scenario_compile.h"
@@ -149,6 +151,21 @@ TEST(ParallelRunTest, ScheduleShrinkerLeavesTheOnePreemptionTheBugNeeds) {
   EXPECT_LE(shrink.steps_after, shrink.steps_before);
   EXPECT_TRUE(same_failure(shrink.schedule));
   EXPECT_EQ(cli::schedule_preemptions(compiled.value().scenario, options, shrink.schedule), 1);
+}
+
+TEST(ProgressLineTest, ShowsExecutionsRateFailuresCoverageAndTimeLeft) {
+  cli::RunTotals totals;
+  totals.executions = 5000;
+  totals.failing_executions = 3;
+  totals.path_events = 14;
+  totals.elapsed_seconds = 2.0;
+  totals.time_budget_seconds = 10.0;
+  EXPECT_EQ(cli::ProgressLine::text("lru", totals),
+            "lru: 5000 executions (2500/s), 3 failing, 14 path events, 8.0 s left");
+  totals.time_budget_seconds = 0;
+  totals.execution_budget = 65000;
+  EXPECT_EQ(cli::ProgressLine::text("lru", totals),
+            "lru: 5000 executions (2500/s), 3 failing, 14 path events, at most 24 s left");
 }
 
 }  // namespace
