@@ -10,7 +10,7 @@
 #include "impl/assert.h"
 #include "scenarios/run/scenario_compile.h"
 #include "scenarios/run/scenario_run.h"
-#include "scenarios/run/strategy_factory.h"
+#include "scenarios/run/strategy_config.h"
 #include "sim/partition.h"
 #include "sim/strategy/stoppable.h"
 
@@ -27,20 +27,6 @@ ScenarioResult bad_scenario(const ScenarioSpec& spec, std::string error) {
   result.scenario = spec.name;
   result.error = std::move(error);
   return result;
-}
-
-// The strategy the spec asks for, as run_scenario's factory builds it (strategy_factory.h).
-sim::StrategyConfig strategy_config(const ScenarioSpec& spec) {
-  sim::StrategyConfig config;
-  config.name = spec.explore.strategy;
-  config.seed = spec.explore.seed;
-  config.executions = spec.explore.executions;
-  config.pct_depth = spec.explore.pct_depth;
-  config.preemption_bound = spec.explore.preemption_bound;
-  config.max_injected_failures = static_cast<int>(spec.faults.allocation_failures);
-  config.allocation_failure_probability =
-      spec.faults.allocation_failures > 0 ? scenario::kAllocationFailureProbability : 0.0;
-  return config;
 }
 
 std::string run_header(const ScenarioSpec& spec, const sim::StrategyConfig& config,
@@ -134,7 +120,7 @@ ScenarioResult run_scenario_parallel(const ScenarioSpec& spec,
   const Clock::time_point start = Clock::now();
   sim::Result<scenario::CompiledScenario> compiled = scenario::compile_scenario(spec);
   if (!compiled.ok()) return bad_scenario(spec, compiled.error());
-  const sim::StrategyConfig config = strategy_config(spec);
+  const sim::StrategyConfig config = scenario::strategy_config(spec.explore, spec.faults);
   const sim::PartitionPlan plan = sim::plan_partition(
       compiled.value().scenario, config, compiled.value().explorer_options());
   if (!plan.error.empty()) return bad_scenario(spec, plan.error);
