@@ -24,6 +24,7 @@ class RunAccounting {
   // The observer: once per judged execution, right after it ran.
   void observe(const sim::ExecutionRecord& record);
   uint64_t failing_executions() const { return failing_; }
+  uint64_t path_events_reached() const { return coverage_.events.size(); }
 
   // Fills `result` from the totals and the explorer's report. `stopped_at_failure`: exploring
   // ended at a failure before the budget (exists expectations are then undecided).

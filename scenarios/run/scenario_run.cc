@@ -129,6 +129,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
     last_progress = now;
     progress.executions = record.index + 1;
     progress.failing_executions = accounting.failing_executions();
+    progress.path_events = accounting.path_events_reached();
     progress.elapsed_seconds = seconds_since(start);
     options.progress(progress);
   };
@@ -157,6 +158,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   if (options.progress) {
     progress.executions = report.executions;
     progress.failing_executions = report.failing_executions;
+    progress.path_events = result.coverage.events.size();
     progress.elapsed_seconds = result.elapsed_seconds;
     options.progress(progress);
   }

@@ -40,6 +40,7 @@ struct RunProgress {
   double elapsed_seconds = 0;
   double time_budget_seconds = 0;   ///< 0: none
   uint64_t execution_budget = 0;    ///< the executions budget in force (0: strategy default)
+  uint64_t path_events = 0;         ///< distinct LRU path events reached so far
 };
 
 struct RunOptions {
