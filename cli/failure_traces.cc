@@ -4,6 +4,7 @@
 
 #include "cli/build_info.h"
 #include "scenarios/run/scenario_compile.h"
+#include "scenarios/run/scenario_run.h"
 #include "scenarios/scenario_yaml.h"
 #include "sim/capture.h"
 
@@ -28,6 +29,15 @@ std::string shell_quote(const std::string& text) {
   return quoted + "'";
 }
 
+sim::Result<sim::ExplorerOptions> run_explorer_options(const scenario::CompiledScenario& compiled,
+                                                       const scenario::ScenarioSpec& spec) {
+  const sim::Result<MutantSet> mutants = scenario::run_mutants(spec, {});
+  if (!mutants.ok()) return sim::Result<sim::ExplorerOptions>::failure(mutants.error());
+  sim::ExplorerOptions options = compiled.explorer_options();
+  options.execution.mutants = mutants.value();
+  return sim::Result<sim::ExplorerOptions>::success(std::move(options));
+}
+
 sim::Result<scenario::TraceFile> make_trace_file(const scenario::ScenarioSpec& spec,
                                                  const sim::Schedule& schedule,
                                                  const std::string& failure_kind,
@@ -35,8 +45,10 @@ sim::Result<scenario::TraceFile> make_trace_file(const scenario::ScenarioSpec& s
   using Made = sim::Result<scenario::TraceFile>;
   sim::Result<scenario::CompiledScenario> compiled = scenario::compile_scenario(spec);
   if (!compiled.ok()) return Made::failure(compiled.error());
-  const sim::CapturedExecution captured = sim::capture_execution(
-      compiled.value().scenario, schedule, compiled.value().explorer_options());
+  const sim::Result<sim::ExplorerOptions> options = run_explorer_options(compiled.value(), spec);
+  if (!options.ok()) return Made::failure(options.error());
+  const sim::CapturedExecution captured =
+      sim::capture_execution(compiled.value().scenario, schedule, options.value());
   if (!captured.error.empty()) return Made::failure(captured.error);
   if (captured.diverged) {
     return Made::failure("nondeterminism: re-running a failing execution from its schedule "
@@ -65,6 +77,11 @@ void write_failure_traces(const std::string& out_dir, ScenarioRunRecord* record)
   for (size_t i = 0; i < result.failures.size(); ++i) {
     const scenario::ScenarioFailure& failure = result.failures[i];
     FailureTrace trace;
+    if (failure.schedule.scenario.empty()) {  // not one execution's failure
+      trace.reproduce = record->rerun;
+      record->traces.push_back(std::move(trace));
+      continue;
+    }
     const std::string path = (std::filesystem::path(out_dir) / "traces" /
                               (record->name + "-" + std::to_string(i + 1) + ".json"))
                                  .string();

@@ -9,11 +9,17 @@
 #include <string>
 
 #include "cli/scenario_run_record.h"
+#include "scenarios/run/scenario_compile.h"
 #include "scenarios/scenario_spec.h"
 #include "scenarios/trace/trace_file.h"
 #include "sim/schedule.h"
 
 namespace mapsim::cli {
+
+// The explorer options under which the executions of `spec` ran: the compiled limits, with the
+// spec's canary mutant planted (an unknown canary is an error).
+sim::Result<sim::ExplorerOptions> run_explorer_options(const scenario::CompiledScenario& compiled,
+                                                       const scenario::ScenarioSpec& spec);
 
 // The trace file of the execution `schedule` of `spec`; `failure_kind` is the run's finer name
 // of its failure ("invariant", "always", "deadlock", ...; "" when it did not fail), `path`
@@ -24,7 +30,8 @@ sim::Result<scenario::TraceFile> make_trace_file(const scenario::ScenarioSpec& s
                                                  uint64_t execution, const std::string& path);
 
 // Writes OUT_DIR/traces/<name>-<n>.json for each kept failure of `record` (n from 1) and fills
-// record->traces. A re-run that diverges turns the record's verdict into an internal error.
+// record->traces. A failure of the whole run rather than of one execution (a canary that no
+// execution caught) has no trace: its reproducing command reruns the scenario. A re-run that diverges turns the record's verdict into an internal error.
 void write_failure_traces(const std::string& out_dir, ScenarioRunRecord* record);
 
 // `text` quoted for a POSIX shell when it needs to be ("out/traces/a b.json" -> 'out/...').

@@ -82,12 +82,15 @@ int run_minimize_command(const MinimizeCommandOptions& options) {
                         std::chrono::duration<double>(*options.common.time_seconds))
           : Clock::time_point::max();
   const std::string kind = trace.failure.kind;
-  int preemptions_before = -1;
-  if (sim::Result<scenario::CompiledScenario> original = scenario::compile_scenario(spec);
-      original.ok()) {
-    preemptions_before = schedule_preemptions(original.value().scenario,
-                                              original.value().explorer_options(), trace.schedule);
+  sim::Result<scenario::CompiledScenario> original = scenario::compile_scenario(spec);
+  if (!original.ok()) return bad_input(options.trace + ": its scenario: " + original.error());
+  const sim::Result<sim::ExplorerOptions> original_options =
+      run_explorer_options(original.value(), spec);
+  if (!original_options.ok()) {
+    return bad_input(options.trace + ": its scenario: " + original_options.error());
   }
+  const int preemptions_before = schedule_preemptions(original.value().scenario,
+                                                      original_options.value(), trace.schedule);
   std::cout << "minimizing " << options.trace << ": " << kind << " in scenario "
             << spec.name << "\n  before: " << size_text(size_of(spec)) << ", "
             << context_steps(trace.schedule) << " steps, " << preemptions_before
@@ -108,11 +111,14 @@ int run_minimize_command(const MinimizeCommandOptions& options) {
   }
   sim::Result<scenario::CompiledScenario> compiled = scenario::compile_scenario(shrunk.spec);
   if (!compiled.ok()) return bad_input(options.trace + ": its scenario: " + compiled.error());
+  const sim::Result<sim::ExplorerOptions> shrink_options =
+      run_explorer_options(compiled.value(), shrunk.spec);
+  if (!shrink_options.ok()) return bad_input(shrink_options.error());
   ScheduleShrinkOptions schedule_limits;
   schedule_limits.deadline = deadline;
   const scenario::ScenarioSpec& final_spec = shrunk.spec;
   const ScheduleShrink preempt = shrink_preemptions(
-      compiled.value().scenario, compiled.value().explorer_options(), schedule,
+      compiled.value().scenario, shrink_options.value(), schedule,
       [&](const sim::Schedule& candidate) {
         return scenario::replay_scenario(final_spec, candidate).failure_kind == kind;
       },

@@ -121,8 +121,17 @@ ScenarioResult run_scenario_parallel(const ScenarioSpec& spec,
   sim::Result<scenario::CompiledScenario> compiled = scenario::compile_scenario(spec);
   if (!compiled.ok()) return bad_scenario(spec, compiled.error());
   const sim::StrategyConfig config = scenario::strategy_config(spec.explore, spec.faults);
-  const sim::PartitionPlan plan = sim::plan_partition(
-      compiled.value().scenario, config, compiled.value().explorer_options());
+  // A canary's mutant is planted in every part, and the canary judged once, on the merged
+  // result: one part catching it is enough. Its first catch ends the run, as in run_scenario.
+  const sim::Result<MutantSet> mutants = scenario::run_mutants(spec, {});
+  if (!mutants.ok()) return bad_scenario(spec, mutants.error());
+  ScenarioSpec part_spec = spec;
+  part_spec.canary.clear();
+  const bool stop_on_failure = options.stop_on_failure || !spec.canary.empty();
+  sim::ExplorerOptions explorer_options = compiled.value().explorer_options();
+  explorer_options.execution.mutants = mutants.value();
+  const sim::PartitionPlan plan =
+      sim::plan_partition(compiled.value().scenario, config, explorer_options);
   if (!plan.error.empty()) return bad_scenario(spec, plan.error);
   MAPSIM_ASSERT(!plan.parts.empty(), "a partition has at least one part");
 
@@ -163,25 +172,26 @@ ScenarioResult run_scenario_parallel(const ScenarioSpec& spec,
       run.strategy_override = &stoppable;
       run.executions = chunk.budget;
       run.time_seconds = 0.0;  // the deadline above is the whole run's
-      run.stop_on_failure = options.stop_on_failure;
+      run.stop_on_failure = stop_on_failure;
+      run.mutants = mutants.value();
       run.failures_kept = options.failures_kept;
       run.determinism_check_every = options.determinism_check_every;
       run.progress = [&progress, part = chunk.part](const scenario::RunProgress& p) {
         progress.update(part, p);
       };
-      results[item] = scenario::run_scenario(spec, run);
+      results[item] = scenario::run_scenario(part_spec, run);
       progress.chunk_done(chunk.part);
       const ScenarioResult& result = results[item];
       return result.verdict == scenario::Verdict::kBadScenario ||
              result.verdict == scenario::Verdict::kInternalError ||
-             (options.stop_on_failure && result.failing_executions > 0);
+             (stop_on_failure && result.failing_executions > 0);
     };
     const size_t counted = sim::run_parts_in_order(wave.size(), options.jobs, run_chunk);
     for (size_t item = 0; item < counted; ++item) {
       PartState& part = parts[wave[item].part];
       ScenarioResult& result = results[item];
       const bool stops = item + 1 == counted && counted < wave.size();
-      const bool failed_stop = options.stop_on_failure && result.failing_executions > 0;
+      const bool failed_stop = stop_on_failure && result.failing_executions > 0;
       out_of_time = out_of_time || timed_out[item];
       part.used += result.executions;
       part.finished = result.exhausted || timed_out[item] || failed_stop ||
@@ -221,9 +231,10 @@ ScenarioResult run_scenario_parallel(const ScenarioSpec& spec,
   context.exhausted = all_exhausted && !any_discarded;
   context.time_budget_reached = out_of_time;
   context.stopped_at_failure =
-      options.stop_on_failure && failing > 0 && !context.exhausted && !out_of_time;
+      stop_on_failure && failing > 0 && !context.exhausted && !out_of_time;
   context.budget_reached = !context.exhausted && !out_of_time && !context.stopped_at_failure;
   ScenarioResult merged = merge_part_results(chunks, context);
+  if (merged.verdict != scenario::Verdict::kBadScenario) scenario::judge_canary(spec, &merged);
   merged.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return merged;
 }

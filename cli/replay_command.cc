@@ -70,8 +70,13 @@ int run_replay_command(const ReplayCommandOptions& options) {
 
   sim::Result<scenario::CompiledScenario> compiled = scenario::compile_scenario(parse.spec);
   if (!compiled.ok()) return bad_input(options.trace + ": its scenario: " + compiled.error());
+  const sim::Result<sim::ExplorerOptions> explorer_options =
+      run_explorer_options(compiled.value(), parse.spec);
+  if (!explorer_options.ok()) {
+    return bad_input(options.trace + ": its scenario: " + explorer_options.error());
+  }
   const sim::CapturedExecution captured = sim::capture_execution(
-      compiled.value().scenario, recorded.schedule, compiled.value().explorer_options());
+      compiled.value().scenario, recorded.schedule, explorer_options.value());
   if (!captured.error.empty()) {
     std::cout << "DIFFERENT: cannot replay: " << captured.error << "\n";
     return kExitFindings;

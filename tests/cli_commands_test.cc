@@ -4,7 +4,8 @@
 // Every exit status (0 pass, 1 findings, 2 bad input, 3 internal error), failure messages that
 // end with a working reproduce command, replay bit-exact and diverging, traces from another
 // build, corrupt and foreign trace files, --jobs 1 and --jobs 3 writing identical reports and
-// traces, well-formed JUnit XML, and minimisation of a seeded bug to its essential steps.
+// traces, canaries (caught on any thread count, missed), well-formed JUnit XML, and
+// minimisation of a seeded bug to its essential steps.
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -102,6 +103,36 @@ TEST_F(CommandsTest, UnmetExistsExpectationEndsWithTheRunCommand) {
   EXPECT_EQ(run.status, 1) << run.out << run.err;
   EXPECT_NE(run.out.find("reproduce: mapsim run never_shown.yaml --seed 5"), std::string::npos)
       << run.out;
+}
+
+TEST_F(CommandsTest, CaughtCanaryPassesOnAnyThreadCountAndItsTraceReplaysWithTheMutant) {
+  const std::string canary = testing::shell_quoted(
+      (fs::path(MAPSIM_SOURCE_DIR) / "scenarios/suite/canary_lru_steal_without_victim_lock.yaml")
+          .string());
+  const CommandResult one = mapsim("run " + canary, folder_ / "one");
+  const CommandResult three = mapsim("run " + canary + " --jobs 3", folder_ / "three");
+  ASSERT_EQ(one.status, 0) << one.out << one.err;
+  EXPECT_EQ(three.status, 0) << three.out << three.err;
+  EXPECT_EQ(read_text(folder_ / "one/out/report.json"),
+            read_text(folder_ / "three/out/report.json"));
+  const nlohmann::json report =
+      nlohmann::json::parse(read_text(folder_ / "one/out/report.json"));
+  ASSERT_FALSE(report["scenarios"][0]["failures"].empty());
+  const std::string trace = report["scenarios"][0]["failures"][0]["trace"];
+  const CommandResult replay = mapsim("replay " + trace, folder_ / "one");
+  EXPECT_EQ(replay.status, 0) << replay.out << replay.err;
+
+  // The same mutant planted where it cannot matter is missed: the run fails and says how to
+  // rerun it (no execution failed, so there is no trace).
+  write_text(folder_ / "missed.yaml",
+             "name: missed\ncanary: lru-steal-without-victim-lock\n"
+             "map: {type: hash, key_size: 4, value_size: 8, max_entries: 4}\n"
+             "cpu0: [update 1 1]\ncpu1: [update 2 2]\n");
+  const CommandResult missed = mapsim("run missed.yaml --jobs 2");
+  EXPECT_EQ(missed.status, 1) << missed.out << missed.err;
+  EXPECT_NE(missed.out.find("canary: the planted mutant"), std::string::npos) << missed.out;
+  EXPECT_NE(missed.out.find("reproduce: mapsim run missed.yaml"), std::string::npos)
+      << missed.out;
 }
 
 TEST_F(CommandsTest, BadInputExitsTwoWithFileLineAndField) {

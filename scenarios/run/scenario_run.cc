@@ -36,6 +36,8 @@ ExploreSpec effective_explore(const ScenarioSpec& spec, const RunOptions& option
   return explore;
 }
 
+}  // namespace
+
 // The mutants of a run: the caller's, plus the canary the spec plants.
 sim::Result<MutantSet> run_mutants(const ScenarioSpec& spec, MutantSet mutants) {
   if (spec.canary.empty()) return sim::Result<MutantSet>::success(mutants);
@@ -73,8 +75,6 @@ void judge_canary(const ScenarioSpec& spec, ScenarioResult* result) {
       break;
   }
 }
-
-}  // namespace
 
 ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   const Clock::time_point start = Clock::now();

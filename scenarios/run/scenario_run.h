@@ -29,6 +29,7 @@
 #include "scenarios/run/scenario_result.h"
 #include "scenarios/scenario_spec.h"
 #include "sim/execution.h"
+#include "sim/result.h"
 #include "sim/schedule.h"
 #include "sim/strategy/strategy.h"
 
@@ -65,6 +66,13 @@ struct RunOptions {
 };
 
 ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options = {});
+
+// The mutants a run of `spec` plants: `mutants` plus the spec's canary; an unknown canary name
+// is an error. (For callers that run a spec's executions themselves: trace capture, split runs.)
+sim::Result<MutantSet> run_mutants(const ScenarioSpec& spec, MutantSet mutants);
+// A canary scenario's verdict from the verdict of its checks (a no-op for other scenarios): a
+// caught canary passes (its failures stay as evidence), a missed one fails with "canary_missed".
+void judge_canary(const ScenarioSpec& spec, ScenarioResult* result);
 
 struct ReplayResult {
   std::string error;        ///< bad scenario, or a schedule of another scenario / corrupt
