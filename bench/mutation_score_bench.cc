@@ -1,14 +1,16 @@
-// The mutation score (model/mutation/mutation_score.h) as a benchmark: one benchmark per
-// mutant of impl/mutant.h, each iteration exploring the bundled subjects with that mutant planted
-// until one kills it, so the reported time is the time to first detection. Counters:
-//   killed              1 when a subject caught the mutant
-//   executions          executions of the killing subject up to the failure
-//   executions_total    executions over every subject explored before and including it
+// The mutation score (scenarios/mutation/mutation_score.h) as a benchmark: one benchmark per
+// mutant of impl/mutant.h, each iteration running the bundled scenario files (scenarios/examples,
+// then scenarios/suite) with that mutant planted until one fails, so the reported time is the
+// time to first detection. Counters:
+//   killed              1 when a scenario caught the mutant
+//   executions          executions of the killing scenario up to its first failure
+//   executions_total    executions over every scenario run before and including it
 //   steps               scheduling steps of the failing schedule (the counterexample)
 //   operations          map operations of the killing scenario
-// BM_Unmutated runs every subject on the real code (its budget in full: what a CI run costs).
+// BM_Unmutated runs every scenario on the real code (its budget in full: what a CI run costs).
 // After the benchmarks a markdown table (docs/mutation-score.md) is printed, with the kill
-// message of each mutant.
+// message of each mutant. Run from the repository root; `--scenarios DIR` (first, repeatable)
+// runs the files of other folders instead (scenarios/synth, say).
 //
 //   build/bench/mutation_score_bench --benchmark_min_time=0.05
 #include <benchmark/benchmark.h>
@@ -18,13 +20,24 @@
 #include <vector>
 
 #include "impl/mutant.h"
-#include "model/mutation/mutation_score.h"
+#include "scenarios/mutation/mutation_score.h"
 
 namespace mapsim::mutation {
 namespace {
 
+// The folders whose scenario files are run; --scenarios DIR (repeatable) replaces them.
+std::vector<std::string>& scenario_folders() {
+  static std::vector<std::string> folders = bundled_scenario_folders(".");
+  return folders;
+}
+
 const std::vector<MutationSubject>& subjects() {
-  static const std::vector<MutationSubject> bundled = bundled_mutation_subjects();
+  static const std::vector<MutationSubject> bundled = [] {
+    std::vector<std::string> errors;
+    std::vector<MutationSubject> loaded = load_subjects(scenario_folders(), &errors);
+    for (const std::string& error : errors) std::fprintf(stderr, "%s\n", error.c_str());
+    return loaded;
+  }();
   return bundled;
 }
 
@@ -55,7 +68,7 @@ void BM_Unmutated(benchmark::State& state) {
     executions = 0;
     for (const SubjectRun& run : check_unmutated(subjects())) {
       executions += run.executions;
-      ok = ok && run.ok;
+      ok = ok && run.ok();
     }
   }
   state.counters["executions"] = static_cast<double>(executions);
@@ -64,8 +77,8 @@ void BM_Unmutated(benchmark::State& state) {
 
 void print_table() {
   int killed = 0;
-  std::printf("\n| mutant | killed by | strategy | executions (all subjects) | steps | ops |"
-              " detected as |\n|---|---|---|---:|---:|---:|---|\n");
+  std::printf("\n| mutant | killed by | strategy | executions (all) | steps | ops | time |"
+              " detected as |\n|---|---|---|---:|---:|---:|---:|---|\n");
   for (const MutantInfo& info : kMutantCatalogue) {
     const MutantKill& kill = last_kills()[static_cast<size_t>(info.mutant)];
     if (!kill.killed) {
@@ -74,16 +87,16 @@ void print_table() {
       continue;
     }
     ++killed;
-    const char* strategy = "";
+    std::string strategy;
     for (const MutationSubject& subject : subjects()) {
-      if (subject.name == kill.subject) strategy = strategy_kind_name(subject.strategy);
+      if (subject.file == kill.file) strategy = subject.spec.explore.strategy;
     }
-    std::printf("| %s | %s | %s | %llu (%llu) | %u | %u | %s: %s |\n",
-                std::string(info.name).c_str(), kill.subject.c_str(), strategy,
+    std::printf("| %s | %s | %s | %llu (%llu) | %u | %u | %.1f ms | %s: %s |\n",
+                std::string(info.name).c_str(), kill.scenario.c_str(), strategy.c_str(),
                 static_cast<unsigned long long>(kill.executions),
                 static_cast<unsigned long long>(kill.executions_total), kill.counterexample_steps,
-                kill.counterexample_operations, sim::failure_kind_name(kill.kind),
-                kill.message.c_str());
+                kill.counterexample_operations, kill.seconds * 1000, kill.verdict.c_str(),
+                kill.failure.c_str());
   }
   std::printf("\nmutation score: %d of %d mutants killed\n", killed, kMutantCount);
 }
@@ -93,6 +106,15 @@ void print_table() {
 
 int main(int argc, char** argv) {
   using namespace mapsim;
+  bool replaced = false;
+  while (argc >= 3 && std::string(argv[1]) == "--scenarios") {
+    if (!replaced) mutation::scenario_folders().clear();
+    replaced = true;
+    mutation::scenario_folders().push_back(argv[2]);
+    argv[2] = argv[0];
+    argc -= 2;
+    argv += 2;
+  }
   for (const MutantInfo& info : kMutantCatalogue) {
     benchmark::RegisterBenchmark(("BM_KillMutant/" + std::string(info.name)).c_str(),
                                  mutation::BM_KillMutant, info.mutant)
