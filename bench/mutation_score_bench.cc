@@ -96,7 +96,7 @@ void print_table() {
                 static_cast<unsigned long long>(kill.executions),
                 static_cast<unsigned long long>(kill.executions_total), kill.counterexample_steps,
                 kill.counterexample_operations, kill.seconds * 1000, kill.verdict.c_str(),
-                kill.failure.c_str());
+                kill.failure.substr(0, kill.failure.find('\n')).c_str());
   }
   std::printf("\nmutation score: %d of %d mutants killed\n", killed, kMutantCount);
 }

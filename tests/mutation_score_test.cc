@@ -1,6 +1,7 @@
 // Mutation score (scenarios/mutation/mutation_score.h, impl/mutant.h): every planted bug is
 // caught by the bundled scenario files (scenarios/examples, scenarios/suite), the real code
-// passes every one of them, and a mutant planted in one run does not leak into another running at the same time.
+// passes every one of them, and a mutant planted in one run does not leak into another running
+// at the same time.
 #include <gtest/gtest.h>
 
 #include <cstdio>
