@@ -8,8 +8,9 @@
 //   steps               scheduling steps of the failing schedule (the counterexample)
 //   operations          map operations of the killing scenario
 // BM_Unmutated runs every scenario on the real code (its budget in full: what a CI run costs).
-// After the benchmarks a markdown table (docs/mutation-score.md) is printed, with the kill
-// message of each mutant. Run from the repository root; `--scenarios DIR` (first, repeatable)
+// After the benchmarks a markdown table (docs/mutation-score.md) is printed: each kill, and the
+// killing scenario shrunk to a minimal counterexample (scenarios/mutation/counterexample_shrink.h)
+// with how it fails. Run from the repository root; `--scenarios DIR` (first, repeatable)
 // runs the files of other folders instead (scenarios/synth, say).
 //
 //   build/bench/mutation_score_bench --benchmark_min_time=0.05
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "impl/mutant.h"
+#include "scenarios/mutation/counterexample_shrink.h"
 #include "scenarios/mutation/mutation_score.h"
 
 namespace mapsim::mutation {
@@ -46,6 +48,11 @@ std::vector<MutantKill>& last_kills() {
   return kills;
 }
 
+std::vector<ShrunkCounterexample>& shrunk_counterexamples() {
+  static std::vector<ShrunkCounterexample> shrunk(kMutantCount);
+  return shrunk;
+}
+
 void BM_KillMutant(benchmark::State& state, Mutant mutant) {
   MutantKill kill;
   for (auto _ : state) {
@@ -53,6 +60,10 @@ void BM_KillMutant(benchmark::State& state, Mutant mutant) {
     benchmark::DoNotOptimize(kill.killed);
   }
   last_kills()[static_cast<size_t>(mutant)] = kill;
+  if (kill.killed) {  // not timed: the shrinking is reported, not what a CI run pays
+    shrunk_counterexamples()[static_cast<size_t>(mutant)] =
+        shrink_counterexample(subjects()[kill.subject_index].spec, mutant);
+  }
   state.counters["killed"] = kill.killed ? 1 : 0;
   state.counters["executions"] = static_cast<double>(kill.executions);
   state.counters["executions_total"] = static_cast<double>(kill.executions_total);
@@ -78,7 +89,8 @@ void BM_Unmutated(benchmark::State& state) {
 void print_table() {
   int killed = 0;
   std::printf("\n| mutant | killed by | strategy | executions (all) | steps | ops | time |"
-              " detected as |\n|---|---|---|---:|---:|---:|---:|---|\n");
+              " shrunk: ops | steps | detected as |\n"
+              "|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
   for (const MutantInfo& info : kMutantCatalogue) {
     const MutantKill& kill = last_kills()[static_cast<size_t>(info.mutant)];
     if (!kill.killed) {
@@ -91,12 +103,14 @@ void print_table() {
     for (const MutationSubject& subject : subjects()) {
       if (subject.file == kill.file) strategy = subject.spec.explore.strategy;
     }
-    std::printf("| %s | %s | %s | %llu (%llu) | %u | %u | %.1f ms | %s: %s |\n",
+    const ShrunkCounterexample& shrunk =
+        shrunk_counterexamples()[static_cast<size_t>(info.mutant)];
+    std::printf("| %s | %s | %s | %llu (%llu) | %u | %u | %.1f ms | %u | %u | %s |\n",
                 std::string(info.name).c_str(), kill.scenario.c_str(), strategy.c_str(),
                 static_cast<unsigned long long>(kill.executions),
                 static_cast<unsigned long long>(kill.executions_total), kill.counterexample_steps,
-                kill.counterexample_operations, kill.seconds * 1000, kill.verdict.c_str(),
-                kill.failure.substr(0, kill.failure.find('\n')).c_str());
+                kill.counterexample_operations, kill.seconds * 1000, shrunk.operations,
+                shrunk.schedule_steps, shrunk.failure.c_str());
   }
   std::printf("\nmutation score: %d of %d mutants killed\n", killed, kMutantCount);
 }

@@ -12,6 +12,7 @@
 
 #include "impl/mutant.h"
 #include "impl/real_platform.h"
+#include "scenarios/mutation/counterexample_shrink.h"
 #include "scenarios/mutation/mutation_score.h"
 #include "sim/sim_platform.h"
 
@@ -49,7 +50,11 @@ TEST(MutationScoreTest, RealCodePassesEveryBundledScenario) {
   }
 }
 
-TEST(MutationScoreTest, EveryMutantIsKilledByTheBundledScenarios) {
+// Every mutant is killed, and the killing scenario shrinks (scenarios/mutation/
+// counterexample_shrink.h) to at most 30 operations that still fail with the mutant and pass on
+// the real code.
+TEST(MutationScoreTest, EveryMutantIsKilledWithASmallCounterexample) {
+  constexpr uint32_t kOperationsMax = 30;
   const std::vector<MutationSubject> subjects = bundled();
   int killed = 0;
   for (const MutantInfo& info : kMutantCatalogue) {
@@ -59,12 +64,20 @@ TEST(MutationScoreTest, EveryMutantIsKilledByTheBundledScenarios) {
     ++killed;
     EXPECT_NE(kill.verdict, "bad_scenario") << info.name << ": " << kill.failure;
     EXPECT_NE(kill.verdict, "internal_error") << info.name << ": " << kill.failure;
-    std::printf("%-32s killed by %-36s after %4llu executions (%5llu in all), %4u steps, "
-                "%2u ops: %.110s\n",
+    const ShrunkCounterexample shrunk =
+        shrink_counterexample(subjects[kill.subject_index].spec, info.mutant);
+    EXPECT_LE(shrunk.operations, kOperationsMax) << info.name;
+    EXPECT_LE(shrunk.operations, kill.counterexample_operations) << info.name;
+    const MutationSubject smaller{"shrunk", shrunk.spec, shrunk.operations};
+    EXPECT_FALSE(run_subject(smaller, MutantSet(info.mutant), true).ok()) << info.name;
+    EXPECT_TRUE(run_subject(smaller, MutantSet(), false).ok()) << info.name;
+    std::printf("%-32s killed by %-34s after %3llu executions (%5llu in all); %2u ops -> %2u "
+                "ops, %3u steps: %.90s\n",
                 std::string(info.name).c_str(), kill.scenario.c_str(),
                 static_cast<unsigned long long>(kill.executions),
-                static_cast<unsigned long long>(kill.executions_total), kill.counterexample_steps,
-                kill.counterexample_operations, kill.failure.c_str());
+                static_cast<unsigned long long>(kill.executions_total),
+                kill.counterexample_operations, shrunk.operations, shrunk.schedule_steps,
+                shrunk.failure.c_str());
   }
   std::printf("mutation score: %d of %d killed\n", killed, kMutantCount);
 }

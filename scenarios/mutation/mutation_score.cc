@@ -1,17 +1,11 @@
 #include "scenarios/mutation/mutation_score.h"
 
+#include "scenarios/mutation/counterexample_shrink.h"
 #include "scenarios/run/scenario_run.h"
 #include "scenarios/scenario_yaml.h"
 
 namespace mapsim::mutation {
 namespace {
-
-uint32_t count_operations(const scenario::ScenarioSpec& spec) {
-  size_t count = spec.setup.size();
-  for (const scenario::CpuProgramSpec& program : spec.cpus) count += program.steps.size();
-  for (const scenario::InterruptSpec& interrupt : spec.interrupts) count += interrupt.steps.size();
-  return static_cast<uint32_t>(count);
-}
 
 scenario::ScenarioResult run(const MutationSubject& subject, MutantSet mutants,
                              bool stop_on_failure) {
@@ -79,7 +73,8 @@ SubjectRun run_subject(const MutationSubject& subject, MutantSet mutants, bool s
 MutantKill run_mutant(Mutant mutant, const std::vector<MutationSubject>& subjects) {
   MutantKill kill;
   kill.mutant = mutant;
-  for (const MutationSubject& subject : subjects) {
+  for (size_t index = 0; index < subjects.size(); ++index) {
+    const MutationSubject& subject = subjects[index];
     const scenario::ScenarioResult result = run(subject, MutantSet(mutant), true);
     kill.seconds += result.elapsed_seconds;
     if (result.ok()) {
@@ -87,6 +82,7 @@ MutantKill run_mutant(Mutant mutant, const std::vector<MutationSubject>& subject
       continue;
     }
     kill.killed = true;
+    kill.subject_index = index;
     kill.file = subject.file;
     kill.scenario = subject.spec.name;
     kill.verdict = scenario::verdict_name(result.verdict);

@@ -39,7 +39,8 @@ std::vector<MutationSubject> load_subjects(const std::vector<std::string>& folde
 struct MutantKill {
   Mutant mutant{};
   bool killed = false;
-  std::string file;                 ///< the subject that killed it
+  size_t subject_index = 0;         ///< the subject that killed it
+  std::string file;
   std::string scenario;             ///< its name
   std::string verdict;              ///< violation, failed_expectation, ...
   std::string failure;              ///< the first failure's kind and message, or the unmet
