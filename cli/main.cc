@@ -1,9 +1,8 @@
 // The `mapsim` executable: parses the command line and hands over to the chosen verb.
 //
 // One verb per file (cli/<verb>_command.{h,cc}): run, replay, minimize (scenario files and
-// traces), exec (op scripts), keys (colliding keys), synth (scenarios that drive an LRU update
-// through a chosen path). Verbs still to come (render) get their own files the same way;
-// nothing is registered before it works.
+// traces), render (pictures of trace files and run folders), exec (op scripts), keys (colliding
+// keys), synth (scenarios that drive an LRU update through a chosen path).
 #include <CLI/CLI.hpp>
 
 #include <exception>
@@ -14,6 +13,7 @@
 #include "cli/exit_status.h"
 #include "cli/keys_command.h"
 #include "cli/minimize_command.h"
+#include "cli/render_command.h"
 #include "cli/replay_command.h"
 #include "cli/run_command.h"
 #include "cli/synth_command.h"
@@ -31,6 +31,8 @@ int dispatch(int argc, char** argv) {
   CLI::App* replay = add_replay_command(app, &replay_options);
   MinimizeCommandOptions minimize_options;
   CLI::App* minimize = add_minimize_command(app, &minimize_options);
+  RenderCommandOptions render_options;
+  CLI::App* render = add_render_command(app, &render_options);
   ExecOptions exec_options;
   CLI::App* exec = add_exec_command(app, &exec_options);
   KeysOptions keys_options;
@@ -47,6 +49,7 @@ int dispatch(int argc, char** argv) {
   if (*run) return run_run_command(run_options);
   if (*replay) return run_replay_command(replay_options);
   if (*minimize) return run_minimize_command(minimize_options);
+  if (*render) return run_render_command(render_options);
   if (*exec) return run_exec_command(exec_options);
   if (*keys) return run_keys_command(keys_options);
   if (*synth) return run_synth_command(synth_options);

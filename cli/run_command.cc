@@ -13,6 +13,7 @@
 #include "cli/progress_line.h"
 #include "cli/report_json.h"
 #include "cli/report_junit.h"
+#include "cli/run_pictures.h"
 #include "cli/scenario_run_record.h"
 #include "scenarios/scenario_yaml.h"
 #include "scenarios/trace/trace_file.h"
@@ -179,14 +180,25 @@ int run_run_command(const RunCommandOptions& options) {
     print_record(record);
   }
   const bool reports_written = write_reports(records, options.common);
+  // Pictures of every failure's trace and of the run's LRU coverage, and index.html.
+  const RunPicturesOutcome pictures =
+      write_run_pictures(run_summaries(records), options.common.out_dir, RunPictureOptions{});
+  for (const std::string& error : pictures.bad_input) {
+    std::cerr << "mapsim run: pictures: " << error << "\n";
+  }
+  for (const std::string& error : pictures.failures) {
+    std::cerr << "mapsim run: pictures: " << error << "\n";
+  }
   std::map<std::string, size_t> verdicts;
   for (const ScenarioRunRecord& record : records) {
     ++verdicts[scenario::verdict_name(record.result.verdict)];
   }
   std::cout << "mapsim run: " << records.size() << " scenarios:";
   for (const auto& [verdict, count] : verdicts) std::cout << " " << count << " " << verdict;
-  std::cout << "; reports in " << options.common.out_dir << "/\n";
-  const int status = exit_status_of(records);
+  std::cout << "; reports and pictures in " << options.common.out_dir << "/ (index.html)\n";
+  int status = exit_status_of(records);
+  // A picture mapsim could not draw from its own traces is mapsim's failure: internal error.
+  if (!pictures.ok()) status = kExitInternal;
   return reports_written || status != kExitOk ? status : kExitUsage;
 }
 

@@ -6,7 +6,9 @@
 // --seed, --strategy, --executions, --time), on --jobs threads, checked, and reported:
 // a summary on standard output, DIR/report.json and DIR/junit.xml (--out DIR, default out),
 // --json FILE and --junit FILE, and one trace file per kept failure in DIR/traces/, whose
-// reproducing command (`mapsim replay DIR/traces/<scenario>-<n>.json`) ends its message.
+// reproducing command (`mapsim replay DIR/traces/<scenario>-<n>.json`) ends its message, and
+// pictures (cli/run_pictures.h): every failure's trace drawn, the LRU path coverage of each LRU
+// scenario and of the whole run, and DIR/index.html listing scenarios, verdicts and pictures.
 // Every 64th execution is replayed at once from its own schedule (nondeterminism is exit 3).
 // Exit status: the worst over the scenarios (cli/exit_status.h).
 #pragma once

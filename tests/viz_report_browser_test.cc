@@ -1,16 +1,14 @@
 // viz/report_index.h in a real browser: a run's output folder (pictures of real simulator runs
 // and the index.html listing scenarios, verdicts and pictures) is served over HTTP and opened in
 // headless Chromium; a checker page loads the index in a frame and reports, for every picture,
-// whether it loaded (non-zero natural size) and which node ids its svg shows. Skips cleanly
-// where Chromium is not installed (Debian packages chromium and chromium-driver,
-// scripts/install-deps.sh).
+// whether it loaded (non-zero natural size) and which node ids its svg shows
+// (tests/viz_support/browser_check.h). Skips cleanly where Chromium is not installed (Debian
+// packages chromium and chromium-driver, scripts/install-deps.sh).
 #include "viz/report_index.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -21,7 +19,7 @@
 #include "sim/strategy/random_walk.h"
 #include "sim/testing/canaries.h"
 #include "sim/testing/map_scenarios.h"
-#include "tests/viz_support/static_http_server.h"
+#include "tests/viz_support/browser_check.h"
 #include "viz/lru_fill_curve.h"
 #include "viz/lru_flowchart_dot.h"
 #include "viz/state_graph.h"
@@ -31,14 +29,6 @@ namespace mapsim::viz {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string chromium_binary() {
-  if (const char* configured = std::getenv("MAPSIM_CHROMIUM")) return configured;
-  for (const char* candidate : {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
-    if (::access(candidate, X_OK) == 0) return candidate;
-  }
-  return "";
-}
 
 struct TempDir {
   fs::path path;
@@ -113,104 +103,35 @@ std::map<std::string, std::vector<std::string>> write_run_folder(const fs::path&
   return expected;
 }
 
-// Loads index.html in a frame; writes what it found, URI-encoded JSON, into #result.
-constexpr const char* kCheckerPage = R"(<!DOCTYPE html>
-<html><body><pre id="result">pending</pre>
-<iframe id="page" src="index.html" style="width:1200px;height:900px"></iframe>
-<script>
-async function check() {
-  const page = document.getElementById('page').contentDocument;
-  const pictures = [];
-  for (const img of page.querySelectorAll('img.picture')) {
-    const entry = {path: img.dataset.picture, loaded: img.complete && img.naturalWidth > 0,
-                   width: img.naturalWidth, nodes: 0, ids: []};
-    try {
-      const text = await (await fetch(img.src)).text();
-      const svg = new DOMParser().parseFromString(text, 'image/svg+xml');
-      entry.svg = svg.documentElement.nodeName;
-      entry.nodes = svg.querySelectorAll('g.node').length;
-      entry.ids = Array.from(svg.querySelectorAll('[id]')).map(e => e.id);
-    } catch (e) { entry.error = String(e); }
-    pictures.push(entry);
-  }
-  const verdicts = Array.from(page.querySelectorAll('td.verdict')).map(
-      td => ({classes: td.className, text: td.textContent}));
-  document.getElementById('result').textContent =
-      encodeURIComponent(JSON.stringify({pictures, verdicts}));
-}
-document.getElementById('page').addEventListener('load', check);
-</script></body></html>
-)";
-
-std::string run_command(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return output;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  ::pclose(pipe);
-  return output;
-}
-
-std::string uri_decoded(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 TEST(ReportBrowserTest, EveryPictureOfTheIndexLoadsAndShowsItsNodes) {
-  const std::string chromium = chromium_binary();
-  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh)";
+  if (testing::chromium_binary().empty()) {
+    GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh)";
+  }
   TempDir run;
-  TempDir profile;
   ASSERT_FALSE(run.path.empty());
   const auto expected = write_run_folder(run.path);
-  ASSERT_EQ(write_text_file((run.path / "viz-check.html").string(), kCheckerPage), "");
-  testing::StaticHttpServer server(run.path.string());
-  ASSERT_EQ(server.error(), "");
-  const std::string command =
-      "timeout 120 " + chromium +
-      " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-      " --disable-background-networking --disable-component-update --disable-sync"
-      " --user-data-dir=" + profile.path.string() +
-      " --virtual-time-budget=30000 --dump-dom " + server.url("viz-check.html") + " 2>/dev/null";
-  const std::string dom = run_command(command);
-  const size_t start = dom.find("<pre id=\"result\">");
-  ASSERT_NE(start, std::string::npos) << dom.substr(0, 2000);
-  const size_t begin = start + std::string("<pre id=\"result\">").size();
-  const std::string encoded = dom.substr(begin, dom.find("</pre>", begin) - begin);
-  ASSERT_NE(encoded, "pending") << "the checker did not finish";
-  const nlohmann::json result = nlohmann::json::parse(uri_decoded(encoded));
+  const testing::BrowserCheck check = testing::check_index_in_chromium(run.path.string());
+  ASSERT_EQ(check.error, "");
   std::set<std::string> seen;
-  for (const nlohmann::json& picture : result["pictures"]) {
-    const std::string path = picture["path"];
-    seen.insert(path);
-    EXPECT_TRUE(picture["loaded"].get<bool>()) << path;
-    EXPECT_GT(picture["width"].get<int>(), 0) << path;
-    EXPECT_EQ(picture.value("svg", ""), "svg") << path << " " << picture.value("error", "");
-    const std::vector<std::string> ids = picture["ids"];
-    const std::set<std::string> shown(ids.begin(), ids.end());
-    ASSERT_TRUE(expected.contains(path)) << path;
-    for (const std::string& id : expected.at(path)) {
-      EXPECT_TRUE(shown.contains(id)) << path << " shows no " << id;
+  for (const testing::BrowserPicture& picture : check.pictures) {
+    seen.insert(picture.path);
+    EXPECT_TRUE(picture.loaded) << picture.path;
+    EXPECT_GT(picture.width, 0) << picture.path;
+    EXPECT_EQ(picture.root, "svg") << picture.path << " " << picture.error;
+    const std::set<std::string> shown(picture.ids.begin(), picture.ids.end());
+    ASSERT_TRUE(expected.contains(picture.path)) << picture.path;
+    for (const std::string& id : expected.at(picture.path)) {
+      EXPECT_TRUE(shown.contains(id)) << picture.path << " shows no " << id;
     }
-    if (picture["path"] != "pictures/fill curve 200.svg") {
-      EXPECT_GT(picture["nodes"].get<int>(), 1) << path;
+    if (picture.path != "pictures/fill curve 200.svg") {
+      EXPECT_GT(picture.nodes, 1) << picture.path;
     }
   }
   EXPECT_EQ(seen.size(), expected.size());
-  ASSERT_EQ(result["verdicts"].size(), 2u);
-  EXPECT_EQ(result["verdicts"][0]["classes"], "verdict pass");
-  EXPECT_EQ(result["verdicts"][1]["classes"], "verdict fail");
-  EXPECT_EQ(result["verdicts"][1]["text"], "violation");
+  ASSERT_EQ(check.verdicts.size(), 2u);
+  EXPECT_EQ(check.verdicts[0].classes, "verdict pass");
+  EXPECT_EQ(check.verdicts[1].classes, "verdict fail");
+  EXPECT_EQ(check.verdicts[1].text, "violation");
 }
 
 }  // namespace

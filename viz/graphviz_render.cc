@@ -3,7 +3,16 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 #if defined(__SANITIZE_ADDRESS__)
 // Graphviz 2.43 and fontconfig keep caches they never free (font tables, the plugin
@@ -29,7 +38,7 @@ std::mutex& graphviz_mutex() {
   return mutex;
 }
 
-// What Graphviz reported during the current call (guarded by graphviz_mutex()).
+// What Graphviz reported during the render (child process only).
 std::string& captured_messages() {
   static std::string messages;
   return messages;
@@ -41,8 +50,7 @@ int capture_message(char* message) {
 }
 
 GVC_t* shared_context() {
-  // Created once and kept for the life of the process: loading the plugin table is the
-  // expensive part of a render, and the context holds no per-graph state.
+  // Created once, in the parent: only the plugin table, no layout state.
   static GVC_t* context = gvContext();
   return context;
 }
@@ -50,6 +58,106 @@ GVC_t* shared_context() {
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
+}
+
+// Object ids by name, in order of first appearance. cgraph's default id discipline uses the
+// address of the interned name as the id of a named object, and keeps subgraphs ordered by id,
+// so the order in which clusters are laid out and drawn would follow heap addresses (which
+// differ from one process to the next). Ids handed out in order of appearance make that order a
+// function of the dot text. Even ids are named objects, odd ones anonymous (cgraph's
+// convention); 0 is "no such name".
+struct NameIds {
+  std::map<std::string, IDTYPE, std::less<>> by_name;
+  std::map<IDTYPE, std::string> by_id;
+  IDTYPE next_named = 2;
+  IDTYPE next_anonymous = 1;
+};
+
+NameIds& name_ids() {
+  static NameIds ids;  // one graph is read per (child) process
+  return ids;
+}
+
+void* ids_open(Agraph_t*, Agdisc_t*) { return &name_ids(); }
+
+long ids_map(void* state, int, char* name, IDTYPE* id, int create) {
+  auto* ids = static_cast<NameIds*>(state);
+  if (name == nullptr) {
+    *id = ids->next_anonymous;
+    ids->next_anonymous += 2;
+    return 1;
+  }
+  const auto found = ids->by_name.find(std::string_view(name));
+  if (found != ids->by_name.end()) {
+    *id = found->second;
+  } else if (create) {
+    *id = ids->next_named;
+    ids->next_named += 2;
+    ids->by_name.emplace(name, *id);
+    ids->by_id.emplace(*id, name);
+  } else {
+    *id = 0;
+  }
+  return 1;
+}
+
+long ids_alloc(void*, int, IDTYPE) { return 0; }  // no caller-chosen ids
+void ids_free(void*, int, IDTYPE) {}
+
+char* ids_print(void* state, int, IDTYPE id) {
+  auto* ids = static_cast<NameIds*>(state);
+  const auto found = ids->by_id.find(id);
+  return found == ids->by_id.end() ? nullptr : found->second.data();
+}
+
+void ids_close(void*) {}
+void ids_register(void*, int, void*) {}
+
+Agiddisc_t kNameIdDiscipline = {ids_open, ids_map,   ids_alloc,   ids_free,
+                                ids_print, ids_close, ids_register};
+
+// The render itself, in the child: 'S' + svg, or 'E' + the error.
+std::string render_in_child(GVC_t* context, const std::string& dot, const std::string& engine) {
+  agseterrf(capture_message);
+  agseterr(AGERR);  // warnings (font substitutions and the like) are not errors
+  agreseterrors();
+  FILE* input = ::fmemopen(const_cast<char*>(dot.data()), dot.size(), "r");
+  if (input == nullptr) return std::string("Egraphviz: fmemopen: ") + std::strerror(errno);
+  Agdisc_t discipline = {&AgMemDisc, &kNameIdDiscipline, &AgIoDisc};
+  Agraph_t* graph = agread(input, &discipline);
+  if (graph == nullptr || agerrors() > 0) {
+    return "Egraphviz: cannot read the dot text: " + trimmed(captured_messages());
+  }
+  if (gvLayout(context, graph, engine.c_str()) != 0) {
+    return "Egraphviz: layout '" + engine + "' failed: " + trimmed(captured_messages());
+  }
+  char* data = nullptr;
+  unsigned int length = 0;
+  if (gvRenderData(context, graph, "svg", &data, &length) != 0 || data == nullptr) {
+    return "Egraphviz: svg rendering failed: " + trimmed(captured_messages());
+  }
+  return "S" + std::string(data, length);  // the process ends next: nothing to free
+}
+
+void write_all(int fd, const std::string& data) {
+  size_t written = 0;
+  while (written < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    written += static_cast<size_t>(n);
+  }
+}
+
+std::string read_all(int fd) {
+  std::string data;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return data;
+    data.append(buffer, static_cast<size_t>(n));
+  }
 }
 
 }  // namespace
@@ -62,34 +170,40 @@ RenderResult render_svg(std::string_view dot, std::string_view engine) {
     result.error = "graphviz: no context (is the graphviz plugin configuration installed?)";
     return result;
   }
-  captured_messages().clear();
-  agseterrf(capture_message);
-  agseterr(AGERR);  // warnings (font substitutions and the like) are not errors
-  agreseterrors();
   const std::string text(dot);
-  Agraph_t* graph = agmemread(text.c_str());
-  if (graph == nullptr || agerrors() > 0) {
-    result.error = "graphviz: cannot read the dot text: " + trimmed(captured_messages());
-    if (graph != nullptr) agclose(graph);
-    return result;
-  }
   const std::string engine_name(engine);
-  if (gvLayout(context, graph, engine_name.c_str()) != 0) {
-    result.error = "graphviz: layout '" + engine_name + "' failed: " +
-                   trimmed(captured_messages());
-    agclose(graph);
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) {
+    result.error = std::string("graphviz: pipe: ") + std::strerror(errno);
     return result;
   }
-  char* data = nullptr;
-  unsigned int length = 0;
-  if (gvRenderData(context, graph, "svg", &data, &length) != 0 || data == nullptr) {
-    result.error = "graphviz: svg rendering failed: " + trimmed(captured_messages());
-  } else {
-    result.svg.assign(data, length);
+  const pid_t child = ::fork();
+  if (child < 0) {
+    result.error = std::string("graphviz: fork: ") + std::strerror(errno);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    return result;
   }
-  if (data != nullptr) gvFreeRenderData(data);
-  gvFreeLayout(context, graph);
-  agclose(graph);
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    write_all(pipe_fds[1], render_in_child(context, text, engine_name));
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  std::string answer = read_all(pipe_fds[0]);
+  ::close(pipe_fds[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    result.error = "graphviz: the renderer died (signal " + std::to_string(WTERMSIG(status)) + ")";
+  } else if (answer.empty()) {
+    result.error = "graphviz: the renderer gave no answer";
+  } else if (answer[0] == 'S') {
+    result.svg = answer.substr(1);
+  } else {
+    result.error = answer.substr(1);
+  }
   return result;
 }
 

@@ -1,0 +1,185 @@
+#include "cli/trace_pictures.h"
+
+#include <filesystem>
+#include <functional>
+
+#include "impl/uapi.h"
+#include "scenarios/scenario_yaml.h"
+#include "sim/trace.h"
+#include "sim/visible_op.h"
+#include "viz/lru_flowchart_dot.h"
+
+namespace mapsim::cli {
+namespace {
+
+std::optional<sim::VisibleOpKind> visible_op_kind_named(const std::string& name) {
+  for (int value = 0; value <= static_cast<int>(sim::VisibleOpKind::kIrqExit); ++value) {
+    const auto kind = static_cast<sim::VisibleOpKind>(value);
+    if (name == sim::visible_op_kind_name(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
+// The simulator's own failures stop an execution at a step; the scenario's checks (invariants,
+// walks, linearizability, expectations) judge it after its last step.
+bool failure_is_at_a_step(const std::string& kind) {
+  static const char* kAtStep[] = {"deadlock",   "livelock",  "data_race",     "use_after_free",
+                                  "assertion",  "exception", "program_error", "step_check",
+                                  "replay_diverged"};
+  for (const char* name : kAtStep) {
+    if (kind == name) return true;
+  }
+  return false;
+}
+
+uint64_t object_id(const std::string& name) {
+  if (name.empty() || name == "-") return 0;
+  return std::hash<std::string>{}(name) | 1;  // never 0 ("no object")
+}
+
+viz::SwimlaneRecord swimlane_record(const scenario::TraceEntry& entry,
+                                    std::vector<uint64_t>* running) {
+  using Kind = viz::SwimlaneRecord::Kind;
+  viz::SwimlaneRecord record;
+  record.context = entry.context;
+  record.step = entry.step;
+  record.value = entry.value;
+  const size_t context = entry.context >= 0 ? static_cast<size_t>(entry.context) : 0;
+  if (running->size() <= context) running->resize(context + 1, 0);
+  if (entry.kind == "begin") {
+    record.kind = Kind::kInvoke;
+    record.operation = static_cast<uint64_t>(entry.value);
+    record.text = entry.op;
+    (*running)[context] = record.operation;
+  } else if (entry.kind == "end") {
+    record.kind = Kind::kResult;
+    record.operation = (*running)[context];
+  } else if (entry.kind == "path_event") {
+    record.kind = Kind::kPathEvent;
+    record.text = entry.op;
+  } else {
+    record.kind = Kind::kStep;
+    record.text = entry.op;
+    if (object_id(entry.object) != 0) record.text += " " + entry.object;
+    if (object_id(entry.object2) != 0) record.text += ", " + entry.object2;
+    record.object = object_id(entry.object);
+    record.object2 = object_id(entry.object2);
+    record.object_name = entry.object;
+    if (const auto kind = visible_op_kind_named(entry.op)) {
+      record.access = viz::swimlane_access(*kind, false);
+      record.access2 = viz::swimlane_access(*kind, true);
+    }
+  }
+  return record;
+}
+
+}  // namespace
+
+viz::SwimlaneTrace trace_file_swimlanes(const scenario::TraceFile& file,
+                                        const std::string& title) {
+  viz::SwimlaneTrace trace;
+  trace.title = title;
+  for (const scenario::TraceContextResults& results : file.results) {
+    if (results.context < 0) continue;
+    if (trace.contexts.size() <= static_cast<size_t>(results.context)) {
+      trace.contexts.resize(static_cast<size_t>(results.context) + 1);
+    }
+    trace.contexts[results.context] = viz::SwimlaneContext{
+        results.cpu, results.nested,
+        (results.nested ? "irq@cpu" : "cpu") + std::to_string(results.cpu)};
+  }
+  std::vector<uint64_t> running;
+  for (const scenario::TraceEntry& entry : file.records) {
+    trace.records.push_back(swimlane_record(entry, &running));
+  }
+  if (!file.failure.kind.empty()) {
+    viz::SwimlaneViolation violation{file.failure.kind, file.failure.message, std::nullopt};
+    if (failure_is_at_a_step(file.failure.kind) && file.failure.step > 0) {
+      violation.step = file.failure.step - 1;
+    }
+    trace.violation = std::move(violation);
+  }
+  return trace;
+}
+
+viz::LruPathCounts trace_file_lru_walks(const scenario::TraceFile& file) {
+  sim::Trace trace;
+  for (const scenario::TraceEntry& entry : file.records) {
+    sim::TraceRecord record;
+    record.context = static_cast<uint8_t>(entry.context);
+    record.cpu = static_cast<uint16_t>(entry.cpu);
+    record.step = entry.step;
+    record.value = static_cast<uint64_t>(entry.value);
+    if (entry.kind == "begin") {
+      record.kind = sim::TraceKind::kOperationBegin;
+    } else if (entry.kind == "end") {
+      record.kind = sim::TraceKind::kOperationEnd;
+    } else if (entry.kind == "path_event") {
+      const std::optional<PathEvent> event = path_event_from_name(entry.op);
+      if (!event) continue;
+      record.kind = sim::TraceKind::kPathEvent;
+      record.op.object = static_cast<uint16_t>(*event);
+    } else {
+      continue;
+    }
+    trace.push(record);
+  }
+  viz::LruPathCounts counts;
+  counts.add_trace(trace);
+  return counts;
+}
+
+std::optional<viz::LruListKind> lru_list_kind(const MapAttr& map) {
+  if (map.map_type != bpf::kMapLruHash && map.map_type != bpf::kMapLruPercpuHash) {
+    return std::nullopt;
+  }
+  return (map.map_flags & bpf::kFNoCommonLru) != 0 ? viz::LruListKind::kPercpu
+                                                    : viz::LruListKind::kCommon;
+}
+
+std::optional<viz::LruListKind> lru_list_kind(const scenario::TraceFile& file) {
+  const scenario::ScenarioParse parse =
+      scenario::parse_scenario_yaml(file.scenario_yaml, file.scenario_file);
+  if (!parse.ok()) return std::nullopt;
+  return lru_list_kind(parse.spec.map);
+}
+
+DrawnPictures write_picture_file(const viz::Picture& picture, const std::string& out_dir,
+                                 const std::string& stem, const std::string& caption) {
+  DrawnPictures drawn;
+  if (!picture.ok()) {
+    drawn.error = stem + ": " + picture.error;
+    return drawn;
+  }
+  const std::string folder = (std::filesystem::path(out_dir) / "pictures").string();
+  drawn.error = viz::write_picture(picture, folder, stem);
+  if (drawn.error.empty()) {
+    const std::string dot_path = picture.dot.empty() ? "" : "pictures/" + stem + ".dot";
+    drawn.pictures.push_back(viz::ReportPicture{caption, "pictures/" + stem + ".svg", dot_path});
+  }
+  return drawn;
+}
+
+DrawnPictures write_trace_pictures(const scenario::TraceFile& file, const std::string& out_dir,
+                                   const std::string& stem, bool detail) {
+  viz::SwimlaneOptions options;
+  options.detail = detail;
+  const std::string title = file.scenario_name + ": execution " +
+                            std::to_string(file.execution) +
+                            (file.failure.kind.empty() ? "" : " (" + file.failure.kind + ")");
+  DrawnPictures drawn = write_picture_file(
+      viz::draw_swimlanes(trace_file_swimlanes(file, title), options), out_dir,
+      stem + "-swimlanes", "swimlanes: " + title);
+  if (!drawn.error.empty()) return drawn;
+  const std::optional<viz::LruListKind> kind = lru_list_kind(file);
+  const viz::LruPathCounts walks = trace_file_lru_walks(file);
+  if (!kind || walks.paths == 0) return drawn;
+  DrawnPictures more = write_picture_file(
+      viz::draw_lru_coverage(*kind, walks, "LRU walks of " + title), out_dir,
+      stem + "-lru-walks", "LRU walks of this execution");
+  drawn.pictures.insert(drawn.pictures.end(), more.pictures.begin(), more.pictures.end());
+  drawn.error = more.error;
+  return drawn;
+}
+
+}  // namespace mapsim::cli

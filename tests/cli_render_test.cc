@@ -1,0 +1,230 @@
+// `mapsim run`'s pictures and `mapsim render` (cli/run_pictures.h, cli/render_command.h), run
+// as the built executable:
+//   * a run writes, for every kept failure, its trace's swimlanes (and for an LRU map the
+//     execution's LRU walks), each LRU scenario's path coverage, the whole run's coverage per
+//     chart, and index.html listing scenarios, verdicts and every picture; all svg parse and
+//     show what they must (the violation note, reached flowchart nodes);
+//   * `render TRACE` and `render RUN-DIR` draw the same from the files alone;
+//   * bad input (missing, not JSON, a newer format version, a corrupt record, a folder that is
+//     not a run) is exit 2 with the file named;
+//   * the run's index.html opens in headless Chromium with every picture loaded and showing its
+//     nodes (skipped where Chromium is not installed).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "tests/viz_support/browser_check.h"
+#include "tests/viz_support/svg_document.h"
+
+namespace mapsim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using viz::testing::SvgDocument;
+
+struct Outcome {
+  int status = -1;
+  std::string output;
+};
+
+Outcome mapsim(const std::string& arguments) {
+  Outcome outcome;
+  FILE* pipe = ::popen((std::string(MAPSIM_BINARY) + " " + arguments + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return outcome;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) outcome.output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  outcome.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return outcome;
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+SvgDocument svg_at(const fs::path& path) {
+  std::string error;
+  std::optional<SvgDocument> svg = SvgDocument::parse(read(path), &error);
+  EXPECT_TRUE(svg.has_value()) << path << ": " << error;
+  return svg.value_or(SvgDocument{});
+}
+
+std::string data(const std::string& file) { return std::string(MAPSIM_SOURCE_DIR) + "/" + file; }
+
+class RenderCommandTest : public ::testing::Test {
+ protected:
+  // One run for every test: a failing hash scenario, a passing one, a failing LRU scenario and
+  // a passing LRU scenario.
+  static void SetUpTestSuite() {
+    std::string pattern = (fs::temp_directory_path() / "mapsim-render-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    root_ = pattern;
+    run_ = mapsim("run " + data("tests/data/cli/seeded_bug.yaml") + " " +
+                  data("tests/data/cli/passing.yaml") + " " +
+                  data("tests/data/viz/lru_evicts_key_one.yaml") + " " +
+                  data("scenarios/suite/lru_update_evicts_then_fails.yaml") + " --out " +
+                  (root_ / "run").string());
+  }
+  static void TearDownTestSuite() {
+    std::error_code ignored;
+    fs::remove_all(root_, ignored);
+  }
+  static fs::path run_dir() { return root_ / "run"; }
+  static std::vector<fs::path> traces() {
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(run_dir() / "traces")) {
+      found.push_back(entry.path());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+  }
+  static std::set<std::string> picture_files(const fs::path& folder) {
+    std::set<std::string> names;
+    for (const auto& entry : fs::directory_iterator(folder / "pictures")) {
+      names.insert(entry.path().filename().string());
+    }
+    return names;
+  }
+
+  static inline fs::path root_;
+  static inline Outcome run_;
+};
+
+TEST_F(RenderCommandTest, RunDrawsEveryFailureTheCoverageAndAnIndex) {
+  ASSERT_EQ(run_.status, 1) << run_.output;
+  EXPECT_NE(run_.output.find("reports and pictures in"), std::string::npos);
+  const std::string index = read(run_dir() / "index.html");
+  ASSERT_FALSE(index.empty());
+  for (const char* name : {"seeded-bug", "passing", "lru-evicts-key-one",
+                           "lru-update-evicts-then-fails"}) {
+    EXPECT_NE(index.find(std::string(">") + name + "<"), std::string::npos) << name;
+  }
+  EXPECT_NE(index.find("verdict fail"), std::string::npos);
+  EXPECT_NE(index.find("verdict pass"), std::string::npos);
+  ASSERT_FALSE(traces().empty());
+  for (const fs::path& trace : traces()) {
+    const std::string stem = trace.stem().string();
+    const SvgDocument lanes = svg_at(run_dir() / "pictures" / (stem + "-swimlanes.svg"));
+    EXPECT_NE(lanes.find("violation"), nullptr) << stem;
+    EXPECT_NE(lanes.find("ctx0.op0.invoke"), nullptr) << stem;
+    EXPECT_NE(index.find("pictures/" + stem + "-swimlanes.svg"), std::string::npos) << stem;
+    EXPECT_NE(index.find("traces/" + trace.filename().string()), std::string::npos) << stem;
+    if (stem.rfind("lru-", 0) == 0) {
+      const SvgDocument walks = svg_at(run_dir() / "pictures" / (stem + "-lru-walks.svg"));
+      ASSERT_NE(walks.find("lru.update.begin"), nullptr);
+      EXPECT_TRUE(walks.find("lru.update.begin")->has_class("flow-reached")) << stem;
+    }
+  }
+  for (const char* coverage : {"lru-evicts-key-one-coverage.svg",
+                               "lru-update-evicts-then-fails-coverage.svg",
+                               "run-coverage-common.svg"}) {
+    const SvgDocument svg = svg_at(run_dir() / "pictures" / coverage);
+    EXPECT_NE(svg.all_text().find("nodes reached"), std::string::npos) << coverage;
+    EXPECT_TRUE(svg.find("lru.update.begin")->has_class("flow-reached")) << coverage;
+    EXPECT_NE(index.find(std::string("pictures/") + coverage), std::string::npos) << coverage;
+  }
+  EXPECT_FALSE(fs::exists(run_dir() / "pictures" / "seeded-bug-coverage.svg"))
+      << "no LRU coverage for a hash map";
+}
+
+TEST_F(RenderCommandTest, RenderOfATraceDrawsItsSwimlanesAndWalks) {
+  const fs::path trace = run_dir() / "traces" / "lru-evicts-key-one-1.json";
+  const fs::path out = root_ / "one";
+  const Outcome outcome = mapsim("render " + trace.string() + " --out " + out.string() +
+                                 " --detail");
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  const SvgDocument lanes = svg_at(out / "pictures" / "lru-evicts-key-one-1-swimlanes.svg");
+  EXPECT_NE(lanes.find("step.0"), nullptr) << "--detail draws every step";
+  EXPECT_FALSE(lanes.groups_with_class("path-event").empty());
+  ASSERT_NE(lanes.find("violation"), nullptr);
+  EXPECT_NE(lanes.find("violation")->text.find("after the last step"), std::string::npos);
+  EXPECT_TRUE(fs::exists(out / "pictures" / "lru-evicts-key-one-1-lru-walks.svg"));
+  EXPECT_NE(read(out / "index.html").find("lru-evicts-key-one-1-swimlanes.svg"),
+            std::string::npos);
+}
+
+TEST_F(RenderCommandTest, RenderOfARunFolderDrawsWhatTheRunDrew) {
+  const fs::path out = root_ / "again";
+  const Outcome outcome = mapsim("render " + run_dir().string() + " --out " + out.string());
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  EXPECT_EQ(picture_files(out), picture_files(run_dir()));
+  for (const std::string& name : picture_files(out)) {
+    if (name.ends_with(".svg")) {
+      EXPECT_EQ(read(out / "pictures" / name), read(run_dir() / "pictures" / name)) << name;
+    }
+  }
+}
+
+TEST_F(RenderCommandTest, BadInputIsExitTwoWithTheFileNamed) {
+  const fs::path out = root_ / "bad";
+  const fs::path garbage = root_ / "garbage.json";
+  std::ofstream(garbage) << "not json";
+  Outcome outcome = mapsim("render " + garbage.string() + " --out " + out.string());
+  EXPECT_EQ(outcome.status, 2);
+  EXPECT_NE(outcome.output.find(garbage.string() + ": not valid JSON"), std::string::npos)
+      << outcome.output;
+  // A trace of a newer format, and one whose record names a context that does not exist.
+  const fs::path original = run_dir() / "traces" / "lru-evicts-key-one-1.json";
+  nlohmann::json trace = nlohmann::json::parse(read(original));
+  nlohmann::json newer = trace;
+  newer["format_version"] = 99;
+  const fs::path newer_path = root_ / "newer.json";
+  std::ofstream(newer_path) << newer.dump();
+  outcome = mapsim("render " + newer_path.string() + " --out " + out.string());
+  EXPECT_EQ(outcome.status, 2);
+  EXPECT_NE(outcome.output.find("'format_version' is 99"), std::string::npos) << outcome.output;
+  trace["records"][3]["context"] = 7;
+  const fs::path corrupt = root_ / "corrupt.json";
+  std::ofstream(corrupt) << trace.dump();
+  outcome = mapsim("render " + corrupt.string() + " --out " + out.string());
+  EXPECT_EQ(outcome.status, 2);
+  EXPECT_NE(outcome.output.find(corrupt.string() + ": record 3: context 7 does not exist"),
+            std::string::npos)
+      << outcome.output;
+  outcome = mapsim("render " + (root_ / "missing.json").string() + " --out " + out.string());
+  EXPECT_EQ(outcome.status, 2);
+  EXPECT_NE(outcome.output.find("missing.json: no such file or folder"), std::string::npos);
+  outcome = mapsim("render " + root_.string() + " --out " + out.string());
+  EXPECT_EQ(outcome.status, 2);
+  EXPECT_NE(outcome.output.find("report.json: cannot be read"), std::string::npos);
+  EXPECT_EQ(mapsim("render " + original.string()).status, 2) << "--out is required";
+}
+
+TEST_F(RenderCommandTest, RunIndexOpensInChromiumWithEveryPictureShowingItsNodes) {
+  if (viz::testing::chromium_binary().empty()) {
+    GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh)";
+  }
+  const viz::testing::BrowserCheck check = viz::testing::check_index_in_chromium(run_dir());
+  ASSERT_EQ(check.error, "");
+  size_t svgs = 0;
+  for (const std::string& name : picture_files(run_dir())) svgs += name.ends_with(".svg");
+  EXPECT_EQ(check.pictures.size(), svgs);
+  for (const viz::testing::BrowserPicture& picture : check.pictures) {
+    EXPECT_TRUE(picture.loaded) << picture.path;
+    EXPECT_GT(picture.width, 0) << picture.path;
+    EXPECT_EQ(picture.root, "svg") << picture.path << " " << picture.error;
+    EXPECT_GT(picture.nodes, 1) << picture.path;
+  }
+  ASSERT_EQ(check.verdicts.size(), 4u);
+  std::multiset<std::string> verdicts;
+  for (const auto& verdict : check.verdicts) verdicts.insert(verdict.classes + " " + verdict.text);
+  EXPECT_EQ(verdicts.count("verdict pass pass"), 2u);
+  EXPECT_EQ(verdicts.count("verdict fail violation") +
+                verdicts.count("verdict fail failed_expectation"),
+            2u);
+}
+
+}  // namespace
+}  // namespace mapsim::cli
