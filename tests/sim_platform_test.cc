@@ -194,6 +194,11 @@ TEST(SimPlatformTest, OppositeLockOrderIsReportedAsDeadlockWithBothWaiters) {
   EXPECT_NE(message.find("cpu0 waits in spin_lock"), std::string::npos) << message;
   EXPECT_NE(message.find("cpu1 waits in spin_lock"), std::string::npos) << message;
   EXPECT_FALSE(report.failures[0].schedule.choices.empty());
+  // The report carries the trace that led there: both CPUs took their first lock.
+  const std::string& trace = report.failures[0].trace;
+  EXPECT_NE(trace.find("cpu0"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("cpu1"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("spin_lock"), std::string::npos) << trace;
 }
 
 TEST(SimPlatformTest, NestedBucketLockCycleAcrossCpusFailsWithEdeadlkNotDeadlock) {

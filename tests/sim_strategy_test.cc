@@ -4,6 +4,7 @@
 // independent programs.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -15,6 +16,7 @@
 #include "sim/strategy/dpor.h"
 #include "sim/strategy/pct.h"
 #include "sim/strategy/random_walk.h"
+#include "sim/strategy/strategy_config.h"
 
 namespace mapsim::sim {
 namespace {
@@ -44,6 +46,47 @@ TEST(StrategyTest, OutOfRangeParametersAreNamedInTheError) {
   dpor.max_injected_failures = 9;
   EXPECT_NE(DporStrategy::make(dpor).error().find("max_injected_failures"), std::string::npos);
   EXPECT_TRUE(DporStrategy::make(DporOptions{}).ok());
+}
+
+// StrategyConfig (scenario files, the command line): every out-of-range parameter is refused by
+// make_strategy() with the field named, never clamped into a silently different strategy.
+TEST(StrategyTest, StrategyConfigRefusesOutOfRangeParametersByName) {
+  struct Bad {
+    StrategyConfig config;
+    std::string complaint;
+  };
+  auto with = [](std::string name, auto&& change) {
+    StrategyConfig config;
+    config.name = std::move(name);
+    change(config);
+    return config;
+  };
+  const Bad cases[] = {
+      {with("dfs", [](StrategyConfig&) {}), "'dfs' is not one of random, pct, bounded, dpor"},
+      {with("pct", [](StrategyConfig& c) { c.pct_depth = 0; }), "pct depth must be in [1, 32]"},
+      {with("pct", [](StrategyConfig& c) { c.pct_depth = 33; }), "got 33"},
+      {with("bounded", [](StrategyConfig& c) { c.preemption_bound = -1; }),
+       "preemption_bound must be >= 0, got -1"},
+      {with("dpor", [](StrategyConfig& c) { c.max_injected_failures = -1; }),
+       "max_injected_failures must be in [0, "},
+      {with("dpor", [](StrategyConfig& c) { c.max_injected_failures = 99; }), "got 99"},
+      {with("random", [](StrategyConfig& c) { c.allocation_failure_probability = -0.1; }),
+       "allocation_failure_probability must be in [0, 1]"},
+      {with("random", [](StrategyConfig& c) { c.allocation_failure_probability = std::numeric_limits<double>::quiet_NaN(); }),
+       "allocation_failure_probability must be in [0, 1]"},
+  };
+  for (const Bad& bad : cases) {
+    const auto made = make_strategy(bad.config);
+    ASSERT_FALSE(made.ok()) << bad.complaint;
+    EXPECT_NE(made.error().find(bad.complaint), std::string::npos) << made.error();
+  }
+  for (const char* name : {"random", "pct", "bounded", "dpor"}) {
+    StrategyConfig config;
+    config.name = name;
+    const auto made = make_strategy(config);
+    ASSERT_TRUE(made.ok()) << made.error();
+    EXPECT_EQ(made.value()->default_budget(), config.budget()) << name;
+  }
 }
 
 // `cpus` CPUs, each storing `steps` times to its own cell (no blocking, nothing shared).

@@ -1,6 +1,7 @@
 #include "sim/testing/mazurkiewicz.h"
 
 #include <cstdint>
+#include <map>
 
 namespace mapsim::sim::testing {
 
@@ -47,6 +48,25 @@ std::string canonical_trace(const std::vector<Transition>& transitions) {
     name += ';';
   }
   return name;
+}
+
+std::string observable_view(const Trace& trace) {
+  std::map<uint8_t, std::string> per_context;  // ordered by context: a stable text
+  for (const TraceRecord& record : trace.records()) {
+    std::string& view = per_context[record.context];
+    view += "sbep"[static_cast<int>(record.kind)];  // step, begin, end, path event
+    view += std::to_string(record.kind == TraceKind::kPathEvent
+                               ? record.op.object
+                               : static_cast<uint64_t>(record.op.kind));
+    view += '=';
+    view += std::to_string(record.value);
+    view += ' ';
+  }
+  std::string text;
+  for (const auto& [context, view] : per_context) {
+    text += std::to_string(context) + ": " + view + "\n";
+  }
+  return text;
 }
 
 }  // namespace mapsim::sim::testing
