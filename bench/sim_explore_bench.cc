@@ -5,16 +5,26 @@
 //                            >= 5M steps/s and >= 50k executions/s.
 //   BM_SimRandomWalk/lru:    the same for "lru 3 cpus" (real LRU_HASH, common lists).
 //   BM_SimRandomWalk/cells:  2 CPUs x 64 racy stores: the bare cost of a scheduling point.
-//   BM_SimDpor/<scenario>:   one exhaustive DPOR exploration per iteration of "hash 2 cpus x 3
-//                            ops", "lru 2 cpus" and lastzero(5): executions/s, and the counters
-//                            dpor_executions vs naive_interleavings (brute-force DFS, capped
-//                            at 2M) show the reduction.
+//   BM_SimDpor/<n>:          one exhaustive DPOR exploration per iteration (the label names the
+//                            scenario): "hash 2 cpus x 3 ops", "lru 2 cpus", lastzero(5), where
+//                            the naive count stops at its cap, and lastzero(3) and
+//                            indexer(3,2,6), counted in full:
+//                            executions/s, and the counters dpor_executions vs
+//                            naive_interleavings (brute-force DFS, capped at 2M) and their
+//                            ratio naive_per_dpor show the reduction.
 //   rss_growth_kb:           resident memory growth over the whole benchmark: it must not grow
 //                            with the number of executions explored.
+//   BM_SimMemory/<s>/<n>:    n executions in one go (s = 0: random walk over "hash 2 cpus x 3
+//                            ops"; s = 1: DPOR over "lru 3 cpus", which it cannot exhaust), run
+//                            smallest n first in one process: max_rss_kb (the process's peak,
+//                            getrusage) must not grow with n.
 #include <benchmark/benchmark.h>
+
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "sim/explorer.h"
@@ -26,6 +36,11 @@
 
 namespace mapsim::sim {
 namespace {
+
+long max_resident_kb() {
+  struct rusage usage {};
+  return getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : 0;
+}
 
 long resident_kb() {
   long pages_total = 0;
@@ -65,11 +80,15 @@ Scenario random_walk_scenario(int which) {
   }
 }
 
+// 0-2: the naive count hits its cap (even one update per CPU of the hash map is some 40 steps
+// each: C(80, 40) interleavings); 3-4: small enough to count every interleaving.
 Scenario dpor_scenario(int which) {
   switch (which) {
     case 0: return testing::map_scenario(testing::hash_two_cpus());
     case 1: return testing::map_scenario(testing::lru_two_cpus());
-    default: return testing::lastzero_scenario(5);
+    case 2: return testing::lastzero_scenario(5);
+    case 3: return testing::lastzero_scenario(3);
+    default: return testing::indexer_scenario(3, 2, 6);
   }
 }
 
@@ -131,15 +150,46 @@ void BM_SimDpor(benchmark::State& state) {
   state.counters["executions/s"] = benchmark::Counter(static_cast<double>(executions),
                                                       benchmark::Counter::kIsRate);
   state.counters["dpor_executions"] = static_cast<double>(per_exploration);
-  state.counters["naive_interleavings"] =
-      static_cast<double>(naive_interleavings(scenario, &capped));
+  const uint64_t naive = naive_interleavings(scenario, &capped);
+  state.counters["naive_interleavings"] = static_cast<double>(naive);
   state.counters["naive_capped"] = capped ? 1 : 0;
+  state.counters["naive_per_dpor"] =
+      static_cast<double>(naive) / static_cast<double>(per_exploration == 0 ? 1 : per_exploration);
+  state.SetLabel(scenario.name);
 }
-BENCHMARK(BM_SimDpor)
-    ->ArgName("hash0_lru1_lastzero2")
-    ->Arg(0)
-    ->Arg(1)
-    ->Arg(2)
+BENCHMARK(BM_SimDpor)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
+
+void BM_SimMemory(benchmark::State& state) {
+  const bool dpor = state.range(0) == 1;
+  const uint64_t executions = static_cast<uint64_t>(state.range(1));
+  ExplorerOptions options;
+  options.max_executions = executions;
+  Explorer explorer(testing::map_scenario(dpor ? testing::lru_three_cpus()
+                                               : testing::hash_two_cpus()),
+                    options);
+  uint64_t explored = 0;
+  for (auto _ : state) {
+    std::unique_ptr<Strategy> strategy;
+    if (dpor) {
+      strategy = std::make_unique<DporStrategy>(DporOptions{});
+    } else {
+      strategy = std::make_unique<RandomWalkStrategy>(RandomWalkOptions{});
+    }
+    const ExploreReport report = explorer.explore(*strategy);
+    if (!report.ok()) state.SkipWithError("a simulated execution failed");
+    explored += report.executions;
+  }
+  state.counters["executions"] = static_cast<double>(explored);
+  state.counters["max_rss_kb"] = static_cast<double>(max_resident_kb());
+  state.counters["rss_kb"] = static_cast<double>(resident_kb());
+}
+BENCHMARK(BM_SimMemory)
+    ->ArgNames({"dpor", "executions"})
+    ->Args({0, 10'000})
+    ->Args({0, 300'000})
+    ->Args({1, 2'000})
+    ->Args({1, 40'000})
+    ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
