@@ -1,10 +1,11 @@
 // DPOR is complete and does not waste work (sim/strategy/dpor.h).
 //
 // For small programs over shared cells, brute force (depth-first search over every
-// interleaving) collects the Mazurkiewicz traces by canonicalisation
-// (sim/testing/mazurkiewicz.h). Optimal DPOR must reach every trace, find every failing trace,
-// and run exactly one execution per trace when nothing blocks; with locks, the executions it
-// runs per trace are reported and bounded.
+// interleaving) collects the Mazurkiewicz traces by canonicalisation (sim/testing/dpor_check.h,
+// sim/testing/mazurkiewicz.h). Optimal DPOR must reach every trace, find every failing trace,
+// and run exactly one execution per trace when nothing blocks; with locks and nested programs,
+// the executions it runs per trace are reported and bounded. A wider sweep over generated
+// programs is bench/sim_dpor_sweep_bench.cc.
 //
 // The dependency relation itself is checked two ways, so that "optimal" is not relative to a
 // wrong relation: executions with the same canonical name must show every context the same
@@ -13,77 +14,27 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <map>
-#include <set>
 #include <string>
 
-#include "sim/explorer.h"
-#include "sim/strategy/bounded_dfs.h"
-#include "sim/strategy/dpor.h"
 #include "sim/testing/cell_programs.h"
-#include "sim/testing/mazurkiewicz.h"
+#include "sim/testing/dpor_check.h"
 
 namespace mapsim::sim {
 namespace {
 
-struct Classes {
-  std::set<std::string> traces;
-  std::set<std::string> failing;
-  uint64_t executions = 0;
-  uint64_t aborted = 0;
-  bool exhausted = false;
-  // Canonical names whose executions disagreed on what some context saw (must stay empty).
-  std::set<std::string> inconsistent;
-};
-
-Classes explore_classes(const Scenario& scenario, Strategy& strategy,
-                        uint32_t allocation_failures) {
-  Classes classes;
-  ExplorerOptions options;
-  options.execution.max_allocation_failures = allocation_failures;
-  options.stop_on_failure = false;
-  options.max_executions = 2'000'000;
-  std::map<std::string, std::string> views;  // canonical name -> observable view + verdict
-  options.observer = [&classes, &views](const ExecutionRecord& record) {
-    const std::string name = testing::canonical_trace(testing::transitions_of(*record.trace));
-    classes.traces.insert(name);
-    if (record.result->failure) classes.failing.insert(name);
-    const std::string view = testing::observable_view(*record.trace) +
-                             (record.result->failure ? "failed" : "passed");
-    const auto [seen, added] = views.emplace(name, view);
-    if (!added && seen->second != view) classes.inconsistent.insert(name);
-  };
-  Explorer explorer(scenario, options);
-  const ExploreReport report = explorer.explore(strategy);
-  EXPECT_TRUE(report.error.empty()) << report.error;
-  classes.executions = report.executions;
-  classes.aborted = report.aborted;
-  classes.exhausted = report.exhausted;
-  return classes;
-}
-
-Classes brute_force(const Scenario& scenario, uint32_t allocation_failures) {
-  BoundedDfsOptions options;
-  options.first_bound = BoundedDfsOptions::kUnbounded;
-  BoundedDfsStrategy dfs(options);
-  return explore_classes(scenario, dfs, allocation_failures);
-}
-
-Classes optimal_dpor(const Scenario& scenario, uint32_t allocation_failures) {
-  DporStrategy dpor(DporOptions{});
-  return explore_classes(scenario, dpor, allocation_failures);
-}
-
 struct Measured {
-  double ratio = 0;       ///< DPOR executions (blocked ones included) per trace
-  size_t traces = 0;      ///< Mazurkiewicz traces, by brute force
-  size_t failing = 0;     ///< of which fail
+  double ratio = 0;   ///< DPOR executions (blocked ones included) per trace
+  size_t traces = 0;  ///< Mazurkiewicz traces, by brute force
+  size_t failing = 0;  ///< of which fail
 };
 
-// DPOR reaches every trace and every failing trace; returns executions per trace.
+// DPOR reaches every trace and every failing trace, and nothing else.
 Measured expect_complete(const Scenario& scenario, uint32_t allocation_failures = 0) {
-  const Classes all = brute_force(scenario, allocation_failures);
-  const Classes reduced = optimal_dpor(scenario, allocation_failures);
+  const testing::DporComparison compared =
+      testing::compare_dpor_with_brute_force(scenario, allocation_failures);
+  const testing::TraceClasses& all = compared.brute_force;
+  const testing::TraceClasses& reduced = compared.dpor;
+  EXPECT_TRUE(all.error.empty() && reduced.error.empty()) << all.error << reduced.error;
   EXPECT_TRUE(all.inconsistent.empty())
       << scenario.name << ": equivalent interleavings showed different values, e.g. "
       << *all.inconsistent.begin();
@@ -92,14 +43,12 @@ Measured expect_complete(const Scenario& scenario, uint32_t allocation_failures 
   EXPECT_TRUE(reduced.exhausted);
   EXPECT_EQ(reduced.traces, all.traces) << scenario.name;
   EXPECT_EQ(reduced.failing, all.failing) << scenario.name;
-  const double ratio = static_cast<double>(reduced.executions + reduced.aborted) /
-                       static_cast<double>(all.traces.size());
   std::printf("%-28s interleavings %7llu  traces %6zu  dpor executions %6llu (+%llu blocked)"
               "  ratio %.3f\n",
               scenario.name.c_str(), static_cast<unsigned long long>(all.executions),
               all.traces.size(), static_cast<unsigned long long>(reduced.executions),
-              static_cast<unsigned long long>(reduced.aborted), ratio);
-  return Measured{ratio, all.traces.size(), all.failing.size()};
+              static_cast<unsigned long long>(reduced.aborted), compared.ratio());
+  return Measured{compared.ratio(), all.traces.size(), all.failing.size()};
 }
 
 // lastzero(2): CPU 0 reads a[2] and, when it is not 0, a[1]; CPU 1 sets a[1] = a[0] + 1; CPU 2
