@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "impl/assert.h"
+#include "sim/stack_overflow.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -33,7 +34,9 @@ StackPool::StackPool(size_t stack_bytes)
 
 StackPool::~StackPool() {
   for (const Mapping& mapping : mappings_) {
-    if (mapping.region != nullptr) munmap(mapping.region, mapping.region_bytes);
+    if (mapping.region == nullptr) continue;
+    unregister_stack_guard(mapping.region);
+    munmap(mapping.region, mapping.region_bytes);
   }
 }
 
@@ -42,6 +45,7 @@ Stack StackPool::acquire(int slot) {
   if (static_cast<size_t>(slot) >= mappings_.size()) mappings_.resize(slot + 1);
   Mapping& mapping = mappings_[slot];
   const size_t guard = page_bytes();
+  prepare_stack_overflow_diagnosis();  // the thread that runs this stack's fibers
   if (mapping.region == nullptr) {
     mapping.region_bytes = stack_bytes_ + guard;
     void* region = mmap(nullptr, mapping.region_bytes, PROT_READ | PROT_WRITE,
@@ -49,6 +53,7 @@ Stack StackPool::acquire(int slot) {
     MAPSIM_ASSERT(region != MAP_FAILED, "cannot map a fiber stack");
     // The stack grows down: an overflow runs into the guard page and faults.
     MAPSIM_ASSERT(mprotect(region, guard, PROT_NONE) == 0, "cannot protect the guard page");
+    register_stack_guard(region, guard, stack_bytes_);  // an overflow says what happened
     mapping.region = region;
   }
   return Stack{static_cast<char*>(mapping.region) + guard, stack_bytes_};

@@ -15,6 +15,8 @@
 // - Stacks come from a StackPool: one mmap'd stack per context slot, with a PROT_NONE guard
 //   page below it, reused by every execution. Reuse keeps memory flat across millions of
 //   executions and gives a context the same stack addresses each time (deterministic traces).
+//   A context that overflows its stack faults on the guard page; sim/stack_overflow.h turns
+//   that into a message naming the stack size before the process dies.
 // - AddressSanitizer: each switch is announced with __sanitizer_start_switch_fiber /
 //   __sanitizer_finish_switch_fiber, and a reused stack is unpoisoned first (an abandoned fiber
 //   leaves poisoned redzones behind).

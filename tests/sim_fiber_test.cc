@@ -1,9 +1,11 @@
 // sim/fiber.h: fibers switch to and fro, finish, and can be abandoned and restarted on the same
-// pooled stack.
+// pooled stack; a fiber that overflows its stack dies with a message naming the stack size
+// (sim/stack_overflow.h).
 #include "sim/fiber.h"
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
 namespace mapsim::sim {
@@ -66,6 +68,43 @@ TEST(FiberTest, StackPoolGivesEachSlotItsOwnStableStack) {
   EXPECT_EQ(offset, 100u);
   int local = 0;
   EXPECT_EQ(stacks.slot_containing(&local), -1);
+}
+
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+// Recursion with a 1 KiB frame that the compiler cannot drop.
+int deep(int depth) {
+  volatile char frame[1024];
+  std::memset(const_cast<char*>(frame), depth & 0x7f, sizeof frame);
+  return depth == 0 ? frame[0] : deep(depth - 1) + frame[depth % sizeof frame];
+}
+
+void overflowing_entry(void* argument) { *static_cast<int*>(argument) = deep(1000); }
+
+void overflow_a_small_stack() {
+  StackPool stacks(16 << 10);
+  Fiber fiber;
+  int result = 0;
+  fiber.start(stacks.acquire(0), &overflowing_entry, &result);
+  fiber.resume();
+}
+#endif
+
+TEST(FiberTest, StackOverflowDiesNamingTheStackSize) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the sanitizer reports stack overflows itself";
+#else
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(overflow_a_small_stack(),
+               "mapsim: a simulated context overflowed its fiber stack of 16 KiB");
+  // A fault elsewhere still gets the default action (not our message).
+  EXPECT_DEATH(
+      [] {
+        StackPool stacks(16 << 10);
+        stacks.acquire(0);
+        *static_cast<volatile int*>(nullptr) = 1;
+      }(),
+      "^$");
+#endif
 }
 
 }  // namespace
