@@ -1,6 +1,7 @@
 #include "cli/failure_traces.h"
 
 #include <filesystem>
+#include <optional>
 
 #include "cli/build_info.h"
 #include "scenarios/run/scenario_compile.h"
@@ -29,6 +30,45 @@ std::string shell_quote(const std::string& text) {
   return quoted + "'";
 }
 
+std::vector<std::string> mutant_names(MutantSet mutants) {
+  std::vector<std::string> names;
+  for (const MutantInfo& info : kMutantCatalogue) {
+    if (mutants.contains(info.mutant)) names.emplace_back(info.name);
+  }
+  return names;
+}
+
+sim::Result<MutantSet> mutants_named(const std::vector<std::string>& names) {
+  MutantSet mutants;
+  for (const std::string& name : names) {
+    const std::optional<Mutant> mutant = mutant_from_name(name);
+    if (!mutant) {
+      std::string known;
+      for (const MutantInfo& info : kMutantCatalogue) {
+        known += (known.empty() ? "" : ", ") + std::string(info.name);
+      }
+      return sim::Result<MutantSet>::failure("unknown mutant '" + name +
+                                             "' (this mapsim plants " + known + ")");
+    }
+    mutants.add(*mutant);
+  }
+  return sim::Result<MutantSet>::success(mutants);
+}
+
+std::string recorded_mutants_problem(const scenario::TraceFile& trace, MutantSet planted) {
+  if (!trace.mutants_recorded) return "";
+  const sim::Result<MutantSet> listed = mutants_named(trace.mutants);
+  if (!listed.ok()) return "'mutants': " + listed.error();
+  if (listed.value() == planted) return "";
+  auto joined = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+    return "[" + text + "]";
+  };
+  return "'mutants' lists " + joined(trace.mutants) + " but its scenario plants " +
+         joined(mutant_names(planted)) + " (its canary): the two must agree";
+}
+
 sim::Result<sim::ExplorerOptions> run_explorer_options(const scenario::CompiledScenario& compiled,
                                                        const scenario::ScenarioSpec& spec) {
   const sim::Result<MutantSet> mutants = scenario::run_mutants(spec, {});
@@ -43,9 +83,21 @@ sim::Result<scenario::TraceFile> make_trace_file(const scenario::ScenarioSpec& s
                                                  const std::string& failure_kind,
                                                  uint64_t execution, const std::string& path) {
   using Made = sim::Result<scenario::TraceFile>;
-  sim::Result<scenario::CompiledScenario> compiled = scenario::compile_scenario(spec);
+  // The execution is captured from the scenario as the file embeds it (parsed back from its
+  // canonical YAML), not from `spec`: messages that cite a scenario line (the linearizability
+  // checker's) must cite the line replay will see, or the replay of an unchanged execution
+  // would differ from its recording.
+  const std::string yaml = scenario::emit_scenario_yaml(spec);
+  scenario::ScenarioParse embedded = scenario::parse_scenario_yaml(yaml, spec.file);
+  if (!embedded.ok()) {
+    return Made::failure("the scenario's canonical YAML does not parse back: " +
+                         embedded.errors.front());
+  }
+  embedded.spec.file = spec.file;
+  sim::Result<scenario::CompiledScenario> compiled = scenario::compile_scenario(embedded.spec);
   if (!compiled.ok()) return Made::failure(compiled.error());
-  const sim::Result<sim::ExplorerOptions> options = run_explorer_options(compiled.value(), spec);
+  const sim::Result<sim::ExplorerOptions> options =
+      run_explorer_options(compiled.value(), embedded.spec);
   if (!options.ok()) return Made::failure(options.error());
   const sim::CapturedExecution captured =
       sim::capture_execution(compiled.value().scenario, schedule, options.value());
@@ -61,7 +113,8 @@ sim::Result<scenario::TraceFile> make_trace_file(const scenario::ScenarioSpec& s
   file.git_commit = build.git_commit;
   file.scenario_name = spec.name;
   file.scenario_file = spec.file;
-  file.scenario_yaml = scenario::emit_scenario_yaml(spec);
+  file.scenario_yaml = yaml;
+  file.mutants = mutant_names(options.value().execution.mutants);
   file.strategy = spec.explore.strategy;
   file.seed = spec.explore.seed;
   file.execution = execution;
@@ -100,6 +153,40 @@ void write_failure_traces(const std::string& out_dir, ScenarioRunRecord* record)
       trace.reproduce = trace.error.empty() ? file.value().reproduce : record->rerun;
     }
     record->traces.push_back(std::move(trace));
+  }
+}
+
+void write_witness_traces(const std::string& out_dir, ScenarioRunRecord* record) {
+  record->witnesses.clear();
+  for (const scenario::ExpectationResult& expectation : record->result.expectations) {
+    if (expectation.kind != scenario::ExpectationSpec::Kind::kExists ||
+        expectation.status != scenario::ExpectationResult::Status::kMet ||
+        !expectation.witness) {
+      continue;
+    }
+    WitnessTrace witness;
+    witness.expectation = expectation.index;
+    const std::string path =
+        (std::filesystem::path(out_dir) / "witnesses" /
+         (record->name + "-e" + std::to_string(expectation.index) + ".json"))
+            .string();
+    sim::Result<scenario::TraceFile> file =
+        make_trace_file(record->spec, *expectation.witness, "", 0, path);
+    if (!file.ok()) {
+      witness.trace.error = file.error();
+    } else {
+      file.value().description =
+          "witness of expectation " + std::to_string(expectation.index) +
+          (expectation.description.empty() ? "" : " '" + expectation.description + "'") +
+          " (exists) of scenario " + record->name;
+      witness.trace.error =
+          scenario::write_text_file(path, scenario::trace_file_json(file.value()));
+      if (witness.trace.error.empty()) {
+        witness.trace.path = path;
+        witness.trace.reproduce = file.value().reproduce;
+      }
+    }
+    record->witnesses.push_back(std::move(witness));
   }
 }
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/exit_status.h"
+#include "cli/failure_identity.h"
 #include "cli/failure_traces.h"
 #include "cli/scenario_shrinker.h"
 #include "cli/schedule_shrinker.h"
@@ -49,6 +50,8 @@ CLI::App* add_minimize_command(CLI::App& app, MinimizeCommandOptions* options) {
   minimize->add_option("trace", options->trace, "a trace file with a failure")->required();
   minimize->add_option("-o,--output", options->output,
                        "where to write the smaller trace (default: TRACE with .min.json)");
+  minimize->add_option("--description", options->description,
+                       "what the smaller trace shows (default: the trace's own description)");
   add_common_options(minimize, &options->common, /*reports=*/false);
   return minimize;
 }
@@ -81,7 +84,6 @@ int run_minimize_command(const MinimizeCommandOptions& options) {
           ? start + std::chrono::duration_cast<Clock::duration>(
                         std::chrono::duration<double>(*options.common.time_seconds))
           : Clock::time_point::max();
-  const std::string kind = trace.failure.kind;
   sim::Result<scenario::CompiledScenario> original = scenario::compile_scenario(spec);
   if (!original.ok()) return bad_input(options.trace + ": its scenario: " + original.error());
   const sim::Result<sim::ExplorerOptions> original_options =
@@ -89,24 +91,46 @@ int run_minimize_command(const MinimizeCommandOptions& options) {
   if (!original_options.ok()) {
     return bad_input(options.trace + ": its scenario: " + original_options.error());
   }
+  if (std::string problem = recorded_mutants_problem(
+          trace, original_options.value().execution.mutants);
+      !problem.empty()) {
+    return bad_input(options.trace + ": " + problem);
+  }
+  // What the minimisation keeps: the failure the trace's own schedule shows, by kind, check
+  // and expectation.
+  const FailureIdentity target = failure_identity(spec, trace.schedule);
+  if (target.kind != trace.failure.kind) {
+    std::cerr << "mapsim minimize: " << options.trace << ": its schedule does not fail the same "
+              << "way: recorded " << trace.failure.kind << ", replayed "
+              << identity_text(target) << " (nondeterminism, or an edited trace?)\n"
+              << "reproduce: mapsim replay " << shell_quote(options.trace) << "\n";
+    return kExitInternal;
+  }
   const int preemptions_before = schedule_preemptions(original.value().scenario,
                                                       original_options.value(), trace.schedule);
-  std::cout << "minimizing " << options.trace << ": " << kind << " in scenario "
-            << spec.name << "\n  before: " << size_text(size_of(spec)) << ", "
-            << context_steps(trace.schedule) << " steps, " << preemptions_before
+  std::cout << "minimizing " << options.trace << ": " << identity_text(target)
+            << " in scenario " << spec.name << "\n  before: " << size_text(size_of(spec))
+            << ", " << context_steps(trace.schedule) << " steps, " << preemptions_before
             << " preemptions\n";
 
   SpecShrinkOptions spec_limits;
   spec_limits.jobs = options.common.jobs;
   spec_limits.deadline = deadline;
-  SpecShrink shrunk = shrink_scenario(spec, kind, spec_limits);
+  SpecShrink shrunk = shrink_scenario(spec, target, spec_limits);
   sim::Schedule schedule = trace.schedule;
   if (shrunk.reproduced) {
     schedule = shrunk.failure.schedule;
+    if (shrunk.real_code_checked) {
+      std::cout << "  canary " << spec.canary << ": every smaller scenario kept also passes "
+                << "without the mutant, so what is left is the planted bug's essential steps\n";
+    } else if (!spec.canary.empty()) {
+      std::cout << "  note: without the mutant " << spec.canary << " the scenario fails too ("
+                << shrunk.real_code_failure << "); only its failure is kept\n";
+    }
   } else {
     std::cout << "  note: exploring the scenario (strategy " << spec.explore.strategy
-              << ", seed " << spec.explore.seed << ") did not find a " << kind
-              << " failure first; only the trace's schedule is shrunk\n";
+              << ", seed " << spec.explore.seed << ") did not find this failure first; only "
+              << "the trace's schedule is shrunk\n";
     shrunk.spec = spec;
   }
   sim::Result<scenario::CompiledScenario> compiled = scenario::compile_scenario(shrunk.spec);
@@ -120,22 +144,26 @@ int run_minimize_command(const MinimizeCommandOptions& options) {
   const ScheduleShrink preempt = shrink_preemptions(
       compiled.value().scenario, shrink_options.value(), schedule,
       [&](const sim::Schedule& candidate) {
-        return scenario::replay_scenario(final_spec, candidate).failure_kind == kind;
+        return failure_identity(final_spec, candidate) == target;
       },
       schedule_limits);
   if (!preempt.error.empty()) {
     std::cerr << "mapsim minimize: " << options.trace << ": " << preempt.error
-              << " (nondeterminism?)\n";
+              << " (nondeterminism?)\n"
+              << "reproduce: mapsim replay " << shell_quote(options.trace) << "\n";
     return kExitInternal;
   }
   const std::string output =
       options.output.empty() ? default_minimized_path(options.trace) : options.output;
   sim::Result<scenario::TraceFile> file =
-      make_trace_file(final_spec, preempt.schedule, kind, 0, output);
+      make_trace_file(final_spec, preempt.schedule, target.kind, 0, output);
   if (!file.ok()) {
-    std::cerr << "mapsim minimize: " << file.error() << "\n";
+    std::cerr << "mapsim minimize: " << file.error() << "\n"
+              << "reproduce: mapsim minimize " << shell_quote(options.trace) << "\n";
     return kExitInternal;
   }
+  file.value().description =
+      options.description ? *options.description : trace.description;
   const std::string text = scenario::trace_file_json(file.value());
   if (std::string error = scenario::write_text_file(output, text); !error.empty()) {
     std::cerr << "mapsim minimize: " << error << "\n";

@@ -21,16 +21,23 @@ int bad_input(const std::string& message) {
   return kExitUsage;
 }
 
-// Notes a recording made by another build (both may still agree).
-void note_build(const scenario::TraceFile& recorded) {
+// Notes a recording made by another build (both may still agree); true when it was.
+bool note_build(const scenario::TraceFile& recorded) {
   const BuildInfo& build = build_info();
   if (recorded.git_commit == build.git_commit && recorded.git_describe == build.git_describe &&
       recorded.mapsim_version == build.version) {
-    return;
+    return false;
   }
   std::cout << "note: recorded by mapsim " << recorded.mapsim_version << " ("
             << recorded.git_describe << "), replayed by mapsim " << build.version << " ("
             << build.git_describe << ")\n";
+  return true;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
 }
 
 std::string failure_summary(const scenario::TraceFile& file) {
@@ -64,9 +71,10 @@ int run_replay_command(const ReplayCommandOptions& options) {
     return bad_input(message);
   }
   parse.spec.file = recorded.scenario_file;
-  note_build(recorded);
+  const bool other_build = note_build(recorded);
   std::cout << "replaying " << options.trace << ": scenario " << recorded.scenario_name << ", "
             << recorded.steps << " steps, " << failure_summary(recorded) << "\n";
+  if (!recorded.description.empty()) std::cout << "  " << recorded.description << "\n";
 
   sim::Result<scenario::CompiledScenario> compiled = scenario::compile_scenario(parse.spec);
   if (!compiled.ok()) return bad_input(options.trace + ": its scenario: " + compiled.error());
@@ -74,6 +82,16 @@ int run_replay_command(const ReplayCommandOptions& options) {
       run_explorer_options(compiled.value(), parse.spec);
   if (!explorer_options.ok()) {
     return bad_input(options.trace + ": its scenario: " + explorer_options.error());
+  }
+  // The mutants the recording had planted are planted again; the file's list and its scenario's
+  // canary must agree, or the file was edited into something that cannot be replayed.
+  const MutantSet planted = explorer_options.value().execution.mutants;
+  if (std::string problem = recorded_mutants_problem(recorded, planted); !problem.empty()) {
+    return bad_input(options.trace + ": " + problem);
+  }
+  if (!planted.empty()) {
+    std::cout << "planting mutant " << joined(mutant_names(planted))
+              << " (the execution was recorded with it; impl/mutant.h)\n";
   }
   const sim::CapturedExecution captured = sim::capture_execution(
       compiled.value().scenario, recorded.schedule, explorer_options.value());
@@ -95,6 +113,14 @@ int run_replay_command(const ReplayCommandOptions& options) {
   }
   std::cout << "DIFFERENT: the replay does not reproduce the recording:\n";
   for (const std::string& difference : differences) std::cout << "  " << difference << "\n";
+  if (other_build) {
+    const BuildInfo& build = build_info();
+    std::cout << "  the recording comes from another build: what the map code or the checks do "
+              << "changed between the two (git log " << recorded.git_commit.substr(0, 12) << ".."
+              << build.git_commit.substr(0, 12) << " -- impl sim scenarios); if the change is "
+              << "intended, "
+              << "record the trace again with this build\n";
+  }
   std::cout << "reproduce: mapsim replay " << shell_quote(options.trace) << "\n";
   return kExitFindings;
 }

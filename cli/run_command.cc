@@ -110,6 +110,13 @@ void print_record(const ScenarioRunRecord& record) {
               << (expectation.description.empty() ? "" : " (" + expectation.description + ")")
               << ": " << scenario::expectation_status_name(expectation.status) << ": "
               << expectation.message << "\n";
+    for (const WitnessTrace& witness : record.witnesses) {
+      if (witness.expectation != expectation.index) continue;
+      std::cout << "    witness: "
+                << (witness.trace.error.empty() ? witness.trace.reproduce
+                                                : "not written: " + witness.trace.error)
+                << "\n";
+    }
   }
   if (verdict == scenario::Verdict::kPass) return;
   std::string findings = findings_text(record);
@@ -148,6 +155,9 @@ CLI::App* add_run_command(CLI::App& app, RunCommandOptions* options) {
   run->add_option("paths", options->paths, "scenario files (.yaml) or folders of them")
       ->required();
   add_common_options(run, &options->common, /*reports=*/true);
+  run->add_flag("--witnesses", options->witnesses,
+                "also write DIR/witnesses/<scenario>-e<n>.json: the execution that showed each "
+                "met exists expectation, as a trace file");
   return run;
 }
 
@@ -176,6 +186,7 @@ int run_run_command(const RunCommandOptions& options) {
       record.result = run_scenario_parallel(record.spec, run);
       progress.finish();
       write_failure_traces(options.common.out_dir, &record);
+      if (options.witnesses) write_witness_traces(options.common.out_dir, &record);
     }
     print_record(record);
   }

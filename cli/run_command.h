@@ -9,7 +9,8 @@
 // reproducing command (`mapsim replay DIR/traces/<scenario>-<n>.json`) ends its message, and
 // pictures (cli/run_pictures.h): every failure's trace drawn, the LRU path coverage of each LRU
 // scenario and of the whole run, and DIR/index.html listing scenarios, verdicts and pictures.
-// Every 64th execution is replayed at once from its own schedule (nondeterminism is exit 3).
+// --witnesses also writes DIR/witnesses/<scenario>-e<n>.json, the execution that showed each
+// met `exists` expectation. Every 64th execution is replayed at once from its own schedule (nondeterminism is exit 3).
 // Exit status: the worst over the scenarios (cli/exit_status.h).
 #pragma once
 
@@ -27,6 +28,7 @@ namespace mapsim::cli {
 struct RunCommandOptions {
   std::vector<std::string> paths;
   CommonOptions common;
+  bool witnesses = false;  ///< --witnesses: a trace per met exists expectation
 };
 
 CLI::App* add_run_command(CLI::App& app, RunCommandOptions* options);

@@ -18,6 +18,12 @@ struct FailureTrace {
   std::string error;      ///< why it could not be written
 };
 
+// `mapsim run --witnesses`: the trace of the execution that showed an `exists` expectation.
+struct WitnessTrace {
+  int expectation = 0;  ///< its index in the scenario
+  FailureTrace trace;
+};
+
 struct ScenarioRunRecord {
   std::string file;                 ///< as given or found under a folder
   std::string name;                 ///< unique among the run's scenarios (trace file names)
@@ -25,6 +31,7 @@ struct ScenarioRunRecord {
   scenario::ScenarioSpec spec;      ///< valid when errors is empty
   scenario::ScenarioResult result;  ///< verdict kBadScenario when errors is not empty
   std::vector<FailureTrace> traces;  ///< one per result.failures entry
+  std::vector<WitnessTrace> witnesses;  ///< --witnesses: one per met exists expectation
   std::string rerun;                ///< the command that reruns this scenario as it ran
 };
 

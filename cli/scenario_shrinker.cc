@@ -1,10 +1,10 @@
 #include "cli/scenario_shrinker.h"
 
-#include <algorithm>
 #include <optional>
-#include <vector>
 
 #include "cli/parallel_run.h"
+#include "impl/assert.h"
+#include "scenarios/mutation/counterexample_shrink.h"
 #include "scenarios/scenario_yaml.h"
 
 namespace mapsim::cli {
@@ -12,61 +12,42 @@ namespace {
 
 using scenario::ScenarioSpec;
 
-// Every one-deletion candidate of `spec`, in the order they are tried.
-std::vector<ScenarioSpec> candidates_of(const ScenarioSpec& spec) {
-  std::vector<ScenarioSpec> candidates;
-  auto with = [&](auto change) {
-    ScenarioSpec candidate = spec;
-    change(candidate);
-    candidates.push_back(std::move(candidate));
-  };
-  for (size_t i = 0; i < spec.expectations.size(); ++i) {
-    with([i](ScenarioSpec& s) { s.expectations.erase(s.expectations.begin() + i); });
-  }
-  for (size_t i = 0; i < spec.cpus.size(); ++i) {
-    with([i](ScenarioSpec& s) { s.cpus.erase(s.cpus.begin() + i); });
-  }
-  for (size_t i = 0; i < spec.interrupts.size(); ++i) {
-    with([i](ScenarioSpec& s) { s.interrupts.erase(s.interrupts.begin() + i); });
-  }
-  for (size_t i = 0; i < spec.setup.size(); ++i) {
-    with([i](ScenarioSpec& s) { s.setup.erase(s.setup.begin() + i); });
-  }
-  for (size_t p = 0; p < spec.cpus.size(); ++p) {
-    for (size_t i = 0; spec.cpus[p].steps.size() > 1 && i < spec.cpus[p].steps.size(); ++i) {
-      with([p, i](ScenarioSpec& s) { s.cpus[p].steps.erase(s.cpus[p].steps.begin() + i); });
-    }
-  }
-  for (size_t p = 0; p < spec.interrupts.size(); ++p) {
-    const auto& steps = spec.interrupts[p].steps;
-    for (size_t i = 0; steps.size() > 1 && i < steps.size(); ++i) {
-      with([p, i](ScenarioSpec& s) {
-        s.interrupts[p].steps.erase(s.interrupts[p].steps.begin() + i);
-      });
-    }
-  }
-  int highest = 0;
-  for (const auto& program : spec.cpus) highest = std::max(highest, program.cpu);
-  for (const auto& interrupt : spec.interrupts) highest = std::max(highest, interrupt.cpu);
-  if (spec.possible_cpus > highest + 1) {
-    with([highest](ScenarioSpec& s) { s.possible_cpus = highest + 1; });
-  }
-  return candidates;
-}
-
-// The first failure of `target_kind` exploring `spec` finds, if it is the first failure.
-std::optional<scenario::ScenarioFailure> reproduce(const ScenarioSpec& spec,
-                                                   const std::string& target_kind, int jobs) {
-  if (!scenario::validate_scenario(spec).empty()) return std::nullopt;
+// The first failure exploring `spec` finds, if it is `target`.
+std::optional<scenario::ScenarioFailure> first_failure(const ScenarioSpec& spec,
+                                                       const FailureIdentity& target, int jobs) {
   ParallelRunOptions run;
   run.jobs = jobs;
   run.stop_on_failure = true;
   run.failures_kept = 1;
   const scenario::ScenarioResult result = run_scenario_parallel(spec, run);
-  if (result.failures.empty() || result.failures.front().kind != target_kind) {
+  if (result.failures.empty() || result.failures.front().schedule.scenario.empty()) {
     return std::nullopt;
   }
-  return result.failures.front();
+  const scenario::ScenarioFailure& failure = result.failures.front();
+  if (failure.kind != target.kind || failure_identity(spec, failure.schedule) != target) {
+    return std::nullopt;
+  }
+  return failure;
+}
+
+// `spec` with its canary removed, explored to its budget: "" when it passes, else why not.
+std::string real_code_failure(const ScenarioSpec& spec, int jobs) {
+  ScenarioSpec real = spec;
+  real.canary.clear();
+  ParallelRunOptions run;
+  run.jobs = jobs;
+  run.stop_on_failure = true;
+  run.failures_kept = 1;
+  const scenario::ScenarioResult result = run_scenario_parallel(real, run);
+  if (result.ok()) return "";
+  std::string why = scenario::verdict_name(result.verdict);
+  if (!result.failures.empty()) {
+    const std::string& message = result.failures.front().message;
+    why += ": " + message.substr(0, message.find('\n'));
+  } else if (!result.error.empty()) {
+    why += ": " + result.error;
+  }
+  return why;
 }
 
 }  // namespace
@@ -92,37 +73,39 @@ std::string size_text(const SpecSize& size) {
          " expectations";
 }
 
-SpecShrink shrink_scenario(const ScenarioSpec& spec, const std::string& target_kind,
+SpecShrink shrink_scenario(const ScenarioSpec& spec, const FailureIdentity& target,
                            const SpecShrinkOptions& options) {
   SpecShrink shrink;
   shrink.spec = spec;
   scenario::fill_default_labels(&shrink.spec);
   std::optional<scenario::ScenarioFailure> found =
-      reproduce(shrink.spec, target_kind, options.jobs);
+      first_failure(shrink.spec, target, options.jobs);
   shrink.explorations = 1;
   if (!found) return shrink;
   shrink.reproduced = true;
-  shrink.failure = *found;
-  auto out_of_budget = [&] {
-    return shrink.explorations >= options.max_explorations ||
-           std::chrono::steady_clock::now() >= options.deadline;
-  };
-  bool deleted = true;
-  while (deleted && !out_of_budget()) {
-    deleted = false;
-    for (size_t k = 0;; ++k) {
-      std::vector<ScenarioSpec> candidates = candidates_of(shrink.spec);
-      if (k >= candidates.size() || out_of_budget()) break;
-      ++shrink.explorations;
-      std::optional<scenario::ScenarioFailure> still =
-          reproduce(candidates[k], target_kind, options.jobs);
-      if (!still) continue;
-      shrink.spec = std::move(candidates[k]);
-      shrink.failure = *still;
-      deleted = true;
-      --k;  // the candidate list shifted: position k holds the next element now
-    }
+  if (!shrink.spec.canary.empty()) {
+    ++shrink.explorations;
+    shrink.real_code_failure = real_code_failure(shrink.spec, options.jobs);
+    shrink.real_code_checked = shrink.real_code_failure.empty();
   }
+  auto keeps = [&](const ScenarioSpec& candidate) {
+    ++shrink.explorations;
+    if (!first_failure(candidate, target, options.jobs)) return false;
+    if (!shrink.real_code_checked) return true;
+    ++shrink.explorations;
+    return real_code_failure(candidate, options.jobs).empty();
+  };
+  mutation::ShrinkLimits limits;
+  limits.max_checks = options.max_explorations;
+  limits.deadline = options.deadline;
+  limits.trim_cpus = true;
+  shrink.spec = mutation::shrink_spec(shrink.spec, keeps, limits).spec;
+  found = first_failure(shrink.spec, target, options.jobs);
+  ++shrink.explorations;
+  // The search kept only specs whose first failure is the target, and exploring is
+  // deterministic: the last kept spec finds it again.
+  MAPSIM_ASSERT(found.has_value(), "a kept scenario no longer fails the same way");
+  shrink.failure = *found;
   return shrink;
 }
 

@@ -1,14 +1,19 @@
 // Shrinking a failing scenario (`mapsim minimize`, first phase): delete what the failure does
-// not need while the same kind of failure still shows up under the scenario's own strategy and
-// seed.
+// not need while exploring the smaller scenario under its own strategy and seed still finds the
+// same failure first: the same kind, check and expectation (cli/failure_identity.h), not merely
+// a failure of the same kind.
 //
-// Greedy, one deletion at a time, repeated until a whole pass deletes nothing: expectations
-// (those the failure does not involve), whole CPU programs, interrupts, setup steps, single
-// steps of programs and interrupts, and finally the CPUs beyond the highest one a program
-// uses. A candidate that is not a valid scenario (a removed step is still named by an
-// expectation; a per-CPU value that no longer fits the CPU count) is skipped. Each candidate
-// costs one exploration, stopped at its first failure; the budget (explorations, deadline)
-// bounds the whole search.
+// The deletions and their order are those of the mutation score's counterexample shrinking
+// (scenarios/mutation/counterexample_shrink.h, shrink_spec): expectations, interrupts, whole CPU
+// programs, setup steps, single steps of programs and interrupts, greedily, one at a time,
+// repeated until a whole pass deletes nothing; then the CPUs beyond the highest one in use. A
+// candidate that is not a valid scenario (a removed step is still named by an expectation) is
+// skipped. Each candidate costs one exploration, stopped at its first failure.
+//
+// A canary's scenario (a mutant planted, ScenarioSpec::canary) must also still pass on the real
+// code (the canary removed): otherwise deleting, say, the setup step that inserts a key makes
+// "delete returns 0" fail on any code, and what is left is a failure but no longer the planted
+// bug's. Such a candidate costs a second exploration, to its full budget.
 //
 // Labels are made explicit first (fill_default_labels), so that deleting a step never renames
 // the steps after it.
@@ -18,6 +23,7 @@
 #include <cstdint>
 #include <string>
 
+#include "cli/failure_identity.h"
 #include "scenarios/run/scenario_result.h"
 #include "scenarios/scenario_spec.h"
 
@@ -43,12 +49,16 @@ struct SpecShrinkOptions {
 struct SpecShrink {
   scenario::ScenarioSpec spec;        ///< the smallest spec that still fails
   scenario::ScenarioFailure failure;  ///< its failure (schedule included)
-  bool reproduced = false;            ///< the original spec failed that way at all
+  bool reproduced = false;            ///< exploring the original spec found that failure first
+  /// A canary whose scenario passes on the real code: every smaller scenario had to as well.
+  bool real_code_checked = false;
+  /// A canary whose scenario fails on the real code too (what it says, one line): only the
+  /// failure was kept.
+  std::string real_code_failure;
   uint64_t explorations = 0;
 };
 
-// `target_kind`: ScenarioFailure::kind of the failure to keep ("always", "deadlock", ...).
-SpecShrink shrink_scenario(const scenario::ScenarioSpec& spec, const std::string& target_kind,
+SpecShrink shrink_scenario(const scenario::ScenarioSpec& spec, const FailureIdentity& target,
                            const SpecShrinkOptions& options);
 
 }  // namespace mapsim::cli

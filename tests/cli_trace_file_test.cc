@@ -34,7 +34,10 @@ TraceFile seeded_trace(const std::string& path = "out/traces/seeded-bug-1.json")
 }
 
 TEST(TraceFileTest, EveryFieldSurvivesWritingAndReading) {
-  const TraceFile written = seeded_trace();
+  TraceFile written = seeded_trace();
+  written.description = "the probe sees key 1 between insert and remove";
+  EXPECT_TRUE(written.mutants.empty());  // the real code
+  written.mutants = {"hash-insert-at-tail"};
   EXPECT_EQ(written.failure.kind, "never");
   EXPECT_FALSE(written.records.empty());
   EXPECT_EQ(written.reproduce, "mapsim replay out/traces/seeded-bug-1.json");
@@ -59,9 +62,15 @@ TEST(TraceFileTest, EveryFieldSurvivesWritingAndReading) {
   EXPECT_EQ(back.results, written.results);
   EXPECT_EQ(back.records, written.records);
   EXPECT_EQ(back.reproduce, written.reproduce);
+  EXPECT_EQ(back.description, written.description);
+  EXPECT_EQ(back.mutants, written.mutants);
+  EXPECT_TRUE(back.mutants_recorded);
   // Same bytes again, and the same bytes from a second capture of the same execution.
   EXPECT_EQ(scenario::trace_file_json(back), text);
-  EXPECT_EQ(scenario::trace_file_json(seeded_trace()), text);
+  TraceFile again = seeded_trace();
+  again.description = written.description;
+  again.mutants = written.mutants;
+  EXPECT_EQ(scenario::trace_file_json(again), text);
   // The embedded scenario parses to the spec that ran.
   EXPECT_TRUE(scenario::parse_scenario_yaml(back.scenario_yaml, "embedded").ok());
 }
@@ -96,6 +105,12 @@ TEST(TraceFileTest, CorruptFilesAreRefusedNamingTheField) {
       {"failure", [](nlohmann::json& j) { j["failure"] = 3; }, "'failure' must be a JSON object"},
       {"yaml", [](nlohmann::json& j) { j["scenario_yaml"] = 7; },
        "'scenario_yaml' must be a string"},
+      {"description", [](nlohmann::json& j) { j["description"] = true; },
+       "'description' must be a string"},
+      {"mutants", [](nlohmann::json& j) { j["mutants"] = "hash-insert-at-tail"; },
+       "'mutants' must be an array of mutant names"},
+      {"mutant", [](nlohmann::json& j) { j["mutants"] = {"x", 4}; },
+       "'mutants[1]' must be a string"},
   };
   for (const Corruption& corruption : corruptions) {
     nlohmann::json changed = good;

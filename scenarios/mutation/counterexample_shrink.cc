@@ -1,5 +1,6 @@
 #include "scenarios/mutation/counterexample_shrink.h"
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -83,26 +84,31 @@ uint32_t count_operations(const ScenarioSpec& spec) {
   return static_cast<uint32_t>(count);
 }
 
-ShrunkCounterexample shrink_counterexample(const ScenarioSpec& spec, Mutant mutant) {
-  ShrunkCounterexample shrunk;
+ShrunkSpec shrink_spec(const ScenarioSpec& spec, const KeepsProperty& keeps,
+                       const ShrinkLimits& limits) {
+  ShrunkSpec shrunk;
   shrunk.spec = spec;
-  auto tells_apart = [&](const ScenarioSpec& candidate) {
-    if (!scenario::validate_scenario(candidate).empty()) return false;
-    shrunk.explorations += 2;
-    return !run(candidate, MutantSet(mutant)).ok() && run(candidate, MutantSet()).ok();
+  auto out_of_budget = [&] {
+    shrunk.out_of_budget = shrunk.out_of_budget || shrunk.checks >= limits.max_checks ||
+                           std::chrono::steady_clock::now() >= limits.deadline;
+    return shrunk.out_of_budget;
   };
-  MAPSIM_ASSERT(tells_apart(spec), "REQUIRES: the scenario tells the mutant from the real code");
-  for (bool deleted = true; deleted;) {
+  auto try_candidate = [&](const ScenarioSpec& candidate) {
+    if (!scenario::validate_scenario(candidate).empty()) return false;
+    ++shrunk.checks;
+    return keeps(candidate);
+  };
+  for (bool deleted = true; deleted && !out_of_budget();) {
     deleted = false;
     for (const Deletion& deletion : deletions()) {
       // Index stays put after a success: the next item has moved into its place.
-      for (size_t index = 0; index < places(shrunk.spec);) {
+      for (size_t index = 0; index < places(shrunk.spec) && !out_of_budget();) {
         ScenarioSpec candidate = shrunk.spec;
         if (!deletion(&candidate, index)) {
           ++index;
           continue;
         }
-        if (tells_apart(candidate)) {
+        if (try_candidate(candidate)) {
           shrunk.spec = std::move(candidate);
           deleted = true;
         } else {
@@ -111,6 +117,32 @@ ShrunkCounterexample shrink_counterexample(const ScenarioSpec& spec, Mutant muta
       }
     }
   }
+  if (limits.trim_cpus && !out_of_budget()) {
+    int highest = 0;
+    for (const scenario::CpuProgramSpec& program : shrunk.spec.cpus) {
+      highest = std::max(highest, program.cpu);
+    }
+    for (const scenario::InterruptSpec& interrupt : shrunk.spec.interrupts) {
+      highest = std::max(highest, interrupt.cpu);
+    }
+    if (shrunk.spec.possible_cpus > highest + 1) {
+      ScenarioSpec candidate = shrunk.spec;
+      candidate.possible_cpus = highest + 1;
+      if (try_candidate(candidate)) shrunk.spec = std::move(candidate);
+    }
+  }
+  return shrunk;
+}
+
+ShrunkCounterexample shrink_counterexample(const ScenarioSpec& spec, Mutant mutant) {
+  ShrunkCounterexample shrunk;
+  auto tells_apart = [&](const ScenarioSpec& candidate) {
+    shrunk.explorations += 2;
+    return !run(candidate, MutantSet(mutant)).ok() && run(candidate, MutantSet()).ok();
+  };
+  MAPSIM_ASSERT(scenario::validate_scenario(spec).empty() && tells_apart(spec),
+                "REQUIRES: the scenario tells the mutant from the real code");
+  shrunk.spec = shrink_spec(spec, tells_apart).spec;
   const scenario::ScenarioResult result = run(shrunk.spec, MutantSet(mutant));
   shrunk.operations = count_operations(shrunk.spec);
   if (!result.failures.empty()) {

@@ -166,6 +166,8 @@ std::string trace_file_json(const TraceFile& file) {
   append_member(&text, "scenario", json{{"name", file.scenario_name},
                                         {"file", file.scenario_file}}.dump());
   append_member(&text, "scenario_yaml", json(file.scenario_yaml).dump());
+  append_member(&text, "description", json(file.description).dump());
+  append_member(&text, "mutants", json(file.mutants).dump());
   append_member(&text, "exploration", json{{"strategy", file.strategy},
                                            {"seed", file.seed},
                                            {"execution", file.execution}}.dump());

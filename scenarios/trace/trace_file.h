@@ -69,6 +69,15 @@ struct TraceFile {
   std::string scenario_name;
   std::string scenario_file;   ///< where the scenario was read from ("" if built in C++)
   std::string scenario_yaml;   ///< the scenario that ran (scenarios/scenario_yaml.h)
+  /// What the trace shows, in a sentence or two, for the people who keep it (regression
+  /// traces say which bug or kernel behaviour they pin down); "" when nobody wrote one.
+  /// Optional when read: traces written before the field existed have none.
+  std::string description;
+  /// The mutants (impl/mutant.h names) planted in the map code when the execution ran, in
+  /// catalogue order; empty for the real code. Replay plants them again. Optional when read: older traces
+  /// derive it from the scenario's `canary`.
+  std::vector<std::string> mutants;
+  bool mutants_recorded = false;  ///< the file had the field (reading only)
   std::string strategy;        ///< random | pct | bounded | dpor
   uint64_t seed = 0;
   uint64_t execution = 0;      ///< index of the execution in its run

@@ -153,6 +153,18 @@ void read_header(Reader& top, TraceFile* file, std::string* error) {
     reader.text("file", &file->scenario_file);
   }
   top.text("scenario_yaml", &file->scenario_yaml);
+  // Fields added within version 1: absent from older traces.
+  if (top.member("description", false)) top.text("description", &file->description);
+  if (const json* mutants = top.member("mutants", false)) {
+    file->mutants_recorded = true;
+    if (!mutants->is_array()) return top.fail("mutants", "must be an array of mutant names");
+    for (size_t i = 0; i < mutants->size(); ++i) {
+      if (!mutants->at(i).is_string()) {
+        return top.fail("mutants[" + std::to_string(i) + "]", "must be a string");
+      }
+      file->mutants.push_back(mutants->at(i).get<std::string>());
+    }
+  }
   if (const json* exploration = top.member("exploration")) {
     Reader reader(*exploration, "exploration", error);
     reader.text("strategy", &file->strategy);
