@@ -96,7 +96,8 @@ int run_replay_command(const ReplayCommandOptions& options) {
   const sim::CapturedExecution captured = sim::capture_execution(
       compiled.value().scenario, recorded.schedule, explorer_options.value());
   if (!captured.error.empty()) {
-    std::cout << "DIFFERENT: cannot replay: " << captured.error << "\n";
+    std::cout << "DIFFERENT: cannot replay: " << captured.error << "\n"
+              << "reproduce: mapsim replay " << shell_quote(options.trace) << "\n";
     return kExitFindings;
   }
   scenario::TraceFile replayed = recorded;

@@ -57,8 +57,12 @@ std::string findings_text(const ScenarioRunRecord& record) {
   std::string text;
   for (const std::string& error : record.errors) text += error + "\n";
   if (!record.errors.empty()) return text;
-  if (!result.error.empty()) text += scenario::verdict_name(result.verdict) + std::string(": ") +
-                                     result.error + "\n";
+  if (!result.error.empty()) {
+    // Not one execution's failure (nondeterminism, an exception, an unknown canary): rerunning
+    // the scenario as it ran reproduces it.
+    text += scenario::verdict_name(result.verdict) + std::string(": ") + result.error + "\n";
+    text += "  reproduce: " + record.rerun + "\n";
+  }
   for (size_t i = 0; i < result.failures.size(); ++i) {
     const scenario::ScenarioFailure& failure = result.failures[i];
     const bool named = failure.message.rfind(failure.kind + ":", 0) == 0;

@@ -84,6 +84,24 @@ TEST_F(ReplayTest, AnotherBuildsTraceThatDiffersIsExplained) {
   EXPECT_NE(replay.out.find("reproduce: mapsim replay older.json"), std::string::npos);
 }
 
+// A scenario edited into another shape (one more CPU program) cannot run the schedule at all.
+TEST_F(ReplayTest, AScheduleOfAnotherShapeCannotReplayAndSaysHowToRetry) {
+  nlohmann::json file = seeded_trace();
+  std::string yaml = file["scenario_yaml"];
+  const size_t cpu2 = yaml.find("\ncpu2:\n");
+  ASSERT_NE(cpu2, std::string::npos) << yaml;
+  yaml.insert(cpu2 + 1, "cpu2:\n  - lookup 9\n");
+  yaml.erase(yaml.find("\ncpu2:\n", cpu2 + 2), 6);  // the old cpu2 key: its steps join
+  file["scenario_yaml"] = yaml;
+  write_text(folder_ / "reshaped.json", file.dump(1));
+  const CommandResult replay = mapsim("replay reshaped.json");
+  EXPECT_EQ(replay.status, 1) << replay.out << replay.err;
+  EXPECT_NE(replay.out.find("DIFFERENT: cannot replay: "), std::string::npos) << replay.out;
+  EXPECT_NE(replay.out.find("fingerprint"), std::string::npos) << replay.out;
+  EXPECT_EQ(replay.out.substr(replay.out.rfind("reproduce: ")),
+            "reproduce: mapsim replay reshaped.json\n");
+}
+
 TEST_F(ReplayTest, ATraceNamingAMutantThisBuildLacksIsBadInput) {
   nlohmann::json file = seeded_trace();
   file["mutants"] = nlohmann::json::array({"hash-forgets-everything"});
