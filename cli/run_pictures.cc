@@ -174,9 +174,7 @@ viz::ReportScenario draw_scenario(const RunSummaryScenario& scenario, const std:
       outcome->bad_input.push_back(file.error());
       continue;
     }
-    const std::string title = trace_path;
-    if (std::string problem = trace_file_swimlanes(file.value(), title).validate();
-        !problem.empty()) {
+    if (std::string problem = trace_file_drawing_problem(file.value()); !problem.empty()) {
       outcome->bad_input.push_back(trace_path + ": " + problem);
       continue;
     }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "impl/assert.h"
 #include "impl/uapi.h"
 #include "scenarios/scenario_yaml.h"
 #include "sim/trace.h"
@@ -102,6 +103,29 @@ viz::SwimlaneTrace trace_file_swimlanes(const scenario::TraceFile& file,
   return trace;
 }
 
+std::string trace_file_drawing_problem(const scenario::TraceFile& file) {
+  if (std::string problem = trace_file_swimlanes(file, "").validate(); !problem.empty()) {
+    return problem;
+  }
+  // Names are what tie a record to this mapsim's code: one it does not know would be drawn
+  // without its accesses (hand-offs, reads-from) or left off the LRU walks, silently.
+  const std::string another_version =
+      " (a trace written by another mapsim version" +
+      (file.git_describe.empty() ? std::string() : ", " + file.git_describe) + "?)";
+  for (size_t index = 0; index < file.records.size(); ++index) {
+    const scenario::TraceEntry& entry = file.records[index];
+    if (entry.kind == "step" && !visible_op_kind_named(entry.op)) {
+      return "record " + std::to_string(index) + ": op '" + entry.op +
+             "' is not a visible operation this mapsim knows" + another_version;
+    }
+    if (entry.kind == "path_event" && !path_event_from_name(entry.op)) {
+      return "record " + std::to_string(index) + ": op '" + entry.op +
+             "' is not an LRU path event this mapsim knows" + another_version;
+    }
+  }
+  return "";
+}
+
 viz::LruPathCounts trace_file_lru_walks(const scenario::TraceFile& file) {
   sim::Trace trace;
   for (const scenario::TraceEntry& entry : file.records) {
@@ -116,7 +140,7 @@ viz::LruPathCounts trace_file_lru_walks(const scenario::TraceFile& file) {
       record.kind = sim::TraceKind::kOperationEnd;
     } else if (entry.kind == "path_event") {
       const std::optional<PathEvent> event = path_event_from_name(entry.op);
-      if (!event) continue;
+      MAPSIM_ASSERT(event.has_value(), "trace_file_drawing_problem() checked the event names");
       record.kind = sim::TraceKind::kPathEvent;
       record.op.object = static_cast<uint16_t>(*event);
     } else {
@@ -162,6 +186,9 @@ DrawnPictures write_picture_file(const viz::Picture& picture, const std::string&
 
 DrawnPictures write_trace_pictures(const scenario::TraceFile& file, const std::string& out_dir,
                                    const std::string& stem, bool detail) {
+  if (std::string problem = trace_file_drawing_problem(file); !problem.empty()) {
+    return DrawnPictures{{}, problem};
+  }
   viz::SwimlaneOptions options;
   options.detail = detail;
   const std::string title = file.scenario_name + ": execution " +

@@ -7,6 +7,10 @@
 //                            (a step's when the simulator stopped at one; the end check's
 //                            otherwise);
 //   trace_file_lru_walks()   the LRU walks of the execution (viz::LruPathCounts);
+//   trace_file_drawing_problem()  why a trace file cannot be drawn: a record naming a context
+//                            that does not exist, steps going backwards, or a visible operation
+//                            or path event this mapsim does not know (a file another version
+//                            wrote); "" when it can be;
 //   write_trace_pictures()   OUT/pictures/STEM-swimlanes.{dot,svg} and, for an LRU map,
 //                            OUT/pictures/STEM-lru-walks.{dot,svg} (the walks on the chart).
 #pragma once
@@ -26,7 +30,9 @@ namespace mapsim::cli {
 
 viz::SwimlaneTrace trace_file_swimlanes(const scenario::TraceFile& file,
                                         const std::string& title);
+// REQUIRES: trace_file_drawing_problem(file) is "".
 viz::LruPathCounts trace_file_lru_walks(const scenario::TraceFile& file);
+std::string trace_file_drawing_problem(const scenario::TraceFile& file);
 
 // The chart an LRU map's walks belong on; nullopt for other map types.
 std::optional<viz::LruListKind> lru_list_kind(const MapAttr& map);
@@ -39,6 +45,7 @@ struct DrawnPictures {
   std::string error;                         ///< "" or what could not be drawn or written
 };
 
+// A file trace_file_drawing_problem() objects to gives that problem as the error.
 DrawnPictures write_trace_pictures(const scenario::TraceFile& file, const std::string& out_dir,
                                    const std::string& stem, bool detail);
 

@@ -5,8 +5,10 @@
 //     chart, and index.html listing scenarios, verdicts and every picture; all svg parse and
 //     show what they must (the violation note, reached flowchart nodes);
 //   * `render TRACE` and `render RUN-DIR` draw the same from the files alone;
-//   * bad input (missing, not JSON, a newer format version, a corrupt record, a folder that is
-//     not a run) is exit 2 with the file named;
+//   * bad input (missing, not JSON, a newer format version, a corrupt record, a visible
+//     operation or path event this mapsim does not know, a folder that is not a run) is exit 2
+//     with the file named;
+//   * an enormous trace is drawn up to the cap, with a note saying what was left out;
 //   * the run's index.html opens in headless Chromium with every picture loaded and showing its
 //     nodes (skipped where Chromium is not installed).
 #include <gtest/gtest.h>
@@ -29,6 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using viz::testing::SvgDocument;
+using viz::testing::SvgGroup;
 
 struct Outcome {
   int status = -1;
@@ -193,6 +196,31 @@ TEST_F(RenderCommandTest, BadInputIsExitTwoWithTheFileNamed) {
   EXPECT_NE(outcome.output.find(corrupt.string() + ": record 3: context 7 does not exist"),
             std::string::npos)
       << outcome.output;
+  // Names this mapsim does not know: a visible operation, a path event (another version).
+  nlohmann::json unknown_op = nlohmann::json::parse(read(original));
+  ASSERT_EQ(unknown_op["records"][4]["kind"], "step");
+  unknown_op["records"][4]["op"] = "atomic_frobnicate";
+  const fs::path unknown_op_path = root_ / "unknown-op.json";
+  std::ofstream(unknown_op_path) << unknown_op.dump();
+  outcome = mapsim("render " + unknown_op_path.string() + " --out " + out.string());
+  EXPECT_EQ(outcome.status, 2);
+  EXPECT_NE(outcome.output.find(unknown_op_path.string() + ": record 4: op 'atomic_frobnicate' "
+                                "is not a visible operation this mapsim knows (a trace written "
+                                "by another mapsim version"),
+            std::string::npos)
+      << outcome.output;
+  nlohmann::json unknown_event = nlohmann::json::parse(read(original));
+  ASSERT_EQ(unknown_event["records"][1]["kind"], "path_event");
+  unknown_event["records"][1]["op"] = "lru.update.teleport";
+  const fs::path unknown_event_path = root_ / "unknown-event.json";
+  std::ofstream(unknown_event_path) << unknown_event.dump();
+  outcome = mapsim("render " + unknown_event_path.string() + " --out " + out.string());
+  EXPECT_EQ(outcome.status, 2);
+  EXPECT_NE(outcome.output.find(unknown_event_path.string() + ": record 1: op "
+                                "'lru.update.teleport' is not an LRU path event this mapsim knows"),
+            std::string::npos)
+      << outcome.output;
+  EXPECT_FALSE(fs::exists(out / "pictures" / "unknown-event-swimlanes.svg"));
   outcome = mapsim("render " + (root_ / "missing.json").string() + " --out " + out.string());
   EXPECT_EQ(outcome.status, 2);
   EXPECT_NE(outcome.output.find("missing.json: no such file or folder"), std::string::npos);
@@ -202,8 +230,59 @@ TEST_F(RenderCommandTest, BadInputIsExitTwoWithTheFileNamed) {
   EXPECT_EQ(mapsim("render " + original.string()).status, 2) << "--out is required";
 }
 
+// The run's trace with 12,000 more steps (loads by CPU 0 after its third step): drawn with
+// --detail up to the swimlanes' cap of 4000 items, with the gap and the title saying what was
+// left out.
+TEST_F(RenderCommandTest, EnormousTraceIsDrawnUpToTheCapWithANote) {
+  const fs::path original = run_dir() / "traces" / "lru-evicts-key-one-1.json";
+  nlohmann::json trace = nlohmann::json::parse(read(original));
+  constexpr uint32_t kExtra = 12000;
+  const nlohmann::json load = trace["records"][4];
+  ASSERT_EQ(load["op"], "atomic_load");
+  const uint32_t first = trace["records"][6]["step"];
+  nlohmann::json records = nlohmann::json::array();
+  for (size_t i = 0; i < trace["records"].size(); ++i) {
+    nlohmann::json record = trace["records"][i];
+    if (i == 6) {
+      for (uint32_t n = 0; n < kExtra; ++n) {
+        nlohmann::json extra = load;
+        extra["step"] = first + n;
+        extra["text"] = "step " + std::to_string(first + n) + "  cpu0  atomic_load obj#2 = 0";
+        records.push_back(extra);
+      }
+    }
+    if (i >= 6) record["step"] = record["step"].get<uint32_t>() + kExtra;
+    records.push_back(record);
+  }
+  const size_t total = records.size();
+  trace["records"] = records;
+  trace["steps"] = trace["steps"].get<uint32_t>() + kExtra;
+  trace["failure"]["step"] = trace["failure"]["step"].get<uint32_t>() + kExtra;
+  const fs::path big = root_ / "enormous.json";
+  std::ofstream(big) << trace.dump();
+  const fs::path out = root_ / "enormous";
+  const Outcome outcome = mapsim("render " + big.string() + " --out " + out.string() +
+                                 " --detail");
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  const SvgDocument lanes = svg_at(out / "pictures" / "enormous-swimlanes.svg");
+  const SvgGroup* gap = lanes.find("gap.0");
+  ASSERT_NE(gap, nullptr);
+  EXPECT_NE(gap->text.find("records left out (steps"), std::string::npos) << gap->text;
+  EXPECT_NE(lanes.all_text().find("picture cap: 4000 items drawn of " + std::to_string(total)),
+            std::string::npos);
+  const size_t drawn = lanes.groups_with_class("step").size() +
+                       lanes.groups_with_class("path-event").size() +
+                       lanes.groups_with_class("op-invoke").size() +
+                       lanes.groups_with_class("op-result").size();
+  EXPECT_EQ(drawn, 4000u);
+  EXPECT_NE(lanes.find("step.0"), nullptr) << "the start is drawn";
+  EXPECT_NE(lanes.find("violation"), nullptr) << "and the end, with the failed check";
+}
+
 TEST_F(RenderCommandTest, RunIndexOpensInChromiumWithEveryPictureShowingItsNodes) {
   if (viz::testing::chromium_binary().empty()) {
+    ASSERT_FALSE(viz::testing::chromium_required()) << "CI=true, but chromium is not installed "
+                                              "(scripts/install-deps.sh installs it)";
     GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh)";
   }
   const viz::testing::BrowserCheck check = viz::testing::check_index_in_chromium(run_dir());

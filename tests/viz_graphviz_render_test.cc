@@ -1,6 +1,6 @@
 // viz/graphviz_render.h: the svg is a function of the dot text alone (the same text twice gives
 // the same bytes, clusters and gradients included, whatever ran before), and Graphviz's errors
-// come back as errors.
+// come back as errors; a render past its time limit is stopped and said to be.
 #include "viz/graphviz_render.h"
 
 #include <gtest/gtest.h>
@@ -38,6 +38,18 @@ TEST(GraphvizRenderTest, SyntaxErrorAndUnknownEngineAreErrors) {
   EXPECT_NE(engine.error.find("layout 'no-such-engine' failed"), std::string::npos)
       << engine.error;
   EXPECT_TRUE(render_svg("digraph { a -> b; }").ok()) << "a failed render leaves no trace";
+}
+
+TEST(GraphvizRenderTest, RenderPastItsTimeLimitIsStoppedAndSaysSo) {
+  // A limit that has passed before Graphviz can answer: the child is killed, never waited for.
+  const RenderResult stopped = render_svg(lru_flowchart_dot(LruListKind::kCommon), "dot", 1e-9);
+  EXPECT_TRUE(stopped.timed_out);
+  EXPECT_TRUE(stopped.svg.empty());
+  EXPECT_EQ(stopped.error,
+            "graphviz: the render took longer than its time limit of 1e-09 s and was stopped");
+  const RenderResult next = render_svg("digraph { a -> b; }");
+  EXPECT_TRUE(next.ok()) << next.error;
+  EXPECT_FALSE(next.timed_out);
 }
 
 }  // namespace

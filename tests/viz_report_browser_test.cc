@@ -105,6 +105,8 @@ std::map<std::string, std::vector<std::string>> write_run_folder(const fs::path&
 
 TEST(ReportBrowserTest, EveryPictureOfTheIndexLoadsAndShowsItsNodes) {
   if (testing::chromium_binary().empty()) {
+    ASSERT_FALSE(testing::chromium_required()) << "CI=true, but chromium is not installed "
+                                              "(scripts/install-deps.sh installs it)";
     GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh)";
   }
   TempDir run;

@@ -4,7 +4,8 @@
 //     of 2 + 2 stores make a 3 x 3 grid of states (9 states, 12 transitions, 1 final state);
 //   * the same stores to one shared cell: every order differs (19 distinct prefixes, 6 finals);
 //   * the canary's failing executions end in red states, with the failure as their tooltip;
-//   * state and execution caps cut the picture and say so in its title.
+//   * state and execution caps cut the picture and say so in its title; a render stopped at its
+//     time cap is drawn again with fewer states, the title saying so.
 #include "viz/state_graph.h"
 
 #include <gtest/gtest.h>
@@ -141,6 +142,28 @@ TEST(StateGraphTest, CapsCutThePictureAndSaySo) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("layout effort limited"), std::string::npos);
+}
+
+TEST(StateGraphTest, RenderTimeCapRetriesWithFewerStatesAndSaysSo) {
+  const StateGraphInput input = explore_all(stores(true));
+  StateGraphOptions options;
+  options.render_seconds = 1e-9;  // every attempt is stopped
+  options.states_after_timeout_min = 4;
+  const Picture picture = draw_state_graph(input, options);
+  EXPECT_TRUE(picture.timed_out);
+  EXPECT_FALSE(picture.ok());
+  EXPECT_NE(picture.error.find("time limit of 1e-09 s"), std::string::npos) << picture.error;
+  // 19 states, then a quarter of them: the smallest attempt's dot text is kept, with the note.
+  EXPECT_NE(picture.dot.find("render time cap 1e-09 s: the layout of 19 states took longer; "
+                             "drawn again with at most 4 states"),
+            std::string::npos)
+      << picture.dot;
+  EXPECT_NE(picture.dot.find("state cap 4: 15 states"), std::string::npos);
+  // With time to spare, nothing is retried and no note is written.
+  options.render_seconds = 60;
+  const Picture drawn = draw_state_graph(input, options);
+  ASSERT_TRUE(drawn.ok()) << drawn.error;
+  EXPECT_EQ(drawn.dot.find("render time cap"), std::string::npos);
 }
 
 TEST(StateGraphTest, EmptyInputDrawsAnEmptyGraph) {

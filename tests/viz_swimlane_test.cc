@@ -5,7 +5,8 @@
 //   * a failing execution's violating step is red and the failed check is stated beside it;
 //     an end-check failure is stated after the last step;
 //   * an interrupt is drawn inside its CPU's lane, on its own frame;
-//   * a trace above the cap is drawn up to it, with a note saying what was left out;
+//   * a trace above the cap is drawn up to it, with a note saying what was left out; the
+//     violating step is drawn wherever it lies;
 //   * inconsistent input is an error naming the record; a hand-built trace (what a trace-file
 //     reader produces) draws the same way.
 #include "viz/swimlane.h"
@@ -264,7 +265,9 @@ TEST(SwimlaneTest, TraceAboveTheCapIsDrawnUpToItWithANote) {
   const internal::SwimlaneLayout layout = internal::layout_swimlanes(run.swimlanes, options);
   ASSERT_GT(layout.left_out_records, 0u);
   EXPECT_EQ(layout.items.size(), 61u) << "60 items and the gap";
-  const SvgGroup* gap = svg.find("gap");
+  ASSERT_EQ(layout.gaps.size(), 1u);
+  EXPECT_EQ(layout.gaps[0].records, layout.left_out_records);
+  const SvgGroup* gap = svg.find("gap.0");
   ASSERT_NE(gap, nullptr);
   EXPECT_NE(gap->text.find(std::to_string(layout.left_out_records) + " records left out"),
             std::string::npos)
@@ -287,6 +290,60 @@ SwimlaneRecord record(SwimlaneRecord::Kind kind, int context, uint32_t step, con
   out.text = text;
   out.value = value;
   return out;
+}
+
+// A long execution (2 CPUs, 3000 steps) that fails at step `violating`.
+SwimlaneTrace long_failing_trace(uint32_t violating) {
+  SwimlaneTrace trace;
+  trace.title = "long";
+  trace.contexts = {{0, false, "cpu0"}, {1, false, "cpu1"}};
+  trace.records.push_back(record(SwimlaneRecord::Kind::kInvoke, 0, 0, "update key=1"));
+  trace.records.push_back(record(SwimlaneRecord::Kind::kInvoke, 1, 0, "update key=2"));
+  for (uint32_t step = 0; step < 3000; ++step) {
+    trace.records.push_back(record(SwimlaneRecord::Kind::kStep, int(step % 2), step, "load"));
+  }
+  trace.records.push_back(record(SwimlaneRecord::Kind::kResult, 0, 3000, ""));
+  trace.records.push_back(record(SwimlaneRecord::Kind::kResult, 1, 3000, ""));
+  trace.violation = SwimlaneViolation{"step check", "key 2 is in the map", violating};
+  return trace;
+}
+
+TEST(SwimlaneTest, CapKeepsTheViolatingStepWhereverItIs) {
+  SwimlaneOptions options;
+  options.detail = true;
+  options.record_cap = 80;
+  // In the middle: the first and last items, a window around the violating step, two gaps.
+  const SwimlaneTrace middle = long_failing_trace(1500);
+  const internal::SwimlaneLayout layout = internal::layout_swimlanes(middle, options);
+  ASSERT_EQ(layout.gaps.size(), 2u);
+  EXPECT_LE(layout.items.size(), 82u) << "80 items and two gaps";
+  EXPECT_LT(layout.gaps[0].last_step, 1500u);
+  EXPECT_GT(layout.gaps[1].first_step, 1500u);
+  EXPECT_EQ(layout.left_out_records, layout.gaps[0].records + layout.gaps[1].records);
+  EXPECT_EQ(layout.left_out_records + layout.items.size() - 2, middle.records.size());
+  const SvgDocument svg = render(middle, options);
+  const std::vector<const SvgGroup*> red = svg.groups_with_class("violating-step");
+  ASSERT_EQ(red.size(), 1u);
+  EXPECT_EQ(red[0]->id, "step.1500");
+  EXPECT_FALSE(svg.groups_with_class("violation-link").empty());
+  for (const char* id : {"gap.0", "gap.1", "ctx0.op0.invoke", "ctx1.op0.result"}) {
+    EXPECT_NE(svg.find(id), nullptr) << id;
+  }
+  const std::string& text = svg.all_text();
+  EXPECT_NE(text.find("picture cap: 80 items drawn of 3004; " +
+                      std::to_string(layout.left_out_records) + " records left out:"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("records " + std::to_string(layout.gaps[1].first_record) + " to " +
+                      std::to_string(layout.gaps[1].last_record)),
+            std::string::npos);
+  // Near the end: one gap, as for any trace.
+  const internal::SwimlaneLayout late =
+      internal::layout_swimlanes(long_failing_trace(2990), options);
+  EXPECT_EQ(late.gaps.size(), 1u);
+  EXPECT_EQ(late.items.size(), 81u);
+  ASSERT_TRUE(late.violating_record.has_value());
+  EXPECT_NE(late.item_of_record[*late.violating_record], internal::kNoItem);
 }
 
 TEST(SwimlaneTest, InconsistentTraceIsAnErrorNamingTheRecord) {

@@ -3,10 +3,15 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -149,20 +154,40 @@ void write_all(int fd, const std::string& data) {
   }
 }
 
-std::string read_all(int fd) {
-  std::string data;
+// Reads until the writer closes the pipe, or until `deadline`; false when the deadline came
+// first.
+bool read_all(int fd, std::chrono::steady_clock::time_point deadline, std::string* data) {
   char buffer[65536];
   for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd readable{fd, POLLIN, 0};
+    const int ready = ::poll(&readable, 1, static_cast<int>(std::min<int64_t>(left.count(),
+                                                                               1000)));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return true;  // the pipe is unusable: what was read is the answer
+    if (ready == 0) continue;    // the loop checks the deadline
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return data;
-    data.append(buffer, static_cast<size_t>(n));
+    if (n <= 0) return true;
+    data->append(buffer, static_cast<size_t>(n));
   }
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", seconds);
+  return text;
 }
 
 }  // namespace
 
-RenderResult render_svg(std::string_view dot, std::string_view engine) {
+RenderResult render_svg(std::string_view dot, std::string_view engine, double seconds_max) {
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(seconds_max));
   std::lock_guard<std::mutex> lock(graphviz_mutex());
   RenderResult result;
   GVC_t* context = shared_context();
@@ -190,12 +215,18 @@ RenderResult render_svg(std::string_view dot, std::string_view engine) {
     ::_exit(0);
   }
   ::close(pipe_fds[1]);
-  std::string answer = read_all(pipe_fds[0]);
+  std::string answer;
+  const bool finished = read_all(pipe_fds[0], deadline, &answer);
   ::close(pipe_fds[0]);
+  if (!finished) ::kill(child, SIGKILL);
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFSIGNALED(status)) {
+  if (!finished) {
+    result.timed_out = true;
+    result.error = "graphviz: the render took longer than its time limit of " +
+                   seconds_text(seconds_max) + " s and was stopped";
+  } else if (WIFSIGNALED(status)) {
     result.error = "graphviz: the renderer died (signal " + std::to_string(WTERMSIG(status)) + ")";
   } else if (answer.empty()) {
     result.error = "graphviz: the renderer gave no answer";

@@ -7,7 +7,9 @@
 // take mapsim down with it. The parent loads the plugin table once (one GVC context) and never
 // lays anything out itself, so every child starts from the same state. Errors Graphviz reports
 // (a dot syntax error, an unknown layout engine) and a child that dies come back in
-// RenderResult::error, never on stderr.
+// RenderResult::error, never on stderr. A render that takes longer than its time limit is
+// stopped (the child is killed) and reported as such (RenderResult::timed_out), so a layout
+// that runs away never hangs mapsim.
 //
 // Layout engines used by viz/: "dot" (flowcharts, state graphs) and "nop2" (positions given in
 // the dot text, as for swimlanes: Graphviz only draws, which is what keeps a 10,000-step trace
@@ -21,10 +23,16 @@ namespace mapsim::viz {
 
 struct RenderResult {
   std::string svg;
-  std::string error;  ///< "" on success; else what Graphviz said
+  std::string error;       ///< "" on success; else what Graphviz said
+  bool timed_out = false;  ///< the render was stopped at its time limit
   bool ok() const { return error.empty(); }
 };
 
-RenderResult render_svg(std::string_view dot, std::string_view engine = "dot");
+// The time limit of a render unless the caller gives another: far above what any picture of
+// viz/ takes (the largest, 10,000-step swimlanes, take well under a second).
+inline constexpr double kRenderSecondsMax = 60;
+
+RenderResult render_svg(std::string_view dot, std::string_view engine = "dot",
+                        double seconds_max = kRenderSecondsMax);
 
 }  // namespace mapsim::viz

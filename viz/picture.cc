@@ -6,13 +6,13 @@
 #include <fstream>
 #include <system_error>
 
-#include "viz/graphviz_render.h"
 
 namespace mapsim::viz {
 
-Picture make_picture(std::string dot, std::string_view engine) {
+Picture make_picture(std::string dot, std::string_view engine, double seconds_max) {
   Picture picture;
-  RenderResult rendered = render_svg(dot, engine);
+  RenderResult rendered = render_svg(dot, engine, seconds_max);
+  picture.timed_out = rendered.timed_out;
   picture.dot = std::move(dot);
   picture.svg = std::move(rendered.svg);
   picture.error = std::move(rendered.error);

@@ -7,17 +7,22 @@
 #include <string>
 #include <string_view>
 
+#include "viz/graphviz_render.h"
+
 namespace mapsim::viz {
 
 struct Picture {
   std::string dot;    ///< empty only for plots written directly as svg
   std::string svg;    ///< empty when rendering failed
   std::string error;  ///< why rendering failed ("" when svg is set)
+  bool timed_out = false;  ///< rendering was stopped at its time limit
   bool ok() const { return error.empty() && !svg.empty(); }
 };
 
-// Renders `dot` with `engine` into a Picture (render errors land in Picture::error).
-Picture make_picture(std::string dot, std::string_view engine = "dot");
+// Renders `dot` with `engine` into a Picture (render errors land in Picture::error), stopping
+// the render after `seconds_max`.
+Picture make_picture(std::string dot, std::string_view engine = "dot",
+                     double seconds_max = kRenderSecondsMax);
 
 // Writes DIR/STEM.dot (when there is dot text: plots drawn directly as svg have none) and, when
 // rendered, DIR/STEM.svg (creating DIR). Returns "" or an error naming the file that could not

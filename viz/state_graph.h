@@ -18,7 +18,9 @@
 // Caps, stated in the picture when they apply: at most `state_cap` states are drawn (the first
 // ones reached breadth-first from the initial state; transitions to the others are counted as
 // left out); above `layout_effort_states` states Graphviz's layout iterations are limited
-// (nslimit, mclimit), which bounds the render time; the recorder keeps at most `execution_cap`
+// (nslimit, mclimit), which bounds the render time; a render that still takes longer than
+// `render_seconds` is stopped and the picture drawn again with a quarter of the states (down to
+// `states_after_timeout_min`), the title saying so; the recorder keeps at most `execution_cap`
 // executions.
 //
 // In the svg: states have ids "state.N" (N in breadth-first order, 0 = initial) and classes
@@ -83,6 +85,8 @@ class StateGraphRecorder {
 struct StateGraphOptions {
   size_t state_cap = 400;             ///< states drawn at most
   size_t layout_effort_states = 150;  ///< above this, Graphviz's layout effort is limited
+  double render_seconds = 20;         ///< render time cap of one attempt
+  size_t states_after_timeout_min = 10;  ///< the smallest state cap a timed-out render retries
 };
 
 struct StateNode {
@@ -112,7 +116,11 @@ struct BuiltStateGraph {
 };
 
 BuiltStateGraph build_state_graph(const StateGraphInput& input, const StateGraphOptions& options);
-std::string state_graph_dot(const StateGraphInput& input, const StateGraphOptions& options = {});
+// `render_note`: a line for the title (what the render time cap did), "" for none.
+std::string state_graph_dot(const StateGraphInput& input, const StateGraphOptions& options = {},
+                            const std::string& render_note = "");
+// Renders, retrying with fewer states while a render is stopped at its time cap; when even the
+// smallest attempt is, the Picture has that attempt's dot text (with the note) and the error.
 Picture draw_state_graph(const StateGraphInput& input, const StateGraphOptions& options = {});
 
 }  // namespace mapsim::viz

@@ -1,4 +1,6 @@
 // Dot text of a state graph (viz/state_graph.h).
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "viz/dot_text.h"
@@ -15,7 +17,7 @@ const char* cpu_color(int cpu) {
 }
 
 std::string title_of(const StateGraphInput& input, const BuiltStateGraph& built,
-                     const StateGraphOptions& options) {
+                     const StateGraphOptions& options, const std::string& render_note) {
   std::string title = input.title.empty() ? "state graph" : input.title;
   title += "\n" + std::to_string(built.states_total) + " states, " +
            std::to_string(built.transitions_total) + " transitions from " +
@@ -34,6 +36,7 @@ std::string title_of(const StateGraphInput& input, const BuiltStateGraph& built,
     title += "\nlayout effort limited above " + std::to_string(options.layout_effort_states) +
              " states (nslimit=2, mclimit=0.2) to bound render time";
   }
+  if (!render_note.empty()) title += "\n" + render_note;
   return title;
 }
 
@@ -66,12 +69,13 @@ std::string state_statement(const StateNode& node) {
 
 }  // namespace
 
-std::string state_graph_dot(const StateGraphInput& input, const StateGraphOptions& options) {
+std::string state_graph_dot(const StateGraphInput& input, const StateGraphOptions& options,
+                            const std::string& render_note) {
   const BuiltStateGraph built = build_state_graph(input, options);
   const StateGraph& graph = built.graph;
   std::string out = "digraph \"states\" {\n";
   DotAttributes look;
-  look.set("label", title_of(input, built, options)).set("labelloc", "t");
+  look.set("label", title_of(input, built, options, render_note)).set("labelloc", "t");
   look.set("fontname", "Helvetica").set("fontsize", 12.0).set("rankdir", "TB");
   look.set("nodesep", 0.15).set("ranksep", 0.3);
   if (boost::num_vertices(graph) > options.layout_effort_states) {
@@ -100,7 +104,24 @@ std::string state_graph_dot(const StateGraphInput& input, const StateGraphOption
 }
 
 Picture draw_state_graph(const StateGraphInput& input, const StateGraphOptions& options) {
-  return make_picture(state_graph_dot(input, options));
+  StateGraphOptions attempt = options;
+  std::string tried;  // "400 states, then 100 states"
+  std::string note;
+  for (;;) {
+    Picture picture =
+        make_picture(state_graph_dot(input, attempt, note), "dot", attempt.render_seconds);
+    const size_t smallest = std::max<size_t>(options.states_after_timeout_min, 1);
+    if (!picture.timed_out || attempt.state_cap <= smallest) return picture;
+    const size_t drawn =
+        boost::num_vertices(build_state_graph(input, attempt).graph);
+    tried += (tried.empty() ? "" : ", then ") + std::to_string(drawn) + " states";
+    attempt.state_cap = std::max(smallest, std::min(attempt.state_cap, drawn) / 4);
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", attempt.render_seconds);
+    note = "render time cap " + std::string(seconds) + " s: the layout of " +
+           tried + " took longer; drawn again with at most " +
+           std::to_string(attempt.state_cap) + " states";
+  }
 }
 
 }  // namespace mapsim::viz

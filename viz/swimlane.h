@@ -19,13 +19,14 @@
 //
 // Layout is computed here (rows in execution order, columns per CPU), and Graphviz only draws
 // (engine "nop2": positions given). That keeps a 10,000-step trace well under a second. A trace
-// larger than `record_cap` drawn items is drawn as its first and last record_cap / 2 items with
-// a gap row and a note in the picture saying which records and steps were left out.
+// larger than `record_cap` drawn items is drawn as its first and last items (and, when the
+// violating step lies between them, a window of items around it), with a gap row where items
+// were left out and a note in the title saying which records and steps were.
 //
 // In the svg: lanes have id "lane.cpuN"; invocation/result boxes "ctxC.opI.invoke" /
 // "ctxC.opI.result" (classes "op-invoke", "op-result", "op-error"); steps "step.N" (class
 // "step"); the violating step has class "violating-step" and the note id "violation"; edges have
-// classes "handoff", "reads-from", "program-order"; the cap note id "cap-note".
+// classes "handoff", "reads-from", "program-order"; gap rows "gap.N" (class "cap-gap").
 #pragma once
 
 #include <cstdint>

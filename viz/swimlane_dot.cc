@@ -129,7 +129,7 @@ void write_interrupt_frames(std::string& out, const SwimlaneTrace& trace,
 }
 
 std::string item_id(const SwimlaneTrace& trace, const SwimlaneItem& item) {
-  if (item.look == Look::kGap) return "gap";
+  if (item.look == Look::kGap) return "gap." + std::to_string(item.gap);
   const SwimlaneRecord& record = trace.records[item.record];
   const std::string op = "ctx" + std::to_string(record.context) + ".op" +
                          std::to_string(record.operation);
@@ -207,11 +207,11 @@ void write_items(std::string& out, const SwimlaneTrace& trace, const SwimlaneLay
     const std::string id = item_id(trace, item);
     look.set("id", id);
     if (item.look == Look::kGap) {
+      const internal::SwimlaneGap& gap = layout.gaps[item.gap];
       look.set("class", "cap-gap").set("shape", "plaintext").set("fontcolor", "#b03a2e");
-      look.set("label", "... " + std::to_string(layout.left_out_records) +
-                            " records left out (steps " +
-                            std::to_string(layout.left_out_first_step) + " to " +
-                            std::to_string(layout.left_out_last_step) + ") ...");
+      look.set("label", "... " + std::to_string(gap.records) + " records left out (steps " +
+                            std::to_string(gap.first_step) + " to " +
+                            std::to_string(gap.last_step) + ") ...");
       look.set("width", geometry.right / 72).set("height", item_height(Look::kGap) / 72);
       look.set("pos", position(geometry.right / 2, geometry.item_y[i]));
     } else {
@@ -333,14 +333,16 @@ std::string title_of(const SwimlaneTrace& trace, const SwimlaneLayout& layout,
                      const SwimlaneOptions& options) {
   std::string title = trace.title.empty() ? "execution" : trace.title;
   title += "\n" + std::to_string(trace.records.size()) + " trace records";
-  if (layout.left_out_records > 0) {
+  if (!layout.gaps.empty()) {
     title += "\npicture cap: " + std::to_string(options.record_cap) + " items drawn of " +
-             std::to_string(layout.candidate_items) + "; records " +
-             std::to_string(layout.left_out_first_record) + " to " +
-             std::to_string(layout.left_out_last_record) + " (" +
-             std::to_string(layout.left_out_records) + " records, steps " +
-             std::to_string(layout.left_out_first_step) + " to " +
-             std::to_string(layout.left_out_last_step) + ") left out";
+             std::to_string(layout.candidate_items) + "; " +
+             std::to_string(layout.left_out_records) + " records left out:";
+    for (const internal::SwimlaneGap& gap : layout.gaps) {
+      title += "\nrecords " + std::to_string(gap.first_record) + " to " +
+               std::to_string(gap.last_record) + " (" + std::to_string(gap.records) +
+               " records, steps " + std::to_string(gap.first_step) + " to " +
+               std::to_string(gap.last_step) + ")";
+    }
   }
   return title;
 }

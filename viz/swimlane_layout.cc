@@ -1,5 +1,6 @@
 #include "viz/swimlane_layout.h"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 #include <utility>
@@ -93,24 +94,58 @@ std::optional<SwimlaneItem::Look> look_of(const SwimlaneRecord& record, bool anc
   return std::nullopt;
 }
 
-// Keeps the first and last cap / 2 items, with a gap item between them.
-void apply_cap(const SwimlaneTrace& trace, size_t cap, std::vector<SwimlaneItem>& items,
-               SwimlaneLayout& layout) {
-  MAPSIM_ASSERT(cap >= 2, "a cap leaves at least one item at each end");
-  const size_t head = cap / 2;
-  const size_t tail = cap - head;
-  const size_t first_dropped = items[head].record;
-  const size_t last_dropped = items[items.size() - tail - 1].record;
-  // Every record strictly between the last kept head item and the first kept tail item.
-  layout.left_out_first_record = items[head - 1].record + 1;
-  layout.left_out_last_record = items[items.size() - tail].record - 1;
-  layout.left_out_records = layout.left_out_last_record - layout.left_out_first_record + 1;
-  layout.left_out_first_step = trace.records[first_dropped].step;
-  layout.left_out_last_step = trace.records[last_dropped].step;
-  std::vector<SwimlaneItem> kept(items.begin(), items.begin() + static_cast<long>(head));
-  kept.push_back(SwimlaneItem{SwimlaneItem::Look::kGap, kNoItem, 0});
-  kept.insert(kept.end(), items.end() - static_cast<long>(tail), items.end());
-  items = std::move(kept);
+// Which of `count` items the cap keeps: the first and the last, and when the violating item
+// (`violating`) would be left out, a window of cap / 4 items centred on it, taken from both.
+std::vector<bool> kept_items(size_t count, size_t cap, std::optional<size_t> violating) {
+  MAPSIM_ASSERT(cap >= 2 && count > cap, "a cap below the item count, keeping both ends");
+  std::vector<bool> kept(count, false);
+  size_t head = cap / 2;
+  size_t tail = cap - head;
+  const bool window = violating && *violating >= head && *violating < count - tail;
+  size_t half_window = 0;
+  if (window) {
+    half_window = cap / 8;
+    const size_t window_items = 2 * half_window + 1;
+    head = (cap - window_items) / 2;
+    tail = cap - window_items - head;
+    const size_t from = *violating >= half_window ? *violating - half_window : 0;
+    const size_t to = std::min(count - 1, *violating + half_window);
+    for (size_t i = from; i <= to; ++i) kept[i] = true;
+  }
+  for (size_t i = 0; i < head; ++i) kept[i] = true;
+  for (size_t i = count - tail; i < count; ++i) kept[i] = true;
+  return kept;
+}
+
+// Replaces every run of items the cap leaves out with one gap item.
+void apply_cap(const SwimlaneTrace& trace, size_t cap, std::optional<size_t> violating_record,
+               std::vector<SwimlaneItem>& items, SwimlaneLayout& layout) {
+  std::optional<size_t> violating_item;
+  for (size_t i = 0; violating_record && i < items.size(); ++i) {
+    if (items[i].record == *violating_record) violating_item = i;
+  }
+  const std::vector<bool> kept = kept_items(items.size(), cap, violating_item);
+  std::vector<SwimlaneItem> drawn;
+  for (size_t i = 0; i < items.size();) {
+    if (kept[i]) {
+      drawn.push_back(items[i++]);
+      continue;
+    }
+    size_t end = i;  // one past the run of left-out items
+    while (end < items.size() && !kept[end]) ++end;
+    SwimlaneGap gap;
+    // Every record strictly between the last drawn item before and the first drawn after.
+    gap.first_record = i == 0 ? 0 : items[i - 1].record + 1;
+    gap.last_record = end == items.size() ? trace.records.size() - 1 : items[end].record - 1;
+    gap.records = gap.last_record - gap.first_record + 1;
+    gap.first_step = trace.records[items[i].record].step;
+    gap.last_step = trace.records[items[end - 1].record].step;
+    layout.left_out_records += gap.records;
+    drawn.push_back(SwimlaneItem{SwimlaneItem::Look::kGap, kNoItem, 0, layout.gaps.size()});
+    layout.gaps.push_back(gap);
+    i = end;
+  }
+  items = std::move(drawn);
 }
 
 }  // namespace
@@ -132,7 +167,9 @@ SwimlaneLayout layout_swimlanes(const SwimlaneTrace& trace, const SwimlaneOption
     if (look) items.push_back(SwimlaneItem{*look, index, 0});
   }
   layout.candidate_items = items.size();
-  if (items.size() > options.record_cap) apply_cap(trace, options.record_cap, items, layout);
+  if (items.size() > options.record_cap) {
+    apply_cap(trace, options.record_cap, layout.violating_record, items, layout);
+  }
   layout.item_of_record.assign(trace.records.size(), kNoItem);
   for (size_t i = 0; i < items.size(); ++i) {
     items[i].row = static_cast<int>(i);

@@ -7,8 +7,10 @@
 //                reads of the same write by the same context are drawn once);
 //   drawn items  invocations and results always; with `detail` every step and path event;
 //                without it, only the steps that relations or the violation point at (as dots);
-//   cap          more than record_cap items: the first and last record_cap / 2 are kept, with a
-//                gap item between them; relations that lose an end are dropped.
+//   cap          more than record_cap items: the first and the last items are kept, with a gap
+//                item where items were left out; when the violating step would fall in the
+//                gap, a window of items around it is kept too (so two gaps). Relations that
+//                lose an end are dropped.
 #pragma once
 
 #include <cstddef>
@@ -33,8 +35,18 @@ struct SwimlaneRelation {
 struct SwimlaneItem {
   enum class Look : uint8_t { kInvoke, kResult, kStep, kPathEvent, kAnchor, kGap };
   Look look = Look::kStep;
-  size_t record = kNoItem;  ///< kNoItem for the gap
+  size_t record = kNoItem;  ///< kNoItem for a gap
   int row = 0;
+  size_t gap = 0;           ///< kGap: index into SwimlaneLayout::gaps
+};
+
+// Records the cap left out, between two drawn items.
+struct SwimlaneGap {
+  size_t first_record = 0;
+  size_t last_record = 0;
+  size_t records = 0;
+  uint32_t first_step = 0;  ///< of the first left-out item
+  uint32_t last_step = 0;   ///< of the last left-out item
 };
 
 struct SwimlaneLayout {
@@ -42,12 +54,9 @@ struct SwimlaneLayout {
   std::vector<size_t> item_of_record;      ///< record -> index in items, or kNoItem
   std::vector<SwimlaneRelation> relations; ///< both ends drawn
   std::optional<size_t> violating_record;  ///< the kStep record of the violating step
-  // Left out by the cap (all zero when nothing was).
+  // Left out by the cap, in order (empty when nothing was), and their records in all.
+  std::vector<SwimlaneGap> gaps;
   size_t left_out_records = 0;
-  size_t left_out_first_record = 0;
-  size_t left_out_last_record = 0;
-  uint32_t left_out_first_step = 0;
-  uint32_t left_out_last_step = 0;
   size_t candidate_items = 0;  ///< items before the cap
 };
 

@@ -6,7 +6,8 @@
 // 0), its natural width, the root element and the node count (<g class="node">) of its svg, and
 // every id in it; and every verdict cell (class and text). Chromium runs headless with a fresh
 // profile and without sandbox, GPU, QUIC, first-run, background networking, component updates
-// or sync; --dump-dom gives back the report.
+// or sync, as root in a container too (no sandbox, no /dev/shm); --dump-dom gives back the
+// report. The run is stopped after 60 s at most (it normally takes a few seconds).
 #pragma once
 
 #include <string>
@@ -16,6 +17,9 @@ namespace mapsim::viz::testing {
 
 // The Chromium binary (MAPSIM_CHROMIUM, else /usr/bin/chromium), or "" when there is none.
 std::string chromium_binary();
+// True where a missing Chromium is a failure, not a reason to skip: CI (CI=true), which installs
+// it with scripts/install-deps.sh.
+bool chromium_required();
 
 struct BrowserPicture {
   std::string path;  ///< data-picture: the svg's path relative to the index

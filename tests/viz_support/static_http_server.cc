@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -81,6 +82,8 @@ StaticHttpServer::~StaticHttpServer() {
     ::close(listener_);
   }
   if (thread_.joinable()) thread_.join();
+  // accept() has returned for good: no connection thread is added any more.
+  for (std::thread& connection : connections_) connection.join();
 }
 
 std::string StaticHttpServer::url(const std::string& path) const {
@@ -94,8 +97,15 @@ void StaticHttpServer::serve() {
       if (stopping_) return;
       continue;
     }
-    answer(connection);
-    ::close(connection);
+    // A receive timeout ends the thread of a connection that never sends a request.
+    timeval limit{};
+    limit.tv_sec = 5;
+    ::setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    ::setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    connections_.emplace_back([this, connection] {
+      answer(connection);
+      ::close(connection);
+    });
   }
 }
 
