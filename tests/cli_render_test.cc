@@ -230,13 +230,13 @@ TEST_F(RenderCommandTest, BadInputIsExitTwoWithTheFileNamed) {
   EXPECT_EQ(mapsim("render " + original.string()).status, 2) << "--out is required";
 }
 
-// The run's trace with 12,000 more steps (loads by CPU 0 after its third step): drawn with
+// The run's trace with 6,000 more steps (loads by CPU 0 after its third step): drawn with
 // --detail up to the swimlanes' cap of 4000 items, with the gap and the title saying what was
 // left out.
 TEST_F(RenderCommandTest, EnormousTraceIsDrawnUpToTheCapWithANote) {
   const fs::path original = run_dir() / "traces" / "lru-evicts-key-one-1.json";
   nlohmann::json trace = nlohmann::json::parse(read(original));
-  constexpr uint32_t kExtra = 12000;
+  constexpr uint32_t kExtra = 6000;
   const nlohmann::json load = trace["records"][4];
   ASSERT_EQ(load["op"], "atomic_load");
   const uint32_t first = trace["records"][6]["step"];

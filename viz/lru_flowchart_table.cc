@@ -188,8 +188,16 @@ void add(std::vector<FlowEdgeRow>& rows, const std::string& from, const std::str
 
 const E kEvictions[] = {E::kEvictUnlinked, E::kEvictBucketLockFailed, E::kEvictNotInTable};
 const E kEvictionFailures[] = {E::kEvictBucketLockFailed, E::kEvictNotInTable};
-// After the push of an unused or replaced node, the update reports its verdict.
-const std::string_view kAfterPush[] = {kOutExists, kOutNotFound, kOutBucketLockError};
+// After the push of an unused or replaced node, the update returns the verdict of the branch it
+// took before the push: the edge's label says which (a walk's outcome is read off that branch
+// event, and tests/viz_lru_path_test.cc checks it against what the operation returned).
+struct AfterPush {
+  std::string_view outcome;
+  const char* label;
+};
+const AfterPush kAfterPush[] = {{kOutExists, "after 104"},
+                                {kOutNotFound, "after 105"},
+                                {kOutBucketLockError, "after 103"}};
 
 void add_entries_and_small_paths(std::vector<FlowEdgeRow>& rows) {
   add(rows, std::string(kEntryUpdate), id(E::kUpdateBegin), kBothCharts);
@@ -345,8 +353,10 @@ void add_update_tail(std::vector<FlowEdgeRow>& rows) {
   for (E push : {E::kPushPendingToLocalFree, E::kPushToGlobalFree, E::kPushPercpuToFree,
                  E::kPushMarkedPendingFree}) {
     const uint8_t chart = charts_of(push);
-    add(rows, id(push), id(E::kUpdateSuccess), chart);
-    for (std::string_view outcome : kAfterPush) add(rows, id(push), std::string(outcome), chart);
+    add(rows, id(push), id(E::kUpdateSuccess), chart, "after 107 / 108");
+    for (const AfterPush& after : kAfterPush) {
+      add(rows, id(push), std::string(after.outcome), chart, after.label);
+    }
   }
   add(rows, id(E::kUpdateSuccess), std::string(kOutSuccess), b);
 }
