@@ -188,7 +188,8 @@ BENCHMARK(BM_SimMemory)
     ->Args({0, 10'000})
     ->Args({0, 300'000})
     ->Args({1, 2'000})
-    ->Args({1, 40'000})
+    ->Args({1, 20'000})
+    ->Args({1, 100'000})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 

@@ -12,7 +12,12 @@
 // is inserted; otherwise the rest of w becomes a new last branch under the node reached.
 //
 // Nodes live in one vector with first-child / next-sibling links, so trees are cheap to build
-// and to split (the explored child's subtree moves to the next prefix's node).
+// and to split: the explored child's subtree moves to the next prefix's node, without a copy
+// when it is the only branch. Dropping a child leaves its nodes behind in the vector; when they
+// outnumber the live ones the tree is copied compactly, and an emptied tree gives a large pool
+// back. So a tree near the root, which lives for the whole exploration while races keep adding
+// branches, holds memory for its live branches only, and the prefix nodes along one execution
+// do not each keep a copy of the branch that passed through them.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +43,8 @@ class WakeupTree {
   bool insert(std::vector<Transition> sequence);
   // Live nodes below the root (for statistics).
   size_t size() const;
+  // Nodes held, live or dropped (the root included): at most about twice size().
+  size_t capacity() const { return nodes_.size(); }
 
  private:
   struct Node {
@@ -47,8 +54,13 @@ class WakeupTree {
   };
   int32_t add_child(int32_t parent, const Transition& transition);
   void copy_children(const WakeupTree& source, int32_t source_parent, int32_t target_parent);
+  // Dropped nodes tolerated beyond the live ones before the pool is compacted.
+  static constexpr size_t kCompactionSlack = 64;
+  size_t subtree_size(int32_t node) const;  // `node` and everything below it
+  void compact_if_sparse();
 
   std::vector<Node> nodes_;  // nodes_[0] is the root
+  size_t live_ = 0;          // nodes reachable from the root, the root excluded
 };
 
 // p ∈ I_[E](w): `context` has a transition in `sequence` that no earlier transition of the
