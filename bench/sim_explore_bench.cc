@@ -80,8 +80,8 @@ Scenario random_walk_scenario(int which) {
   }
 }
 
-// 0-2: the naive count hits its cap (even one update per CPU of the hash map is some 40 steps
-// each: C(80, 40) interleavings); 3-4: small enough to count every interleaving.
+// 0-2: the naive count hits its cap (a map operation is about 14 steps, so even one update per
+// CPU has C(28, 14) interleavings); 3-4: small enough to count every interleaving.
 Scenario dpor_scenario(int which) {
   switch (which) {
     case 0: return testing::map_scenario(testing::hash_two_cpus());
