@@ -42,7 +42,7 @@ std::string size_text(const SpecSize& size);  // "7 operations (setup 1, 2 progr
 
 struct SpecShrinkOptions {
   int jobs = 1;
-  uint64_t max_explorations = 400;
+  uint64_t max_explorations = 400;  ///< smaller scenarios tried (a canary's costs two runs)
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 

@@ -287,5 +287,29 @@ TEST(ScenarioYamlErrorTest, WrongTypes) {
                    "expectations", "expected a list of expectations, got a map");
 }
 
+// The error paths no test above reaches (found with gcov over the parser's tests).
+TEST(ScenarioYamlErrorTest, RemainingErrorPaths) {
+  const std::string devmap = "map: {type: devmap, key_size: 4, value_size: 4, max_entries: 4}\n";
+  expect_one_error(devmap + "devices: [lo]\ncpu0: [walk]\n", "2:10", "devices",
+                   "expected a map of ifindex to device name, such as {1: lo, 3: veth0}, got a "
+                   "list");
+  expect_one_error(devmap + "devices: {1: lo, 1: eth0}\ncpu0: [walk]\n", "2:18", "devices.1",
+                   "duplicate ifindex; each device is declared once");
+  expect_one_error("map: {type: hash, key_size: 4, value_size: 8, max_entries: 4, flags: {a: 1}}\n"
+                   "cpu0: [walk]\n",
+                   "1:70", "map.flags",
+                   "expected flag names (\"A|B\" or a list) or an integer, got a map");
+  expect_one_error(std::string(kHashMap) + "cpu0: [walk]\nexpectations:\n  - always: []\n",
+                   "4:13", "expectations[0].always",
+                   "no atoms; expected at least one, such as {step: w, rc: EEXIST}");
+  expect_one_error("map: {type: hash, key_size: 4, value_size: 0, max_entries: 4}\n"
+                   "cpu0: [update 1 2]\n",
+                   "2:17", "cpu0[0].value", "expected 0x (zero bytes), got '2'");
+  EXPECT_THAT(errors(std::string(kHashMap) + "cpu0:\n"),
+              ElementsAre("t.yaml:2:1: cpu0: expected a list of ops (such as [update 1 10, "
+                          "lookup 1 via prog]), got nothing",
+                          "t.yaml:2:1: cpu0: no ops; a program needs at least one op"));
+}
+
 }  // namespace
 }  // namespace mapsim::scenario
