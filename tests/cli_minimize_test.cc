@@ -126,6 +126,25 @@ TEST_F(MinimizeTest, CanaryTraceShrinksToTheBugsEssentialStepsThatPassOnTheRealC
             "capacity first");
 }
 
+TEST_F(MinimizeTest, TheSmallerTraceIsTheSameOnAnyThreadCount) {
+  const std::string seeded = testing::shell_quoted(
+      (kRepository / "tests/data/cli/seeded_bug.yaml").string());
+  write_text(folder_ / "noisy.yaml", kNoisyCanary);
+  ASSERT_EQ(mapsim("run " + seeded + " noisy.yaml").status, 1);
+  for (const std::string trace : {"seeded-bug-1", "noisy-canary-1"}) {
+    const std::string input = "out/traces/" + trace + ".json";
+    ASSERT_EQ(mapsim("minimize " + input + " -o one.json --jobs 1").status, 0) << trace;
+    ASSERT_EQ(mapsim("minimize " + input + " -o three.json --jobs 3").status, 0) << trace;
+    // Equal but for the reproduce command, which names the file.
+    nlohmann::json one = nlohmann::json::parse(read_text(folder_ / "one.json"));
+    nlohmann::json three = nlohmann::json::parse(read_text(folder_ / "three.json"));
+    EXPECT_EQ(one["reproduce"], "mapsim replay one.json");
+    one.erase("reproduce");
+    three.erase("reproduce");
+    EXPECT_EQ(one.dump(1), three.dump(1)) << trace;
+  }
+}
+
 TEST_F(MinimizeTest, CanaryScheduleShrinksToTheFewPreemptionsTheBugNeeds) {
   const std::string canary = testing::shell_quoted(
       (kRepository / "scenarios/suite/canary_lru_steal_without_victim_lock.yaml").string());
