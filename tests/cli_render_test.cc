@@ -8,6 +8,7 @@
 //   * bad input (missing, not JSON, a newer format version, a corrupt record, a visible
 //     operation or path event this mapsim does not know, a folder that is not a run) is exit 2
 //     with the file named;
+//   * a failing trace marks its violating step in red, with the failed check beside it;
 //   * an enormous trace is drawn up to the cap, with a note saying what was left out;
 //   * the run's index.html opens in headless Chromium with every picture loaded and showing its
 //     nodes (skipped where Chromium is not installed).
@@ -228,6 +229,30 @@ TEST_F(RenderCommandTest, BadInputIsExitTwoWithTheFileNamed) {
   EXPECT_EQ(outcome.status, 2);
   EXPECT_NE(outcome.output.find("report.json: cannot be read"), std::string::npos);
   EXPECT_EQ(mapsim("render " + original.string()).status, 2) << "--out is required";
+}
+
+// A failing scenario's trace (a regression trace: a reader copies a value the deleter freed
+// without a grace period, found by the simulator at step 15) marks the violating step in red,
+// with the failed check beside it.
+TEST_F(RenderCommandTest, FailingTraceMarksTheViolatingStep) {
+  const std::string trace =
+      data("scenarios/regressions/mutant-hash-free-without-grace-period.json");
+  const nlohmann::json file = nlohmann::json::parse(read(trace));
+  ASSERT_EQ(file["failure"]["kind"], "use_after_free");
+  const uint32_t violating = file["failure"]["step"].get<uint32_t>() - 1;
+  const fs::path out = root_ / "violating";
+  const Outcome outcome = mapsim("render " + trace + " --out " + out.string());
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  const SvgDocument lanes =
+      svg_at(out / "pictures" / "mutant-hash-free-without-grace-period-swimlanes.svg");
+  const std::vector<const SvgGroup*> red = lanes.groups_with_class("violating-step");
+  ASSERT_EQ(red.size(), 1u);
+  EXPECT_EQ(red[0]->id, "step." + std::to_string(violating));
+  const SvgGroup* note = lanes.find("violation");
+  ASSERT_NE(note, nullptr);
+  EXPECT_NE(note->text.find("use_after_free"), std::string::npos) << note->text;
+  EXPECT_NE(note->text.find("at step " + std::to_string(violating)), std::string::npos);
+  EXPECT_FALSE(lanes.groups_with_class("violation-link").empty());
 }
 
 // The run's trace with 6,000 more steps (loads by CPU 0 after its third step): drawn with

@@ -184,11 +184,12 @@ std::string seconds_text(double seconds) {
 }  // namespace
 
 RenderResult render_svg(std::string_view dot, std::string_view engine, double seconds_max) {
+  std::lock_guard<std::mutex> lock(graphviz_mutex());
+  // From here: waiting for another thread's render does not count against this one.
   const auto deadline =
       std::chrono::steady_clock::now() +
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(seconds_max));
-  std::lock_guard<std::mutex> lock(graphviz_mutex());
   RenderResult result;
   GVC_t* context = shared_context();
   if (context == nullptr) {
