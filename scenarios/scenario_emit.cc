@@ -93,6 +93,8 @@ bool StepWriter::shorthand_fits(const StepSpec& step, bool label_shown) const {
                                                                  yaml::FlagSet::kElement))) {
     return false;
   }
+  // The shorthand's batch size is the positional word of a batch walk, and only there.
+  if (step.batch_size != 0 && !step_kind_is_batch_walk(step.kind)) return false;
   return !label_shown || yaml::label_syntax_ok(step.label);
 }
 
@@ -102,6 +104,7 @@ std::string StepWriter::shorthand(const StepSpec& step, bool label_shown) const 
   if (step.key) text += " " + yaml::key_text(*step.key, shape_);
   if (takes_value(rules)) text += " " + value(step);
   if (step.flags != 0) text += " " + element_flags_text(step.flags);
+  if (step.batch_size != 0) text += " " + std::to_string(step.batch_size);
   if (step.via != default_via(rules)) text += " via " + via_text(step.via);
   if (label_shown) text += " as " + step.label;
   return text;
@@ -113,6 +116,7 @@ std::string StepWriter::long_form(const StepSpec& step, bool label_shown) const 
   if (step.key) text += ", key: " + yaml::key_text(*step.key, shape_);
   if (takes_value(rules) || !step.value.empty()) text += ", value: " + value(step);
   if (step.flags != 0) text += ", flags: " + element_flags_text(step.flags);  // names or digits
+  if (step.batch_size != 0) text += ", batch_size: " + std::to_string(step.batch_size);
   if (step.via != default_via(rules)) text += ", via: " + via_text(step.via);
   if (label_shown) text += ", label: " + yaml::plain_or_quoted(step.label);
   return text + "}";

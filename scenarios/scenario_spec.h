@@ -43,6 +43,11 @@ enum class StepKind : uint8_t {
   kLookupAndDelete,    ///< syscall only
   kGetNextKey,         ///< syscall; key nullopt = first key
   kWalk,               ///< userspace: get_next_key from NULL until ENOENT, looking up each key
+  // Userspace batched walks: BPF_MAP_LOOKUP_BATCH (or LOOKUP_AND_DELETE_BATCH) from a NULL
+  // token, each call passing `batch_size` as its count and the token the previous call wrote,
+  // until a call answers ENOENT (the end of the map) or another error.
+  kBatchWalk,
+  kBatchWalkAndDelete,
   // Program sequence of the seed document: look the key up; if found, atomically add `value`
   // (as a u64) to the first 8 bytes of the value through the returned pointer; otherwise insert
   // `value` with BPF_NOEXIST (and, if that fails with EEXIST because another CPU won the race,
@@ -66,12 +71,23 @@ struct StepSpec {
   // the addend; kAddThroughPointer: the 8-byte u64 addend; empty otherwise.
   Bytes value;
   uint64_t flags = 0;
+  /// Batch walks: the count every call passes (the most elements one call returns); 0 (the
+  /// default) stands for the map's max_entries. 0 for every other kind.
+  uint32_t batch_size = 0;
   // Unique in the scenario. The parser fills the default "cpu<N>.<index>" (CPU N's program),
   // "irq<I>.<index>" (interrupt I in declaration order) or "setup.<index>", indexes from 0;
   // fill_default_labels() (scenarios/scenario_yaml.h) does the same for a spec built in C++.
   std::string label;
   bool operator==(const StepSpec&) const = default;
 };
+
+// The userspace loops whose keys the walk check judges (scenarios/run/walk_check.h).
+constexpr bool step_kind_is_batch_walk(StepKind kind) {
+  return kind == StepKind::kBatchWalk || kind == StepKind::kBatchWalkAndDelete;
+}
+constexpr bool step_kind_is_walk(StepKind kind) {
+  return kind == StepKind::kWalk || step_kind_is_batch_walk(kind);
+}
 
 struct InterruptSpec {
   SourcePos pos;
@@ -111,7 +127,7 @@ struct AtomSpec {
     kResult,      ///< step `label` returned `rc` (0 or a negative errno)
     kValue,       ///< step `label` read `value` (lookup, lookup_and_delete,
                   ///< lookup_keep_pointer; walks' lookups are not covered)
-    kWalkRepeats, ///< walk `label` visited some key twice (== `flag`)
+    kWalkRepeats, ///< walk `label` (a walk or batch walk) returned some key twice (== `flag`)
     kWalkSkips,   ///< walk `label` missed a key present during the whole walk (== `flag`)
     kFinalPresent,///< after the execution, `key` is present (== `flag`); on a BLOOM_FILTER
                   ///< (no keys, `key` empty) a lookup of the item `value` says "possibly present"

@@ -211,7 +211,8 @@ TEST(ScenarioYamlFieldTest, AtomsAndLabels) {
                    "unknown label 'nope'; the ops' labels are g, scan, w");
   expect_one_error(ops + "  - exists: [{walk: w, repeats: true}]\n", "4:21",
                    "expectations[0].exists[0].walk",
-                   "'w' is a update op; walk atoms are about walk ops");
+                   "'w' is a update op; walk atoms are about walk, batch_walk and "
+                   "batch_walk_and_delete ops");
   expect_one_error(ops + "  - exists: [{step: g, value: 1}]\n", "4:24",
                    "expectations[0].exists[0].value", "'g' reads no value (get_next_key)");
   expect_one_error(ops + "  - exists: [{step: w, rc: ENOENTT}]\n", "4:28",

@@ -171,7 +171,8 @@ StepSpec RandomSpec::step(StepPlace place, bool pointer_kept) {
   const bool sequences = spec_.map.value_size >= 4 && !bloom;
   std::vector<StepKind> kinds = {StepKind::kUpdate, StepKind::kLookup, StepKind::kDelete};
   if (place != StepPlace::kInterrupt) {
-    kinds.insert(kinds.end(), {StepKind::kLookupAndDelete, StepKind::kGetNextKey, StepKind::kWalk});
+    kinds.insert(kinds.end(), {StepKind::kLookupAndDelete, StepKind::kGetNextKey, StepKind::kWalk,
+                               StepKind::kBatchWalk, StepKind::kBatchWalkAndDelete});
   }
   if (sequences) kinds.insert(kinds.end(), {StepKind::kLookupAddElseInsert,
                                             StepKind::kLookupKeepPointer});
@@ -185,7 +186,12 @@ StepSpec RandomSpec::step(StepPlace place, bool pointer_kept) {
   step.via = place == StepPlace::kInterrupt || program_only || (either && !bloom && chance(0.5))
                  ? Via::kProgram
                  : Via::kSyscall;
-  const bool keyed = step.kind != StepKind::kWalk && step.kind != StepKind::kAddThroughPointer;
+  const bool keyed =
+      !step_kind_is_walk(step.kind) && step.kind != StepKind::kAddThroughPointer;
+  if (step_kind_is_batch_walk(step.kind)) {
+    static constexpr uint32_t kBatchSizes[] = {0, 1, 2, 7, 4096, UINT32_MAX};
+    step.batch_size = kBatchSizes[below(std::size(kBatchSizes))];
+  }
   if (keyed && spec_.map.key_size > 0 && !(step.kind == StepKind::kGetNextKey && chance(0.5))) {
     step.key = bytes(spec_.map.key_size);
   }
@@ -216,7 +222,7 @@ AtomSpec RandomSpec::atom(const std::vector<const StepSpec*>& steps) {
          step->kind == StepKind::kLookupKeepPointer) && !bloom) {
       lookups.push_back(step);
     }
-    if (step->kind == StepKind::kWalk) walks.push_back(step);
+    if (step_kind_is_walk(step->kind)) walks.push_back(step);
   }
   static constexpr int64_t kResults[] = {0, -2, -17, -12, -35, -95, -524, -1234, -4095};
   switch (below(7)) {

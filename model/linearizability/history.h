@@ -29,7 +29,8 @@
 //   kAddThroughPointer               0 when the context's kLookupKeepPointer before it kept a
 //                                    pointer (the add happened), -ENOENT when it kept none;
 //                                    value: the counter after the add on rc 0, else empty
-//   kWalk                            rc 0; value empty (walks are judged by the walk check)
+//   kWalk, kBatchWalk,               rc 0; value empty (walks are judged by the walk check)
+//   kBatchWalkAndDelete
 // The counter of an add is the first 8 bytes of the value (the first 4 when value_size < 8),
 // little-endian, on the adding CPU's slot of a per-CPU map; the addend is the little-endian
 // integer in the first 8 bytes of the step's value (its first 4 when value_size < 8 for a

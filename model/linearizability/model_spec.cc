@@ -138,6 +138,8 @@ void ModelSpec::whole(const PreparedOp& op, std::vector<ModelSpec>* next) const 
       return;
     }
     case StepKind::kWalk:
+    case StepKind::kBatchWalk:
+    case StepKind::kBatchWalkAndDelete:
     case StepKind::kLookupAddElseInsert: break;
   }
   MAPSIM_ASSERT(false, "walks are not checked; program sequences come in pieces");

@@ -13,8 +13,10 @@
 // of a BPF_F_WRONLY_PROG one; the program sequences both read and write) is not an error: it
 // never reaches the map and answers -EACCES (PreparedOp::refused).
 //
-// Walks (kWalk) are not checked by linearizability (each is many get_next_key and lookup calls,
-// recorded only as the whole walk; the walk check judges them): they are listed apart.
+// Walks (kWalk, kBatchWalk, kBatchWalkAndDelete) are not checked by linearizability (each is
+// many get_next_key and lookup calls, or batch calls, recorded only as the whole walk; the walk
+// check judges them): they are listed apart. A batch walk that deletes changes the map in a way
+// the model cannot replay: a history with one is not checkable (PreparedHistory's reason).
 #pragma once
 
 #include <cstdint>

@@ -15,6 +15,8 @@ std::string kind_text(scenario::StepKind kind) {
     case scenario::StepKind::kLookupAndDelete: return "lookup_and_delete";
     case scenario::StepKind::kGetNextKey: return "get_next_key";
     case scenario::StepKind::kWalk: return "walk";
+    case scenario::StepKind::kBatchWalk: return "batch_walk";
+    case scenario::StepKind::kBatchWalkAndDelete: return "batch_walk_and_delete";
     case scenario::StepKind::kLookupAddElseInsert: return "lookup_add_else_insert";
     case scenario::StepKind::kLookupKeepPointer: return "lookup_keep_pointer";
     case scenario::StepKind::kAddThroughPointer: return "add_through_pointer";

@@ -50,7 +50,7 @@ struct CompiledSpec {
   MapFacts map;
   std::vector<StepSlot> slots;            ///< setup, CPU programs in CPU order, interrupts
   std::map<std::string, size_t> slot_of;  ///< label -> slot
-  std::vector<size_t> walk_slots;         ///< slots of kWalk steps
+  std::vector<size_t> walk_slots;         ///< slots of walks and batch walks
   /// Per simulator context (CPUs with a non-empty program in CPU order, then interrupts): the
   /// slot of its first step; its steps' slots follow in order.
   std::vector<size_t> context_first_slot;

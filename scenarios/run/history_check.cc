@@ -18,8 +18,10 @@ linearizability::History history_of(const CompiledSpec& compiled,
     op.context = observation.context;
     op.cpu = observation.cpu;
     op.step = *observation.step;
-    op.rc = observation.step->kind == StepKind::kWalk ? 0 : observation.rc;
-    if (observation.step->kind != StepKind::kWalk) op.value = observation.value;
+    // A walk's result is the walk check's business; the history records it as one read.
+    const bool walk = step_kind_is_walk(observation.step->kind);
+    op.rc = walk ? 0 : observation.rc;
+    if (!walk) op.value = observation.value;
     op.found = observation.found;
     op.invoked_step = observation.invoked_step;
     op.returned_step = observation.returned_step;

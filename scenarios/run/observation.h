@@ -46,7 +46,9 @@ struct Observation {
   /// kLookupAddElseInsert / kAddThroughPointer: the counter after the add (8 or 4 bytes) when
   /// the add happened. Empty otherwise.
   Bytes value;
-  std::vector<Bytes> walk_keys;         ///< kWalk: the keys get_next_key returned, in order
+  /// kWalk: the keys get_next_key returned, in order; batch walks: the keys the batch calls
+  /// returned, in order
+  std::vector<Bytes> walk_keys;
   std::vector<int64_t> walk_lookup_rcs; ///< kWalk: the lookup result for each of them
   /// kLookupAddElseInsert: true when the lookup found the key (the add happened), false when
   /// it inserted (or tried to).

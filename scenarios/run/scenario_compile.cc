@@ -114,7 +114,7 @@ void add_slots(CompiledSpec* compiled, const std::vector<StepSpec>& steps,
     const size_t slot = compiled->slots.size();
     compiled->slots.push_back(StepSlot{origin, cpu, context, static_cast<int>(index), &step});
     compiled->slot_of[step.label] = slot;
-    if (step.kind == StepKind::kWalk) compiled->walk_slots.push_back(slot);
+    if (step_kind_is_walk(step.kind)) compiled->walk_slots.push_back(slot);
   }
 }
 

@@ -67,6 +67,8 @@ std::string check_step_structure(const StepSpec& step, ListKind list,
     case StepKind::kDelete:
     case StepKind::kGetNextKey:
     case StepKind::kWalk:
+    case StepKind::kBatchWalk:
+    case StepKind::kBatchWalkAndDelete:
     case StepKind::kLookupKeepPointer:
     case StepKind::kAddThroughPointer:
       if (step.flags != 0) return std::string("flags: ") + step_kind_name(step.kind) +
@@ -78,6 +80,10 @@ std::string check_step_structure(const StepSpec& step, ListKind list,
                element_flags_text(step.flags);
       }
       break;
+  }
+  if (step.batch_size != 0 && !step_kind_is_batch_walk(step.kind)) {
+    return std::string("batch_size: ") + step_kind_name(step.kind) +
+           " takes none (only batch walks do), got " + std::to_string(step.batch_size);
   }
   // The pointer a kLookupKeepPointer keeps is used by the very next step of the same program,
   // inside one RCU read section: the pair cannot be split or left half done.
@@ -212,6 +218,8 @@ std::string check_sizes(const StepSpec& step, const MapFacts& map) {
     case StepKind::kLookupKeepPointer:
       return first({expect_key(), expect_no_value()});
     case StepKind::kWalk:
+    case StepKind::kBatchWalk:
+    case StepKind::kBatchWalkAndDelete:
       return first({expect_no_key(), expect_no_value()});
     case StepKind::kLookupAddElseInsert:
       if (value_size < 4) return "value_size: an atomic add needs a value of at least 4 bytes";
@@ -316,7 +324,7 @@ std::string validate_structure(const ScenarioSpec& spec) {
         if (!labels.insert(step.label).second) {
           return "label: '" + step.label + "' names another step too";
         }
-        if (step.kind == StepKind::kWalk) walks.insert(step.label);
+        if (step_kind_is_walk(step.kind)) walks.insert(step.label);
         return check_step_structure(step, list, steps, index);
       });
   if (!problem.empty()) return problem;

@@ -51,6 +51,18 @@ StepBuffers StepRunner::prepare(const StepSpec& step) {
     buffers.cursor = allocate(key_bytes);
     buffers.next = allocate(key_bytes);
   }
+  if (step_kind_is_batch_walk(step.kind)) {
+    // Room for walk_key_limit entries at most: a call that could return more ends the walk
+    // with -ELOOP whether it is cut there or not (see batch_walk).
+    const size_t token_bytes = std::max<size_t>(map_.batch_token_size(), 1);
+    buffers.batch_entries =
+        std::max<uint32_t>(std::min(batch_size(step), compiled_.walk_key_limit), 1);
+    buffers.cursor = allocate(token_bytes);
+    buffers.next = allocate(token_bytes);
+    buffers.batch_keys = allocate(size_t{buffers.batch_entries} * key_bytes);
+    buffers.batch_values = allocate(size_t{buffers.batch_entries} *
+                                    std::max<size_t>(facts.syscall_value_size, 1));
+  }
   return buffers;
 }
 
@@ -93,6 +105,9 @@ int64_t StepRunner::run_syscall(const StepSpec& step, StepBuffers& buffers,
     }
     case StepKind::kWalk:
       return walk(buffers, observation);
+    case StepKind::kBatchWalk:
+    case StepKind::kBatchWalkAndDelete:
+      return batch_walk(step, buffers, observation);
     case StepKind::kLookupAddElseInsert:
     case StepKind::kLookupKeepPointer:
     case StepKind::kAddThroughPointer:
@@ -118,6 +133,51 @@ int64_t StepRunner::walk(StepBuffers& buffers, Observation& observation) {
   }
 }
 
+uint32_t StepRunner::batch_size(const StepSpec& step) const {
+  return step.batch_size != 0 ? step.batch_size : compiled_.map.info.max_entries;
+}
+
+// The loop a userspace dumper writes around BPF_MAP_LOOKUP_BATCH (libbpf's
+// bpf_map_lookup_batch): the first call with a NULL in_batch, every later one with the token
+// the previous call left in out_batch, until ENOENT says the map is done. For the hash family
+// the token is a bucket index that only grows (impl/internal/htab_batch.h), so the loop ends;
+// for the generic lookup (arrays, LPM trie) it is a key, and get_next_key of a deleted key
+// restarts, so the loop is bounded by walk_key_limit like a get_next_key walk.
+int64_t StepRunner::batch_walk(const StepSpec& step, StepBuffers& buffers,
+                               Observation& observation) {
+  const uint32_t key_size = compiled_.map.info.key_size;
+  const uint32_t token_size = map_.batch_token_size();
+  const bool do_delete = step.kind == StepKind::kBatchWalkAndDelete;
+  const void* in_batch = nullptr;
+  for (;;) {
+    // The count is the batch size, cut to walk_key_limit: a call that would return more than
+    // that many keys makes the walk -ELOOP either way, so the cut changes no finished walk.
+    uint32_t count = std::min(batch_size(step), buffers.batch_entries);
+    const int rc =
+        do_delete ? map_.lookup_and_delete_batch(in_batch, buffers.next, buffers.batch_keys,
+                                                 buffers.batch_values, &count)
+                  : map_.lookup_batch(in_batch, buffers.next, buffers.batch_keys,
+                                      buffers.batch_values, &count);
+    // 0 and ENOENT both return elements (ENOENT: the last ones); other errors return none.
+    if (rc == 0 || rc == bpf::kENOENT) {
+      MAPSIM_ASSERT(count <= buffers.batch_entries, "a batch call fills at most its count");
+      for (uint32_t entry = 0; entry < count; ++entry) {
+        const unsigned char* key = bytes_at(buffers.batch_keys) + size_t{entry} * key_size;
+        observation.walk_keys.emplace_back(key, key + key_size);
+      }
+    }
+    if (rc == bpf::kENOENT) return 0;
+    if (rc != 0) return rc;
+    // A call that returns nothing without ENOENT would make the loop spin: stop it like a walk
+    // that keeps restarting.
+    if (count == 0 || observation.walk_keys.size() > compiled_.walk_key_limit) {
+      return bpf::kELOOP;
+    }
+    std::memcpy(buffers.cursor, buffers.next, token_size);
+    in_batch = buffers.cursor;
+  }
+}
+
 // BPF_PROG_LOAD's answer for the program a step stands for: 0 when the verifier loads it, or
 // -EACCES when the map's access flags forbid one of its helpers (impl/program_access.h). The
 // sequences read and write the value (the add is a fetch-and-add through the pointer), so
@@ -139,6 +199,8 @@ int StepRunner::load_refusal(const StepSpec& step) const {
     case StepKind::kLookupAndDelete:
     case StepKind::kGetNextKey:
     case StepKind::kWalk:
+    case StepKind::kBatchWalk:
+    case StepKind::kBatchWalkAndDelete:
       break;
   }
   return 0;
@@ -207,6 +269,8 @@ int64_t StepRunner::run_program(const StepSpec& step, StepBuffers& buffers,
     case StepKind::kLookupAndDelete:
     case StepKind::kGetNextKey:
     case StepKind::kWalk:
+    case StepKind::kBatchWalk:
+    case StepKind::kBatchWalkAndDelete:
       break;
   }
   MAPSIM_ASSERT(false, "the validator keeps syscall-only steps out of programs");

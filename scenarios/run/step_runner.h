@@ -24,6 +24,12 @@
 //                          returned; rc 0, or -ELOOP after walk_key_limit keys, or the first
 //                          other get_next_key error; keys and lookup results in walk_keys /
 //                          walk_lookup_rcs
+//   batch_walk             lookup_batch calls from a NULL token, each passing batch_size (0:
+//                          max_entries) as count and the token the previous call wrote, until
+//                          a call answers -ENOENT; rc 0, or the first other error (-ENOSPC when
+//                          a bucket holds more than batch_size keys), or -ELOOP past
+//                          walk_key_limit keys; the keys returned, in order, in walk_keys
+//   batch_walk_and_delete  the same loop with lookup_and_delete_batch
 //   lookup_add_else_insert prog_lookup; if found, value_atomic_add of the value's first 8 bytes
 //                          (4 if value_size < 8) through the pointer, rc 0, value = the new
 //                          counter; else prog_update(value, BPF_NOEXIST) and its rc
@@ -45,8 +51,13 @@ struct StepBuffers {
   void* key = nullptr;        ///< key_size bytes; nullptr for a NULL key
   void* value_in = nullptr;   ///< the step's value, zero padded to a multiple of 8 bytes
   void* value_out = nullptr;  ///< syscall_value_size bytes (prefilled with a bloom item)
-  void* cursor = nullptr;     ///< walks: the key get_next_key continues from
-  void* next = nullptr;       ///< get_next_key / walks: the key it returns
+  void* cursor = nullptr;     ///< walks: the key get_next_key continues from; batch walks:
+                              ///< the in_batch token
+  void* next = nullptr;       ///< get_next_key / walks: the key it returns; batch walks: the
+                              ///< out_batch token
+  void* batch_keys = nullptr;    ///< batch walks: room for batch_entries keys
+  void* batch_values = nullptr;  ///< batch walks: room for batch_entries syscall values
+  uint32_t batch_entries = 0;    ///< min(batch size, max_entries): all one call can return
   void* kept = nullptr;       ///< lookup_keep_pointer: the pointer it kept (or nullptr)
 };
 
@@ -67,6 +78,8 @@ class StepRunner {
   int64_t run_program(const StepSpec& step, StepBuffers& buffers, StepBuffers* previous,
                       Observation& observation);
   int64_t walk(StepBuffers& buffers, Observation& observation);
+  int64_t batch_walk(const StepSpec& step, StepBuffers& buffers, Observation& observation);
+  uint32_t batch_size(const StepSpec& step) const;
   int load_refusal(const StepSpec& step) const;
   // The counter width of value_atomic_add for this map: 8, or 4 for values of 4..7 bytes.
   unsigned add_width() const;

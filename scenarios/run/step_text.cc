@@ -15,6 +15,8 @@ const char* step_kind_name(StepKind kind) {
     case StepKind::kLookupAndDelete: return "lookup_and_delete";
     case StepKind::kGetNextKey: return "get_next_key";
     case StepKind::kWalk: return "walk";
+    case StepKind::kBatchWalk: return "batch_walk";
+    case StepKind::kBatchWalkAndDelete: return "batch_walk_and_delete";
     case StepKind::kLookupAddElseInsert: return "lookup_add_else_insert";
     case StepKind::kLookupKeepPointer: return "lookup_keep_pointer";
     case StepKind::kAddThroughPointer: return "add_through_pointer";
@@ -29,7 +31,7 @@ bool step_kind_is_program_sequence(StepKind kind) {
 
 bool step_kind_is_syscall_only(StepKind kind) {
   return kind == StepKind::kLookupAndDelete || kind == StepKind::kGetNextKey ||
-         kind == StepKind::kWalk;
+         step_kind_is_walk(kind);
 }
 
 std::string element_flags_text(uint64_t flags) {
@@ -62,8 +64,9 @@ std::string operation_name(const StepSpec& step) {
   const bool program = step.via == Via::kProgram || step_kind_is_program_sequence(step.kind);
   if (program && !step_kind_is_program_sequence(step.kind)) name += "prog ";
   name += step_kind_name(step.kind);
-  if (step.kind == StepKind::kWalk || step.kind == StepKind::kAddThroughPointer) {
+  if (step_kind_is_walk(step.kind) || step.kind == StepKind::kAddThroughPointer) {
     // Walks start from NULL; the add acts through the kept pointer: neither takes a key.
+    if (step.batch_size != 0) name += " batch_size=" + std::to_string(step.batch_size);
   } else if (step.key) {
     name += " key=" + short_hex(*step.key);
   } else {

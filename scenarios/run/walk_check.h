@@ -1,11 +1,15 @@
-// The walk check: a userspace get_next_key walk should return each key at most once and miss
-// no key that was present during the whole walk.
+// The walk check: a userspace walk (a get_next_key walk, or a batch walk: BPF_MAP_LOOKUP_BATCH
+// or LOOKUP_AND_DELETE_BATCH calls chained by their token) should return each key at most once
+// and miss no key that was present during the whole walk.
 //
 // Neither is guaranteed by the kernel under concurrent changes (htab_map_get_next_key restarts
 // from the first bucket when the current key was deleted, so keys repeat; an update that
 // replaces a key links the new element at its bucket's head, behind a walk already past it, so
-// a key present throughout can be missed). The check reports both; a scenario declares them
-// `expected` where that is the behaviour it documents.
+// a key present throughout can be missed). The hash family's batch walk carries a bucket index,
+// not a key, so a delete cannot send it back to the first bucket; the generic batch lookup of
+// arrays and LPM tries walks with get_next_key and inherits its restarts. The check reports
+// repeats and skips for every kind of walk alike; a scenario declares them `expected` where
+// that is the behaviour it documents.
 //
 // "Present during the whole walk" is observed, not inferred: while a walk is in flight,
 // WalkPresence looks at the map after every simulator step (the step check, in direct mode,

@@ -194,10 +194,11 @@ bool AtomReader::read_walk_atom(const Entry& subject, const Entry& field, AtomSp
   atom->label = target->step.label;
   atom->kind = field.key == "repeats" ? AtomSpec::Kind::kWalkRepeats
                                       : AtomSpec::Kind::kWalkSkips;
-  if (target->ok && target->step.kind != StepKind::kWalk) {
+  if (target->ok && !step_kind_is_walk(target->step.kind)) {
     context_.error(subject.value.pos, subject.value.path,
                    "'" + atom->label + "' is a " + std::string(op_rules(target->step.kind).name) +
-                       " op; walk atoms are about walk ops");
+                       " op; walk atoms are about walk, batch_walk and batch_walk_and_delete "
+                       "ops");
     return false;
   }
   const std::optional<bool> flag = read_bool(context_, field.value);

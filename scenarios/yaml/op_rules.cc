@@ -8,7 +8,7 @@ namespace mapsim::scenario::yaml {
 namespace {
 
 // name, kind, key, value, flags, syscall, program, usage
-constexpr std::array<OpRules, 9> kOps = {{
+constexpr std::array<OpRules, 11> kOps = {{
     {"update", StepKind::kUpdate, true, true, true, true, true, "update KEY VALUE [FLAGS]"},
     {"lookup", StepKind::kLookup, true, false, true, true, true, "lookup KEY"},
     {"delete", StepKind::kDelete, true, false, false, true, true, "delete KEY"},
@@ -17,6 +17,11 @@ constexpr std::array<OpRules, 9> kOps = {{
     {"get_next_key", StepKind::kGetNextKey, true, false, false, true, false,
      "get_next_key [KEY|null]"},
     {"walk", StepKind::kWalk, false, false, false, true, false, "walk"},
+    // The batch walks' one positional word is the batch size (step_reader.cc).
+    {"batch_walk", StepKind::kBatchWalk, false, false, false, true, false,
+     "batch_walk [BATCH_SIZE]"},
+    {"batch_walk_and_delete", StepKind::kBatchWalkAndDelete, false, false, false, true, false,
+     "batch_walk_and_delete [BATCH_SIZE]"},
     {"lookup_add_else_insert", StepKind::kLookupAddElseInsert, true, true, false, false, true,
      "lookup_add_else_insert KEY VALUE"},
     {"lookup_keep_pointer", StepKind::kLookupKeepPointer, true, false, false, false, true,

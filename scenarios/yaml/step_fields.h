@@ -24,7 +24,9 @@ struct StepFields {
   std::optional<Value> flags;
   std::optional<Value> via;
   std::optional<Value> label;
-  std::vector<Value> positional;  ///< shorthand: the key and value words, in order
+  std::optional<Value> batch_size;  ///< batch walks
+  std::vector<Value> positional;  ///< shorthand: the key and value words (batch walks: the
+                                  ///< batch size), in order
 };
 
 // The ops: name <-> kind, and what each takes.

@@ -6,7 +6,8 @@
 namespace mapsim::scenario::yaml {
 namespace {
 
-constexpr std::string_view kOpKeys[] = {"op", "key", "value", "flags", "via", "label"};
+constexpr std::string_view kOpKeys[] = {"op",  "key",   "value",     "flags",
+                                        "via", "label", "batch_size"};
 // Program sequences add a u64 to the value, or a u32 when the value is 4 to 7 bytes.
 constexpr uint32_t kAddWidthMin = 4;
 
@@ -40,6 +41,7 @@ class StepBuilder {
   void read_value_field();
   void read_flags_field();
   void read_label_field();
+  void read_batch_size_field();
 
   Context& context_;
   StepFields fields_;
@@ -74,6 +76,7 @@ StepRead StepBuilder::build() {
   read_value_field();
   read_flags_field();
   read_label_field();
+  read_batch_size_field();
   const bool pointer_op = !rules_->syscall_ok;
   if (pointer_op && shape_.known && shape_.value_size < kAddWidthMin) {
     fail(fields_.op->pos, "op",
@@ -96,6 +99,10 @@ void StepBuilder::assign_positional() {
   if (takes_value() && next < words.size()) {
     fields_.value = words[next++];
     fields_.value->path = fields_.path + ".value";
+  }
+  if (step_kind_is_batch_walk(rules_->kind) && next < words.size()) {
+    fields_.batch_size = words[next++];
+    fields_.batch_size->path = fields_.path + ".batch_size";
   }
   if (next < words.size()) {
     fail(words[next].pos, "", "unexpected '" + words[next].node.Scalar() + "'; expected " +
@@ -214,6 +221,25 @@ void StepBuilder::read_label_field() {
   read_.ok = false;
 }
 
+// A batch walk's count per call: 1 .. 2^32-1 (a count of 0 makes the kernel return at once
+// without moving the token, so such a walk would never end). Absent: max_entries (0 here).
+void StepBuilder::read_batch_size_field() {
+  if (!fields_.batch_size) return;
+  if (!step_kind_is_batch_walk(rules_->kind)) {
+    fail(fields_.batch_size->pos, "batch_size",
+         std::string(rules_->name) + " takes no batch_size (only batch_walk and "
+                                     "batch_walk_and_delete do)");
+    return;
+  }
+  const std::optional<uint64_t> size =
+      read_unsigned(context_, *fields_.batch_size, 1, UINT32_MAX);
+  if (size) {
+    read_.step.batch_size = static_cast<uint32_t>(*size);
+  } else {
+    read_.ok = false;
+  }
+}
+
 StepFields long_form_fields(Context& context, const Value& item) {
   StepFields fields;
   fields.path = item.path;
@@ -226,7 +252,8 @@ StepFields long_form_fields(Context& context, const Value& item) {
                                  : entry.key == "value" ? &fields.value
                                  : entry.key == "flags" ? &fields.flags
                                  : entry.key == "via"   ? &fields.via
-                                                        : &fields.label;
+                                 : entry.key == "label" ? &fields.label
+                                                        : &fields.batch_size;
     *slot = entry.value;
   }
   return fields;
