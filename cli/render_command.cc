@@ -24,6 +24,7 @@ int report_outcome(const RunPicturesOutcome& outcome, const std::string& out_dir
   }
   if (!outcome.bad_input.empty()) return kExitUsage;
   if (!outcome.failures.empty()) return kExitInternal;
+  for (const std::string& note : outcome.notes) std::cout << "mapsim render: " << note << "\n";
   std::cout << "mapsim render: pictures in " << out_dir << "/ (index.html)\n";
   return kExitOk;
 }
@@ -48,6 +49,7 @@ int render_trace(const RenderCommandOptions& options) {
   RunPictureOptions drawing;
   drawing.title = "mapsim render " + options.path;
   drawing.detail = options.detail;
+  drawing.lru_update_pictures = options.lru_updates;
   return report_outcome(write_run_pictures({summary}, options.out_dir, drawing), options.out_dir);
 }
 
@@ -61,6 +63,7 @@ int render_run_folder(const RenderCommandOptions& options) {
   RunPictureOptions drawing;
   drawing.title = "mapsim run " + options.path;
   drawing.detail = options.detail;
+  drawing.lru_update_pictures = options.lru_updates;
   return report_outcome(write_run_pictures(summaries.value(), options.out_dir, drawing),
                         options.out_dir);
 }
@@ -75,6 +78,9 @@ CLI::App* add_render_command(CLI::App& app, RenderCommandOptions* options) {
   render->add_option("--out", options->out_dir, "folder for index.html and pictures/")
       ->required();
   render->add_flag("--detail", options->detail, "draw every visible operation in swimlanes");
+  render->add_option("--lru-updates", options->lru_updates,
+                     "at most N pictures of single LRU updates per trace (0: none)")
+      ->capture_default_str();
   return render;
 }
 

@@ -197,6 +197,9 @@ int run_run_command(const RunCommandOptions& options) {
   for (const std::string& error : pictures.bad_input) {
     std::cerr << "mapsim run: pictures: " << error << "\n";
   }
+  for (const std::string& note : pictures.notes) {
+    std::cout << "mapsim run: pictures: " << note << "\n";
+  }
   for (const std::string& error : pictures.failures) {
     std::cerr << "mapsim run: pictures: " << error << "\n";
   }

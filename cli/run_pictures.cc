@@ -179,8 +179,13 @@ viz::ReportScenario draw_scenario(const RunSummaryScenario& scenario, const std:
       continue;
     }
     DrawnPictures drawn =
-        write_trace_pictures(file.value(), out_dir, stem_of(trace_path), options.detail);
+        write_trace_pictures(file.value(), out_dir, stem_of(trace_path), options.detail,
+                             options.lru_update_pictures);
     if (!drawn.error.empty()) outcome->failures.push_back(trace_path + ": " + drawn.error);
+    for (const std::string& note : drawn.notes) {
+      outcome->notes.push_back(note);
+      entry.details += (entry.details.empty() ? "" : "; ") + note;
+    }
     entry.pictures.insert(entry.pictures.end(), drawn.pictures.begin(), drawn.pictures.end());
   }
   if (scenario.lru_kind && !scenario.coverage.nodes.empty()) {

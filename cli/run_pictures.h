@@ -35,11 +35,15 @@ sim::Result<std::vector<RunSummaryScenario>> run_summaries_from_report(const std
 struct RunPictureOptions {
   std::string title = "mapsim run";
   bool detail = false;  ///< swimlanes with every visible operation
+  /// At most this many LRU update pictures per trace (cli/trace_pictures.h); `mapsim run`
+  /// draws none (each costs a Graphviz layout), `mapsim render` its --lru-updates.
+  size_t lru_update_pictures = 0;
 };
 
 struct RunPicturesOutcome {
   std::vector<std::string> bad_input;  ///< trace files that cannot be read or are inconsistent
   std::vector<std::string> failures;   ///< pictures that could not be drawn or written
+  std::vector<std::string> notes;      ///< what caps left out (also on index.html)
   bool ok() const { return bad_input.empty() && failures.empty(); }
 };
 

@@ -1,7 +1,10 @@
 #include "cli/trace_pictures.h"
 
+#include <cctype>
 #include <filesystem>
 #include <functional>
+
+#include "cli/failure_blame.h"
 
 #include "impl/assert.h"
 #include "impl/uapi.h"
@@ -94,9 +97,15 @@ viz::SwimlaneTrace trace_file_swimlanes(const scenario::TraceFile& file,
     trace.records.push_back(swimlane_record(entry, &running));
   }
   if (!file.failure.kind.empty()) {
-    viz::SwimlaneViolation violation{file.failure.kind, file.failure.message, std::nullopt};
+    viz::SwimlaneViolation violation;
+    violation.kind = file.failure.kind;
+    violation.message = file.failure.message;
     if (failure_is_at_a_step(file.failure.kind) && file.failure.step > 0) {
       violation.step = file.failure.step - 1;
+    } else {
+      BlamedOperations blamed = blamed_operations(file);
+      violation.operations = std::move(blamed.operations);
+      violation.operations_source = std::move(blamed.source);
     }
     trace.violation = std::move(violation);
   }
@@ -126,7 +135,10 @@ std::string trace_file_drawing_problem(const scenario::TraceFile& file) {
   return "";
 }
 
-viz::LruPathCounts trace_file_lru_walks(const scenario::TraceFile& file) {
+namespace {
+
+// The records a walk is made of (operation begin / end, path events) as a simulator trace.
+sim::Trace path_event_trace(const scenario::TraceFile& file) {
   sim::Trace trace;
   for (const scenario::TraceEntry& entry : file.records) {
     sim::TraceRecord record;
@@ -148,9 +160,60 @@ viz::LruPathCounts trace_file_lru_walks(const scenario::TraceFile& file) {
     }
     trace.push(record);
   }
+  return trace;
+}
+
+// The label an operation's name starts with ("<label> <kind> key=..."), or "".
+std::string operation_label(const scenario::TraceFile& file, int context, uint64_t operation) {
+  for (const scenario::TraceContextResults& results : file.results) {
+    if (results.context != context || operation >= results.operations.size()) continue;
+    const std::string& name = results.operations[operation].name;
+    return name.substr(0, name.find(' '));
+  }
+  return "";
+}
+
+// Letters, digits, '-' and '_' only: a file name on every system.
+std::string file_name_safe(const std::string& text) {
+  std::string safe;
+  for (const char c : text) {
+    safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  }
+  return safe;
+}
+
+}  // namespace
+
+viz::LruPathCounts trace_file_lru_walks(const scenario::TraceFile& file) {
   viz::LruPathCounts counts;
-  counts.add_trace(trace);
+  counts.add_trace(path_event_trace(file));
   return counts;
+}
+
+std::vector<LruUpdateWalk> trace_file_lru_updates(const scenario::TraceFile& file) {
+  std::vector<LruUpdateWalk> updates;
+  for (viz::TracedLruPath& traced : viz::lru_paths_of(path_event_trace(file))) {
+    if (traced.path.entry != viz::kEntryUpdate) continue;
+    LruUpdateWalk update;
+    update.label = operation_label(file, traced.context, traced.operation);
+    std::string name = "cpu" + std::to_string(traced.cpu) + "-op" +
+                       std::to_string(traced.operation);
+    if (!update.label.empty()) name += "-" + file_name_safe(update.label);
+    update.walk = std::move(traced);
+    // A batch reports several updates in one operation: number them.
+    size_t same = 0;
+    for (const LruUpdateWalk& earlier : updates) {
+      same += earlier.walk.context == update.walk.context &&
+              earlier.walk.operation == update.walk.operation;
+    }
+    if (update.walk.paths_in_operation > 1) name += "-w" + std::to_string(same);
+    const std::string& outcome = update.walk.path.outcome;
+    name += "-" + (outcome.empty() ? std::string("cut-short")
+                                   : file_name_safe(outcome.substr(outcome.rfind('.') + 1)));
+    update.name = name;
+    updates.push_back(std::move(update));
+  }
+  return updates;
 }
 
 std::optional<viz::LruListKind> lru_list_kind(const MapAttr& map) {
@@ -185,9 +248,12 @@ DrawnPictures write_picture_file(const viz::Picture& picture, const std::string&
 }
 
 DrawnPictures write_trace_pictures(const scenario::TraceFile& file, const std::string& out_dir,
-                                   const std::string& stem, bool detail) {
+                                   const std::string& stem, bool detail,
+                                   size_t lru_update_pictures) {
   if (std::string problem = trace_file_drawing_problem(file); !problem.empty()) {
-    return DrawnPictures{{}, problem};
+    DrawnPictures drawn;
+    drawn.error = problem;
+    return drawn;
   }
   viz::SwimlaneOptions options;
   options.detail = detail;
@@ -206,6 +272,30 @@ DrawnPictures write_trace_pictures(const scenario::TraceFile& file, const std::s
       stem + "-lru-walks", "LRU walks of this execution");
   drawn.pictures.insert(drawn.pictures.end(), more.pictures.begin(), more.pictures.end());
   drawn.error = more.error;
+  if (!drawn.error.empty()) return drawn;
+  if (lru_update_pictures == 0) return drawn;
+  const std::vector<LruUpdateWalk> updates = trace_file_lru_updates(file);
+  const size_t drawn_updates = std::min(updates.size(), lru_update_pictures);
+  for (size_t index = 0; index < drawn_updates; ++index) {
+    const LruUpdateWalk& update = updates[index];
+    const std::string who = "CPU " + std::to_string(update.walk.cpu) + ", operation " +
+                            std::to_string(update.walk.operation) +
+                            (update.label.empty() ? "" : " '" + update.label + "'");
+    DrawnPictures one = write_picture_file(
+        viz::draw_lru_path(*kind, update.walk.path, "LRU update of " + who + " in " + title),
+        out_dir, stem + "-lru-update-" + update.name, "LRU update path: " + who);
+    drawn.pictures.insert(drawn.pictures.end(), one.pictures.begin(), one.pictures.end());
+    if (!one.error.empty()) {
+      drawn.error = one.error;
+      return drawn;
+    }
+  }
+  if (updates.size() > drawn_updates) {
+    drawn.notes.push_back(stem + ": drew the first " + std::to_string(drawn_updates) + " of " +
+                          std::to_string(updates.size()) +
+                          " LRU update paths (cap " + std::to_string(lru_update_pictures) +
+                          ", --lru-updates)");
+  }
   return drawn;
 }
 

@@ -161,10 +161,19 @@ TEST_F(RenderCommandTest, RenderOfATraceDrawsItsSwimlanesAndWalks) {
 
 TEST_F(RenderCommandTest, RenderOfARunFolderDrawsWhatTheRunDrew) {
   const fs::path out = root_ / "again";
-  const Outcome outcome = mapsim("render " + run_dir().string() + " --out " + out.string());
+  const Outcome outcome = mapsim("render " + run_dir().string() + " --out " + out.string() +
+                                 " --lru-updates 1");
   ASSERT_EQ(outcome.status, 0) << outcome.output;
-  EXPECT_EQ(picture_files(out), picture_files(run_dir()));
+  // What the run drew, plus one picture per LRU update of each trace (render only).
+  std::set<std::string> updates;
   for (const std::string& name : picture_files(out)) {
+    if (name.find("-lru-update-") != std::string::npos) updates.insert(name);
+  }
+  EXPECT_FALSE(updates.empty());
+  std::set<std::string> drawn_by_run = picture_files(run_dir());
+  drawn_by_run.insert(updates.begin(), updates.end());
+  EXPECT_EQ(picture_files(out), drawn_by_run);
+  for (const std::string& name : picture_files(run_dir())) {
     if (name.ends_with(".svg")) {
       EXPECT_EQ(read(out / "pictures" / name), read(run_dir() / "pictures" / name)) << name;
     }
@@ -253,6 +262,7 @@ TEST_F(RenderCommandTest, FailingTraceMarksTheViolatingStep) {
   EXPECT_NE(note->text.find("use_after_free"), std::string::npos) << note->text;
   EXPECT_NE(note->text.find("at step " + std::to_string(violating)), std::string::npos);
   EXPECT_FALSE(lanes.groups_with_class("violation-link").empty());
+  EXPECT_TRUE(lanes.groups_with_class("blamed-op").empty()) << "a step's failure names no op";
 }
 
 // The run's trace with 6,000 more steps (loads by CPU 0 after its third step): drawn with

@@ -304,7 +304,7 @@ SwimlaneTrace long_failing_trace(uint32_t violating) {
   }
   trace.records.push_back(record(SwimlaneRecord::Kind::kResult, 0, 3000, ""));
   trace.records.push_back(record(SwimlaneRecord::Kind::kResult, 1, 3000, ""));
-  trace.violation = SwimlaneViolation{"step check", "key 2 is in the map", violating};
+  trace.violation = SwimlaneViolation{"step check", "key 2 is in the map", violating, {}, ""};
   return trace;
 }
 

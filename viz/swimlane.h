@@ -11,7 +11,9 @@
 //     another) as orange arrows, and reads-from edges (a read of an object whose last write was
 //     by another context) as blue dotted arrows; without `detail` their ends are dots on the
 //     lanes at the moment they happen;
-//   * the violating step and a note with the failed check, in red.
+//   * the violating step and a note with the failed check, in red; when an end-of-execution
+//     check fails (an expectation, a walk check, linearizability), the invocation and result
+//     boxes of the operations it names are red too, and the note says how many.
 //
 // Input: SwimlaneTrace, a plain struct (contexts, records in execution order, the violation),
 // so any source can feed it: swimlane_trace_from_sim() adapts a simulator trace; a trace file
@@ -24,7 +26,8 @@
 // were left out and a note in the title saying which records and steps were.
 //
 // In the svg: lanes have id "lane.cpuN"; invocation/result boxes "ctxC.opI.invoke" /
-// "ctxC.opI.result" (classes "op-invoke", "op-result", "op-error"); steps "step.N" (class
+// "ctxC.opI.result" (classes "op-invoke", "op-result", "op-error", and "blamed-op" for the
+// operations a failed check names); steps "step.N" (class
 // "step"); the violating step has class "violating-step" and the note id "violation"; edges have
 // classes "handoff", "reads-from", "program-order"; gap rows "gap.N" (class "cap-gap").
 #pragma once
@@ -78,10 +81,22 @@ struct SwimlaneRecord {
   std::string object_name;  ///< "obj#3", for edge labels
 };
 
+// An operation a failed check names: the `operation`-th of context `context`'s program.
+struct SwimlaneOperation {
+  int context = 0;
+  uint64_t operation = 0;
+  auto operator<=>(const SwimlaneOperation&) const = default;
+};
+
 struct SwimlaneViolation {
   std::string kind;                ///< "check", "step check", "deadlock", ...
   std::string message;             ///< what failed
   std::optional<uint32_t> step;    ///< the violating step, when one step is to blame
+  /// The operations an end-of-execution check names (an expectation's step atoms, a walk, the
+  /// smallest non-linearizable part): their boxes are drawn red.
+  std::vector<SwimlaneOperation> operations;
+  /// How the check chose them, for the note ("the step atoms of expectation 0"); "" for none.
+  std::string operations_source;
 };
 
 struct SwimlaneTrace {

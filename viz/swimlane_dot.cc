@@ -157,6 +157,16 @@ std::string step_label(const SwimlaneRecord& record) {
                  value_text(record.value));
 }
 
+// Whether the failed check names the operation `item` belongs to (an invocation or result box).
+bool blamed(const SwimlaneTrace& trace, const SwimlaneItem& item) {
+  if (!trace.violation || trace.violation->operations.empty()) return false;
+  if (item.look != Look::kInvoke && item.look != Look::kResult) return false;
+  const SwimlaneRecord& record = trace.records[item.record];
+  const std::vector<SwimlaneOperation>& named = trace.violation->operations;
+  return std::find(named.begin(), named.end(),
+                   SwimlaneOperation{record.context, record.operation}) != named.end();
+}
+
 void style_item(DotAttributes& look, const SwimlaneTrace& trace, const SwimlaneItem& item,
                 bool violating) {
   const SwimlaneRecord& record = trace.records[item.record];
@@ -196,6 +206,15 @@ void style_item(DotAttributes& look, const SwimlaneTrace& trace, const SwimlaneI
     look.set("fillcolor", "#ffd6d6").set("color", kViolationColor).set("penwidth", 2.0);
     look.set("fontcolor", kViolationColor).set("fontsize", 8.0);
     look.set("width", width / 72).set("height", 14.0 / 72).set("label", step_label(record));
+  }
+  if (blamed(trace, item)) {
+    const bool error = item.look == Look::kResult && record.value < 0;
+    look.set("class", std::string(item.look == Look::kInvoke ? "op-invoke"
+                                  : error                    ? "op-result op-error"
+                                                             : "op-result") +
+                          " blamed-op");
+    look.set("fillcolor", "#ffd6d6").set("color", kViolationColor).set("penwidth", 2.0);
+    look.set("fontcolor", kViolationColor);
   }
 }
 
@@ -296,6 +315,16 @@ void write_violation(std::string& out, const SwimlaneTrace& trace, const Swimlan
     label += "\nat step " + std::to_string(*violation.step);
   } else {
     label += "\n(after the last step)";
+    if (!violation.operations_source.empty()) {
+      const size_t named = violation.operations.size();
+      label += "\n" + wrapped_lines("failed check: " + violation.kind + "; " +
+                                        (named == 0 ? std::string("no operation")
+                                                    : std::to_string(named) +
+                                                          (named == 1 ? " operation" : " operations") +
+                                                          " in red") +
+                                        ": " + violation.operations_source,
+                                    48);
+    }
   }
   DotAttributes look;
   look.set("id", "violation").set("class", "violation").set("shape", "box");
