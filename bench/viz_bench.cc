@@ -13,6 +13,8 @@
 //                                    it, adapt it, draw its swimlanes and its LRU walks on the
 //                                    common-LRU flowchart. Target: 10,000 steps in < 1 s.
 //   BM_LruCoverage:                  the common-LRU flowchart with a run's coverage drawn on it.
+//   BM_LruUpdatePicture:             one update's path highlighted on the common-LRU flowchart,
+//                                    as `mapsim render` draws up to --lru-updates of them.
 //   BM_StateGraph:                   the state graph of an exhaustive DPOR exploration of
 //                                    "hash 2 cpus x 3 ops" (~900 states): drawn up to the default
 //                                    state cap (400) with limited layout effort; counters states,
@@ -214,6 +216,30 @@ void BM_LruCoverage(benchmark::State& state) {
   renderer.report(state);
 }
 
+// One picture of `mapsim render`'s per-update series: the first LRU update of the 1000-step
+// trace file, its path highlighted on the common-LRU flowchart (the cost --lru-updates caps).
+void BM_LruUpdatePicture(benchmark::State& state) {
+  sim::Result<scenario::TraceFile> file =
+      scenario::parse_trace_file(trace_file_with_steps(1000), "benchmark.json");
+  if (!file.ok()) {
+    state.SkipWithError(file.error().c_str());
+    return;
+  }
+  const std::vector<cli::LruUpdateWalk> updates = cli::trace_file_lru_updates(file.value());
+  if (updates.empty()) {
+    state.SkipWithError("the execution has no LRU update");
+    return;
+  }
+  const RendererCpu renderer;
+  for (auto _ : state) {
+    const Picture picture =
+        draw_lru_path(LruListKind::kCommon, updates.front().walk.path, "benchmark update");
+    if (!picture.ok()) state.SkipWithError(picture.error.c_str());
+  }
+  renderer.report(state);
+  state.counters["updates_in_trace"] = static_cast<double>(updates.size());
+}
+
 void BM_StateGraph(benchmark::State& state) {
   StateGraphRecorder recorder("hash 2 cpus x 3 ops (DPOR)");
   sim::ExplorerOptions options;
@@ -246,6 +272,7 @@ BENCHMARK(BM_RenderTraceFile)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_LruCoverage)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LruUpdatePicture)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_StateGraph)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

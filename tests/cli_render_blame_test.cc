@@ -2,7 +2,8 @@
 // cli/trace_pictures.h), run as the built executable on real traces:
 //   * a failed end-of-execution check marks in red (class "blamed-op") exactly the operations
 //     it names: a `never` expectation's step atom, the walk a walk check judged, the
-//     operations of the smallest non-linearizable part; the note says which check failed;
+//     operations of the smallest non-linearizable part; the note says which check failed
+//     (docs/img/swimlanes-linearizability.svg is the last of these, checked the same way);
 //   * (a step's failure keeps its single red step and marks no operation: cli_render_test);
 //   * one flowchart per LRU update of the execution, named by CPU, operation and label, with
 //     exactly the path events that update emitted (read from the trace file) highlighted, at
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -155,6 +157,15 @@ TEST_F(RenderBlameTest, LinearizabilityMarksTheSmallestNonLinearizablePart) {
   EXPECT_TRUE(lanes.find("ctx0.op2.result")->has_class("op-error"));
   EXPECT_NE(lanes.find("violation")->text.find("smallest non-linearizable part"),
             std::string::npos);
+  // docs/viz.md shows this picture; MAPSIM_UPDATE_DOCS=1 redraws it.
+  const fs::path committed = data("docs/img/swimlanes-linearizability.svg");
+  if (std::getenv("MAPSIM_UPDATE_DOCS") != nullptr) {
+    fs::copy_file(root_ / "linearizability" / "pictures" /
+                      "mutant-hash-capacity-before-existence-swimlanes.svg",
+                  committed, fs::copy_options::overwrite_existing);
+  }
+  EXPECT_EQ(ids_of(svg_at(committed).groups_with_class("blamed-op")), boxes_of("ctx0.op2"))
+      << committed;
 }
 
 // The events of each update operation in a trace file: (context, operation) -> event names, and

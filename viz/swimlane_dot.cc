@@ -350,7 +350,9 @@ void write_legend(std::string& out, const Geometry& geometry) {
       "<TR><TD><FONT COLOR=\"#e67e22\">&#8594; lock hand-off</FONT></TD></TR>"
       "<TR><TD><FONT COLOR=\"#2e86c1\">&#8594; reads from (dotted)</FONT></TD></TR>"
       "<TR><TD BGCOLOR=\"#efe3fb\">interrupt (nested program)</TD></TR>"
-      "<TR><TD><FONT COLOR=\"#d62728\">violating step</FONT></TD></TR></TABLE>";
+      "<TR><TD><FONT COLOR=\"#d62728\">violating step</FONT></TD></TR>"
+      "<TR><TD BGCOLOR=\"#ffd6d6\"><FONT COLOR=\"#d62728\">operation the failed check names"
+      "</FONT></TD></TR></TABLE>";
   DotAttributes look;
   look.set("id", "legend").set("class", "legend").set("shape", "plaintext");
   look.set("fontsize", 8.0).set("fixedsize", "false").set_html("label", table);
