@@ -1,6 +1,7 @@
 // The syscall layer shared by all map types (kernel/bpf/syscall.c; fact sheet 2.3-2.9).
 #include "impl/map.h"
 
+#include "impl/map_inspection.h"
 #include "impl/uapi.h"
 
 namespace mapsim {
@@ -14,6 +15,8 @@ Map::Map(const MapInfo& info)
 }
 
 Map::~Map() = default;
+
+MapInspection Map::inspect() const { return MapInspection{}; }
 
 bool Map::fd_readable() const { return (fd_flags_ & bpf::kFWronly) == 0; }
 bool Map::fd_writable() const { return (fd_flags_ & bpf::kFRdonly) == 0; }

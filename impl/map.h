@@ -24,6 +24,8 @@
 
 namespace mapsim {
 
+struct MapInspection;  // impl/map_inspection.h
+
 class Map {
  public:
   explicit Map(const MapInfo& info);
@@ -65,6 +67,11 @@ class Map {
   // bpf_map_update_elem() / bpf_map_delete_elem() from a program.
   virtual int prog_update(const void* key, const void* value, uint64_t flags) = 0;
   virtual int prog_delete(const void* key) = 0;
+
+  // ---- test-only inspection (impl/map_inspection.h; defined in impl/map.cc) ----
+  // A read-only view of the internal state for invariant checks; never called by map code.
+  // Types without a view return an empty one.
+  virtual MapInspection inspect() const;
 
  protected:
   // The type-specific halves of the syscall commands, called after the syscall layer's checks.

@@ -71,6 +71,8 @@ class RealPlatform {
     [[nodiscard]] int lock();
     void unlock();
     bool is_held_by_current_cpu() const;
+    // Held by any CPU slot (inspection of a quiescent map).
+    bool is_locked() const { return owner_cpu_.load(std::memory_order_relaxed) != kUnowned; }
 
    private:
     static constexpr int32_t kUnowned = -1;

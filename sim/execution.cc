@@ -74,6 +74,12 @@ std::string Execution::context_name(int context) const {
   return (c.nested ? "irq@cpu" : "cpu") + std::to_string(c.cpu);
 }
 
+uint32_t Execution::operations_in_flight() const {
+  uint32_t count = 0;
+  for (int id = 0; id < context_count_; ++id) count += contexts_[id].in_operation ? 1 : 0;
+  return count;
+}
+
 int Execution::current_cpu() const {
   if (mode_ == Mode::kDirect || current_ < 0) return 0;
   return contexts_[current_].cpu;
@@ -226,6 +232,7 @@ void Execution::Context::reset(Execution* owner, int context_id, int context_cpu
   forced_lock_error = 0;
   allocations = 0;
   constructed = 0;
+  in_operation = false;
   interrupted = -1;
   held_count = 0;
 }
@@ -251,7 +258,9 @@ void Execution::run_program(Context& context) {
   for (size_t index = 0; index < program.size(); ++index) {
     trace_.push(TraceRecord{TraceKind::kOperationBegin, static_cast<uint8_t>(context.id),
                             static_cast<uint16_t>(context.cpu), step_, VisibleOp{}, index});
+    context.in_operation = true;
     const int64_t result = program[index].run();
+    context.in_operation = false;
     context.results->push_back(result);
     trace_.push(TraceRecord{TraceKind::kOperationEnd, static_cast<uint8_t>(context.id),
                             static_cast<uint16_t>(context.cpu), step_, VisibleOp{},

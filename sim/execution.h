@@ -144,6 +144,10 @@ class Execution {
   int current_cpu() const;
   int current_context() const { return current_; }
   uint32_t step() const { return step_; }
+  int context_count() const { return context_count_; }
+  // Operations that have begun and not returned, over all contexts (a step check's view of
+  // how much state may be in flight).
+  uint32_t operations_in_flight() const;
 
   // Registers (or looks up) the object and returns its stable key; the local index is in
   // header.index afterwards. A header full of poison is a use after free.
@@ -201,6 +205,7 @@ class Execution {
     int forced_lock_error = 0;     // set when a stuck bucket-lock wait is given up
     uint32_t allocations = 0;      // allocation requests so far (fault-injection ordinal)
     uint32_t constructed = 0;      // objects registered outside arena and stacks
+    bool in_operation = false;     // between an operation's begin and end
     int interrupted = -1;          // nested: the context it preempted (-1: CPU was idle)
     std::array<ObjectKey, kMaxHeldLocks> held_locks{};
     int held_count = 0;

@@ -97,6 +97,8 @@ class SimPlatform {
     [[nodiscard]] int lock();
     void unlock();
     bool is_held_by_current_cpu() const;
+    // Held by anyone (inspection; not a scheduling point).
+    bool is_locked() const { return word_.held(); }
 
    private:
     sim::SimObjectHeader header_;

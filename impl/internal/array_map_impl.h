@@ -12,8 +12,10 @@
 #include <cstring>
 #include <memory>
 
+#include "impl/inspection/corruption_access.h"
 #include "impl/internal/percpu_values.h"
 #include "impl/map.h"
+#include "impl/map_inspection.h"
 #include "impl/uapi.h"
 
 namespace mapsim::internal {
@@ -67,6 +69,20 @@ class ArrayMap final : public Map {
   }
 
   int prog_delete(const void*) override { return bpf::kEINVAL; }
+
+  // Test-only view of the layout (impl/inspection/array_view.h).
+  MapInspection inspect() const override {
+    ArrayMapView view;
+    view.percpu = percpu_;
+    view.max_entries = max_entries();
+    view.value_size = value_size();
+    view.possible_cpus = platform_.possible_cpus();
+    view.value_stride = slots_.stride();
+    view.element_bytes = element_bytes();
+    view.syscall_value_size = syscall_value_size();
+    view.values_allocated = values_ != nullptr;
+    return MapInspection{view};
+  }
 
  protected:
   int sys_lookup(const void* key, void* value) override {
@@ -126,6 +142,7 @@ class ArrayMap final : public Map {
   uint64_t element_bytes() const { return percpu_ ? slots_.all_cpus_bytes() : slots_.stride(); }
   unsigned char* element(uint32_t index) { return values_ + index * element_bytes(); }
 
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
   P& platform_;
   const bool percpu_;
   PercpuSlots<P> slots_;

@@ -24,8 +24,10 @@
 #include <cstdint>
 #include <memory>
 
+#include "impl/inspection/corruption_access.h"
 #include "impl/internal/bloom_filter_geometry.h"
 #include "impl/map.h"
+#include "impl/map_inspection.h"
 #include "impl/uapi.h"
 
 namespace mapsim::internal {
@@ -74,6 +76,16 @@ class BloomFilterMap final : public Map {
   }
 
   const BloomGeometry& geometry() const { return geometry_; }
+
+  // Test-only view of the geometry (impl/inspection/array_view.h).
+  MapInspection inspect() const override {
+    BloomFilterView view;
+    view.hash_count = geometry_.hash_count;
+    view.bit_mask = geometry_.bit_mask;
+    view.word_count = geometry_.word_count();
+    view.words_allocated = words_ != nullptr;
+    return MapInspection{view};
+  }
   uint32_t seed() const { return seed_; }
 
  protected:
@@ -99,6 +111,7 @@ class BloomFilterMap final : public Map {
     words_[bit / 64].fetch_or(bit_in_word(bit), std::memory_order_relaxed);
   }
 
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
   P& platform_;
   const BloomGeometry geometry_;
   uint32_t seed_ = 0;

@@ -22,6 +22,7 @@
 #include <cstring>
 #include <new>
 
+#include "impl/inspection/devmap_view.h"
 #include "impl/net_devices.h"
 #include "impl/platform.h"
 #include "impl/uapi.h"
@@ -81,6 +82,17 @@ template <class P>
 void devmap_entry_destroy_now(P& platform, DevmapEntry<P>* entry) {
   entry->~DevmapEntry<P>();
   platform.release(entry);
+}
+
+// The test-only view of an entry (impl/inspection/devmap_view.h).
+template <class P>
+DevmapEntryView devmap_entry_view(const DevmapEntry<P>* entry) {
+  DevmapEntryView view;
+  view.id = reinterpret_cast<uintptr_t>(entry);
+  view.key = entry->key;
+  view.ifindex = entry->value.ifindex;
+  view.program = entry->value.program;
+  return view;
 }
 
 // call_rcu(__dev_map_entry_free): readers may still hold the entry. The entry's members are

@@ -21,10 +21,13 @@
 #include <cstring>
 #include <memory>
 
+#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
 #include "impl/internal/devmap_checks.h"
 #include "impl/internal/devmap_entry.h"
+#include "impl/internal/inspect_support.h"
 #include "impl/map.h"
+#include "impl/map_inspection.h"
 #include "impl/uapi.h"
 
 namespace mapsim::internal {
@@ -74,6 +77,8 @@ class DevMapHash final : public Map {
   int prog_delete(const void* key) override { return remove(key); }
 
   uint32_t n_buckets() const { return n_buckets_; }
+  // Test-only view of the chains (impl/inspection/devmap_view.h).
+  MapInspection inspect() const override;
 
  protected:
   int sys_lookup(const void* key, void* value) override {
@@ -140,6 +145,7 @@ class DevMapHash final : public Map {
   int update(const void* key, const void* value, uint64_t flags);
   int remove(const void* key);
 
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
   P& platform_;
   typename P::SpinLock lock_;  ///< index_lock: chain links and items_
   uint32_t items_ = 0;         ///< entries in the map; guarded by lock_
@@ -193,6 +199,30 @@ int DevMapHash<P>::remove(const void* key) {
   if (entry == nullptr) return bpf::kENOENT;
   devmap_entry_destroy_after_grace_period(platform_, entry);
   return 0;
+}
+
+template <class P>
+MapInspection DevMapHash<P>::inspect() const {
+  DevMapHashView view;
+  view.max_entries = max_entries();
+  view.n_buckets = n_buckets_;
+  view.items = items_;
+  view.locked = inspect_lock_is_locked(lock_);
+  view.walk_limit = max_entries() * 2 + 64;
+  view.buckets.resize(n_buckets_);
+  for (uint32_t index = 0; index < n_buckets_; ++index) {
+    DevMapHashView::Chain& chain = view.buckets[index];
+    for (uintptr_t link = heads_[index].load(std::memory_order_relaxed); link != 0;) {
+      if (chain.entries.size() >= view.walk_limit) {
+        chain.cut = true;
+        break;
+      }
+      const Entry* entry = reinterpret_cast<const Entry*>(link);
+      chain.entries.push_back(devmap_entry_view(entry));
+      link = entry->next.load(std::memory_order_relaxed);
+    }
+  }
+  return MapInspection{view};
 }
 
 // dev_map_hash_get_next_key().

@@ -20,9 +20,11 @@
 #include <cstring>
 #include <memory>
 
+#include "impl/inspection/corruption_access.h"
 #include "impl/internal/devmap_checks.h"
 #include "impl/internal/devmap_entry.h"
 #include "impl/map.h"
+#include "impl/map_inspection.h"
 #include "impl/uapi.h"
 
 namespace mapsim::internal {
@@ -70,6 +72,20 @@ class DevMap final : public Map {
     return update(key, value, flags);
   }
   int prog_delete(const void* key) override { return remove(key); }
+
+  // Test-only view of the slots (impl/inspection/devmap_view.h).
+  MapInspection inspect() const override {
+    DevMapView view;
+    view.max_entries = max_entries();
+    view.slots.resize(slot_count_);
+    for (uint32_t index = 0; index < slot_count_; ++index) {
+      const Entry* entry = entry_at(index, std::memory_order_relaxed);
+      if (entry == nullptr) continue;
+      view.slots[index].present = true;
+      view.slots[index].entry = devmap_entry_view(entry);
+    }
+    return MapInspection{view};
+  }
 
  protected:
   int sys_lookup(const void* key, void* value) override {
@@ -144,6 +160,7 @@ class DevMap final : public Map {
     if (old != 0) devmap_entry_destroy_after_grace_period(platform_, reinterpret_cast<Entry*>(old));
   }
 
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
   P& platform_;
   Slot* slots_ = nullptr;
   uint32_t slot_count_ = 0;  ///< slots constructed in slots_

@@ -18,6 +18,7 @@
 
 #include <memory>
 
+#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
 #include "impl/internal/create_checks.h"
 #include "impl/internal/hash_table.h"
@@ -26,6 +27,7 @@
 #include "impl/internal/percpu_freelist.h"
 #include "impl/internal/percpu_values.h"
 #include "impl/map.h"
+#include "impl/map_inspection.h"
 #include "impl/mutant.h"
 #include "impl/uapi.h"
 
@@ -79,6 +81,8 @@ class HashMap final : public Map {
   // For tests and invariant checks of a quiescent map.
   uint64_t element_count() const { return element_count_.load(); }
   HashTable<P>& table() { return table_; }
+  // Test-only view (impl/internal/hash_map_inspect_inl.h).
+  MapInspection inspect() const override;
 
  protected:
   int sys_lookup(const void* key, void* value) override {
@@ -356,6 +360,7 @@ class HashMap final : public Map {
     });
   }
 
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
   P& platform_;
   const bool percpu_;
   const bool prealloc_;
@@ -370,3 +375,5 @@ class HashMap final : public Map {
 };
 
 }  // namespace mapsim::internal
+
+#include "impl/internal/hash_map_inspect_inl.h"  // IWYU pragma: export

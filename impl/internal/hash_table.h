@@ -64,6 +64,7 @@ class HashTable {
   uint32_t bucket_index(uint32_t hash) const { return hash & (n_buckets_ - 1); }
   Bucket& bucket_for(uint32_t hash) { return buckets_[bucket_index(hash)]; }
   Bucket& bucket_at(uint32_t index) { return buckets_[index]; }
+  const Bucket& bucket_at(uint32_t index) const { return buckets_[index]; }
 
   unsigned char* key_of(Element* element) const {
     return reinterpret_cast<unsigned char*>(element) + layout_.key_offset;

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "impl/internal/inspect_support.h"
 #include "impl/internal/lpm_trie_impl.h"
 
 namespace mapsim::internal {
@@ -52,6 +53,45 @@ std::string LpmTrieMap<P>::check_invariants_quiescent() const {
   }
   if (entry_count_ > max_entries()) return "more entries than max_entries";
   return "";
+}
+
+template <class P>
+MapInspection LpmTrieMap<P>::inspect() const {
+  LpmTrieView view;
+  view.max_entries = max_entries();
+  view.max_prefixlen = max_prefixlen();
+  view.entry_count = entry_count_;
+  view.locked = inspect_lock_is_locked(lock_);
+  view.walk_limit = max_entries() * 2 + 2;
+  struct Pending {
+    const Node* node;
+    uint32_t parent;
+    uint8_t side;
+  };
+  std::vector<Pending> pending;
+  if (const Node* root = node_at(root_)) pending.push_back({root, LpmNodeView::kNoParent, 0});
+  while (!pending.empty()) {
+    if (view.nodes.size() >= view.walk_limit) {
+      view.cut = true;
+      break;
+    }
+    const Pending next = pending.back();
+    pending.pop_back();
+    const uint32_t index = static_cast<uint32_t>(view.nodes.size());
+    LpmNodeView& seen = view.nodes.emplace_back();
+    seen.parent = next.parent;
+    seen.side = next.side;
+    seen.prefixlen = next.node->prefixlen;
+    seen.intermediate = next.node->is_intermediate();
+    seen.data.assign(reinterpret_cast<const char*>(data_of(next.node)), layout_.data_size);
+    for (unsigned side = 2; side-- > 0;) {  // child 0 is visited first
+      if (const Node* child = next.node->load_child(side)) {
+        ++seen.child_count;
+        pending.push_back({child, index, static_cast<uint8_t>(side)});
+      }
+    }
+  }
+  return MapInspection{view};
 }
 
 // trie_free(): nothing can reach the map any more, so nodes go back at once.

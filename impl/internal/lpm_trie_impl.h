@@ -38,11 +38,13 @@
 #include <memory>
 #include <string>
 
+#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
 #include "impl/internal/lpm_trie_checks.h"
 #include "impl/internal/lpm_trie_key.h"
 #include "impl/internal/lpm_trie_node.h"
 #include "impl/map.h"
+#include "impl/map_inspection.h"
 #include "impl/platform.h"
 #include "impl/uapi.h"
 
@@ -83,6 +85,8 @@ class LpmTrieMap final : public Map {
   uint64_t entry_count_quiescent() const { return entry_count_; }
   // Structural invariants of a quiescent trie; "" when they hold, else the first violation.
   std::string check_invariants_quiescent() const;
+  // Test-only view of the reachable nodes at any moment (impl/inspection/lpm_view.h).
+  MapInspection inspect() const override;
 
  protected:
   int sys_lookup(const void* key, void* value) override {
@@ -139,6 +143,7 @@ class LpmTrieMap final : public Map {
   void release_all_nodes();
 
   friend struct LpmTrieTestOnlyAccess;  // tests hold the trie lock as a nested program would
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
 
   P& platform_;
   const LpmNodeLayout layout_;

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 
+#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
 #include "impl/internal/create_checks.h"
 #include "impl/internal/hash_table.h"
@@ -34,6 +35,7 @@
 #include "impl/internal/percpu_values.h"
 #include "impl/lru_path_event.h"
 #include "impl/map.h"
+#include "impl/map_inspection.h"
 #include "impl/mutant.h"
 #include "impl/uapi.h"
 
@@ -121,6 +123,8 @@ class LruHashMap final : public Map {
   // The LRU pool's invariants, plus: the keys in the table are exactly the nodes on
   // ACTIVE/INACTIVE/LOCAL_PENDING lists, and the element statistic equals their number.
   bool check_invariants(std::string* failure);
+  // Test-only view at any moment (impl/inspection/lru_view.h; lru_hash_map_ops_inl.h).
+  MapInspection inspect() const override;
 
  protected:
   // LRU_HASH: htab_lru_map_lookup_elem_sys (no mark); LRU_PERCPU_HASH: bpf_percpu_hash_copy
@@ -215,6 +219,7 @@ class LruHashMap final : public Map {
   static bool delete_node(void* map, Node* node);
   uint64_t free_node_count() const;
 
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
   P& platform_;
   const bool percpu_;
   HashTable<P> table_;

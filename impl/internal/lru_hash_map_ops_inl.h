@@ -6,6 +6,7 @@
 #include <new>
 #include <string>
 
+#include "impl/internal/hash_table_inspect.h"
 #include "impl/internal/lru_hash_map_impl.h"
 
 namespace mapsim::internal {
@@ -287,6 +288,26 @@ bool LruHashMap<P>::check_invariants(std::string* failure) {
     return false;
   }
   return true;
+}
+
+template <class P>
+MapInspection LruHashMap<P>::inspect() const {
+  LruMapView view;
+  const uint32_t element_size = table_.layout().element_size;
+  auto identify = [&](const Element* element, HashElementView* seen) {
+    seen->id = inspect_pool_index(element, element_block_.data(), element_size, populated_);
+    seen->in_pool = seen->id < populated_;
+    if (seen->in_pool && percpu_) {
+      seen->percpu_area = reinterpret_cast<uintptr_t>(values_.area(const_cast<Element*>(element)));
+    }
+    return seen->in_pool;
+  };
+  view.table = hash_table_view(table_, populated_, identify);
+  view.percpu_values = percpu_;
+  view.max_entries = max_entries();
+  view.element_count = element_count_.load();
+  lru_.fill_view(&view);
+  return MapInspection{view};
 }
 
 }  // namespace mapsim::internal

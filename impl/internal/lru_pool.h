@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "impl/inspection/corruption_access.h"
+#include "impl/inspection/lru_view.h"
 #include "impl/internal/lru_cpu_array.h"
 #include "impl/internal/lru_list.h"
 #include "impl/internal/lru_local_list.h"
@@ -87,9 +89,13 @@ class LruPool {
   // Structural checks: links consistent, every node on exactly one list of its type, counters,
   // cursor, owners. Returns false and describes the first problem in *failure.
   bool check_invariants(std::string* failure) const;
+  // Test-only view of the nodes and lists (impl/inspection/lru_view.h; lru_pool_view_inl.h).
+  // Any moment, never asserts: corrupt links end their walk with the reason.
+  void fill_view(LruMapView* view) const;
 
  private:
   friend struct LruPoolTestOnlyAccess;
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
 
   LruNode<P>* common_pop_free(uint32_t hash);
   LruNode<P>* common_steal(LruLocalList<P>& local, int cpu, uint32_t hash);
@@ -119,6 +125,10 @@ class LruPool {
   bool check_node(const LruNode<P>* node, LruListType type, int cpu, std::vector<uint8_t>* seen,
                   std::string* failure) const;
   bool check_counters_and_cursor(const LruList<P>& list, int cpu, std::string* failure) const;
+  uint32_t view_index_of(const LruLink* link) const;
+  LruListWalk view_walk_list(const LruLink* head) const;
+  LruListWalk view_walk_local_free(const LruLocalList<P>& local) const;
+  LruListsView view_lists(const LruList<P>& list) const;
 
   P& platform_;
   const bool uses_percpu_lists_;   ///< BPF_F_NO_COMMON_LRU

@@ -424,3 +424,4 @@ void LruPool<P>::percpu_push_free(LruNode<P>* node) {
 }  // namespace mapsim
 
 #include "impl/internal/lru_pool_check_inl.h"
+#include "impl/internal/lru_pool_view_inl.h"

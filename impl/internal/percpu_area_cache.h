@@ -14,7 +14,10 @@
 #include <cstdint>
 #include <new>
 
+#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
+#include "impl/inspection/hash_view.h"
+#include "impl/internal/inspect_support.h"
 #include "impl/uapi.h"
 
 namespace mapsim::internal {
@@ -83,6 +86,19 @@ class PercpuAreaCache {
     }
   }
 
+  // Test-only view of `cpu`'s list (impl/inspection/hash_view.h).
+  PercpuAreaCacheView view(int cpu) const {
+    PercpuAreaCacheView view;
+    const List& list = lists_[cpu];
+    view.locked = inspect_lock_is_locked(list.lock);
+    view.count = list.count;
+    for (uint32_t index = 0; index < list.count && index <= kHighWatermark; ++index) {
+      view.areas.push_back(reinterpret_cast<uintptr_t>(list.areas[index]));
+    }
+    return view;
+  }
+  bool allocated() const { return lists_ != nullptr; }
+
  private:
   // A LIFO of free areas; the areas keep their old contents (no link is written into them).
   struct List {
@@ -102,6 +118,7 @@ class PercpuAreaCache {
     return true;
   }
 
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
   P& platform_;
   size_t area_bytes_;
   List* lists_ = nullptr;

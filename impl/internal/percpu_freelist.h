@@ -15,8 +15,11 @@
 #include <cstdint>
 #include <new>
 
+#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
+#include "impl/inspection/hash_view.h"
 #include "impl/internal/htab_element.h"
+#include "impl/internal/inspect_support.h"
 
 namespace mapsim::internal {
 
@@ -86,6 +89,23 @@ class PercpuFreeList {
     }
   }
 
+  // Test-only view of `cpu`'s stack (impl/inspection/hash_view.h): at most `walk_limit`
+  // elements; `identify` as for hash_table_view() (impl/internal/hash_table_inspect.h).
+  template <class Identify>
+  HashFreeListView view(int cpu, uint64_t walk_limit, Identify&& identify) const {
+    HashFreeListView view;
+    view.locked = inspect_lock_is_locked(heads_[cpu].lock);
+    for (const Element* element = heads_[cpu].first.load(); element != nullptr;
+         element = element->free_next) {
+      if (view.elements.size() >= walk_limit) {
+        view.cut = true;
+        break;
+      }
+      if (!identify(element, &view.elements.emplace_back())) break;
+    }
+    return view;
+  }
+
   // Elements currently on `cpu`'s stack; for tests and invariants of a quiescent map.
   uint64_t count_quiescent(int cpu) const {
     uint64_t count = 0;
@@ -115,6 +135,7 @@ class PercpuFreeList {
     return true;
   }
 
+  friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
   P& platform_;
   Head* heads_ = nullptr;
   int cpu_count_ = 0;

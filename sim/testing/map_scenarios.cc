@@ -4,9 +4,10 @@
 
 #include "impl/assert.h"
 #include "impl/create_map.h"
-#include "impl/internal/lru_hash_map_impl.h"
 #include "impl/uapi.h"
+#include "model/invariants/check_map.h"
 #include "sim/sim_platform.h"
+#include "sim/testing/map_step_check.h"
 
 namespace mapsim {
 extern template int create_map<SimPlatform>(SimPlatform&, const MapAttr&, std::unique_ptr<Map>*);
@@ -58,12 +59,17 @@ std::vector<Operation> operations_of(const std::shared_ptr<std::unique_ptr<Map>>
   return operations;
 }
 
-std::string check_map(Map& map) {
-  if (auto* lru = dynamic_cast<internal::LruHashMap<SimPlatform>*>(&map)) {
-    std::string failure;
-    if (!lru->check_invariants(&failure)) return "LRU invariant: " + failure;
+std::string check_map(Map& map, const Outcome& outcome) {
+  // Quiescent: every element and node accounted for exactly.
+  invariants::MapCheckScope scope;
+  scope.concurrency = static_cast<uint32_t>(outcome.contexts.size());
+  if (std::string problem = invariants::check_map_invariants(map, scope); !problem.empty()) {
+    return "invariant at the end: " + problem;
   }
-  // Every key the map iterates over can be looked up; no more keys than max_entries.
+  // Every key the map iterates over can be looked up (the walk is bounded by what the
+  // invariants allow: NO_PREALLOC maps may hold a few keys over max_entries after racing
+  // inserts).
+  const uint32_t walk_limit = map.max_entries() + scope.concurrency;
   uint32_t key = 0;
   uint32_t next = 0;
   uint32_t count = 0;
@@ -73,7 +79,7 @@ std::string check_map(Map& map) {
     if (map.lookup_elem(&next, value.data()) != 0) {
       return "key " + std::to_string(next) + " is iterated but cannot be looked up";
     }
-    if (++count > map.max_entries()) return "more keys than max_entries";
+    if (++count > walk_limit) return "get_next_key walks more keys than the map can hold";
     key = next;
   }
   return "";
@@ -105,7 +111,10 @@ Scenario map_scenario(const MapScenarioConfig& config) {
     for (const auto& [cpu, list] : config.nested) {
       instance.nested.push_back(NestedProgram{cpu, operations_of(map, list)});
     }
-    instance.check_end = [map](const Outcome&) { return check_map(**map); };
+    if (config.check_every_step) {
+      instance.check_step = [map] { return map_step_check(**map); };
+    }
+    instance.check_end = [map](const Outcome& outcome) { return check_map(**map, outcome); };
     instance.state = map;
     return instance;
   };

@@ -6,9 +6,9 @@
 // CPU and optional nested programs. Operations are syscalls or program helper calls on 4-byte
 // keys and 8-byte values (the value is the key's number, in every CPU's slot for syscalls on
 // per-CPU maps); each returns 0 or a negative errno.
-// The end check runs the map's own invariant check where it has one (LRU maps: lists, node
-// ownership, element statistic), then walks the map: every key it iterates over can be looked
-// up, and there are at most max_entries of them.
+// The map's invariants (model/invariants/check_map.h) are checked after every step (unless
+// check_every_step is off) and, exactly, at the end; the end check then walks the map: every
+// key it iterates over can be looked up.
 //
 // Ready-made configurations:
 //   hash_two_cpus():  HASH, max_entries 4; CPU 0: update 1, update 2, delete 1;
@@ -54,6 +54,9 @@ struct MapScenarioConfig {
   std::vector<MapOperation> setup;             ///< run in setup mode on CPU 0
   std::vector<std::vector<MapOperation>> cpus;  ///< [cpu] program
   std::vector<std::pair<int, std::vector<MapOperation>>> nested;  ///< (cpu, program)
+  /// Check the map's invariants (model/invariants/check_map.h) after every step; they are
+  /// always checked at the end.
+  bool check_every_step = true;
 };
 
 Scenario map_scenario(const MapScenarioConfig& config);
@@ -61,5 +64,12 @@ Scenario map_scenario(const MapScenarioConfig& config);
 MapScenarioConfig hash_two_cpus();
 MapScenarioConfig lru_three_cpus(bool per_cpu_lists = false);
 MapScenarioConfig lru_two_cpus();
+
+// Scenarios that stress the paths whose intermediate states the step invariants must accept
+// (model/invariants/check_map.h): every hash-family type and LRU list kind, preallocated and
+// NO_PREALLOC, replacements (extra-element swaps), deletes, evictions and steals, nested
+// programs. map_scenarios_for_invariants() lists them; each is small enough for thousands of
+// random executions per second.
+std::vector<MapScenarioConfig> map_scenarios_for_invariants();
 
 }  // namespace mapsim::sim::testing
