@@ -16,6 +16,10 @@
 //   P::Atomic<T>              atomic_t and friends: the std::atomic<T> interface
 //   P::Racy<T>                a READ_ONCE/WRITE_ONCE field (LRU ref bit, node type): load() /
 //                             store(v); racing on it is intended and never a data race
+//   P::Plain<T>               a plain shared field (list links, counters, owners): read() /
+//                             write(v); every access must be ordered by a lock or by
+//                             release/acquire, and the simulator reports one that is not as a
+//                             data race (RealPlatform: the bare value, no cost)
 //   p.rcu_read_lock()/unlock  rcu_read_lock(); readers of RCU-freed memory stay inside
 //   p.allocate(bytes)         kmalloc/bpf_mem_alloc: nullptr means -ENOMEM (budget or fault
 //                             injection); memory is zero-filled
@@ -51,6 +55,7 @@ concept Platform = requires(P& platform, const P& const_platform, void* pointer,
   typename P::BucketLock;
   typename P::template Atomic<uint32_t>;
   typename P::template Racy<uint8_t>;
+  typename P::template Plain<uint32_t>;
   platform.rcu_read_lock();
   platform.rcu_read_unlock();
   { platform.allocate(bytes) } -> std::same_as<void*>;

@@ -14,6 +14,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <source_location>
+#include <type_traits>
 
 #include "impl/assert.h"
 #include "impl/mutant.h"
@@ -96,6 +98,20 @@ class RealPlatform {
     std::atomic<T> value_{};
   };
 
+  // A plain shared field: the bare value (the simulator checks these accesses for races and
+  // names their source lines; here the location is ignored and costs nothing).
+  template <class T>
+  class Plain {
+   public:
+    Plain() = default;
+    explicit Plain(T value) : value_(value) {}
+    T read(std::source_location = {}) const { return value_; }
+    void write(T value, std::source_location = {}) { value_ = value; }
+
+   private:
+    T value_{};
+  };
+
   void rcu_read_lock();
   void rcu_read_unlock();
 
@@ -164,5 +180,8 @@ static_assert(Platform<RealPlatform>, "RealPlatform must model the Platform conc
 static_assert(!kPlatformHasMutants<RealPlatform>,
               "mutants (impl/mutant.h) exist only under the simulator: production code never "
               "runs a mutated branch");
+static_assert(sizeof(RealPlatform::Plain<uint64_t>) == sizeof(uint64_t) &&
+                  std::is_trivially_copyable_v<RealPlatform::Plain<uint64_t>>,
+              "plain fields cost nothing in production: the bare value");
 
 }  // namespace mapsim

@@ -51,6 +51,10 @@ class Arena {
   // allocate() in this execution.
   uint32_t index_of(void* payload) const;
   Block& block(uint32_t index) { return blocks_[index]; }
+  // The index of a block find() returned.
+  uint32_t block_index(const Block& block) const {
+    return static_cast<uint32_t>(&block - blocks_.data());
+  }
   // The block whose payload contains `address`, or nullptr.
   const Block* find(const void* address) const;
   // Marks a block freed and fills its payload with poison.

@@ -125,6 +125,7 @@ ExecutionResult Execution::run(const Scenario& scenario, Strategy& strategy,
   arena_.reset();
   rcu_.reset();
   trace_.clear();
+  free_events_.clear();
   object_keys_.clear();
   epoch_ = next_epoch(epoch_);
   setup_objects_ = 0;
@@ -435,6 +436,8 @@ std::string Execution::run_check(const std::function<std::string()>& check) {
   } catch (const CheckDidNotFinish&) {
     problem = "the check did not finish within " + std::to_string(options_.max_steps) +
               " operations (it may be walking a corrupt structure, e.g. a cyclic chain)";
+  } catch (const CheckTouchedFreedMemory& touched) {
+    problem = "the check reached freed memory: " + touched.message;
   }
   checking_ = false;
   return problem;

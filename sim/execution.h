@@ -34,6 +34,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -241,6 +242,20 @@ class Execution {
   struct CheckDidNotFinish {};
   void switch_to_main();
   void reclaim(const std::vector<uint32_t>& blocks);
+  // Poisons a live block and records who freed it, for use-after-free reports.
+  void free_block(uint32_t index);
+  // "<what>" followed by both trails: the access (the current context's last events) and the
+  // free (who released, or retired and reclaimed, the block, with their last events).
+  // Defined in sim/execution_free_report.cc.
+  // `access_step`: the step of the access (taken, or about to be).
+  std::string describe_use_after_free(uint32_t block_index, const std::string& what,
+                                      uint32_t access_step) const;
+  std::string describe_free(uint32_t block_index) const;
+  // The step number of the last trace record (the step just taken).
+  uint32_t last_step() const { return trace_.size() > 0 ? trace_.records().back().step : 0; }
+  struct CheckTouchedFreedMemory {
+    std::string message;
+  };
   void abandon_fibers();
   Snapshot snapshot(uint64_t enabled);
   ObjectKey stable_key_for(const void* address);
@@ -288,6 +303,17 @@ class Execution {
   RcuModel rcu_;
   Random random_;
   std::vector<uint32_t> reclaim_scratch_;
+  // Who freed each freed block of this execution (by arena block index).
+  struct FreeEvent {
+    int freed_by = -1;           ///< context whose step freed it; -1: setup or teardown
+    uint32_t freed_step = 0;
+    size_t freed_trace_end = 0;  ///< trace records up to and including that step
+    bool deferred = false;       ///< released after an RCU grace period
+    int retired_by = -1;         ///< deferred: the context that retired it
+    uint32_t retired_step = 0;
+    size_t retired_trace_end = 0;
+  };
+  std::unordered_map<uint32_t, FreeEvent> free_events_;
   Failure failure_;
   bool aborted_ = false;
   std::string abort_reason_;

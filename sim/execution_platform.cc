@@ -58,8 +58,21 @@ ObjectKey Execution::object_key(SimObjectHeader& header) {
   if (checking_ && ++check_operations_ > options_.max_steps) throw CheckDidNotFinish{};
   if (header.epoch == epoch_) return object_keys_[header.index];
   if (header.epoch == kPoisonEpoch) {
-    std::string message = "a SimPlatform object at " + address_text(&header) +
-                          " is used after its memory was freed";
+    const Arena::Block* block = arena_.find(&header);
+    std::string what = "a SimPlatform object at offset " +
+                       std::to_string(block != nullptr ? reinterpret_cast<const char*>(&header) -
+                                                             block->payload
+                                                       : 0) +
+                       " of block#" + std::to_string(block != nullptr ? block->key_id : 0);
+    std::string message =
+        block != nullptr
+            ? describe_use_after_free(arena_.block_index(*block),
+                                      context_name(current_) + " uses " + what +
+                                          " after it was freed",
+                                      step_)
+            : "a SimPlatform object at " + address_text(&header) +
+                  " is used after its memory was freed";
+    if (checking_) throw CheckTouchedFreedMemory{std::move(message)};
     MAPSIM_ASSERT(mode_ == Mode::kRunning, message.c_str());
     fail(FailureKind::kUseAfterFree, std::move(message));
   }
@@ -134,13 +147,18 @@ void Execution::release(void* pointer) {
                        make_object_key(ObjectTag::kArenaBlock, block.key_id)});
     if (block.state != Arena::BlockState::kLive) {
       std::string message =
-          context_name(current_) + " releases block#" + std::to_string(block.key_id) +
-          (block.state == Arena::BlockState::kFreed ? ", which is already free"
-                                                    : ", which waits for a grace period");
+          block.state == Arena::BlockState::kFreed
+              ? describe_use_after_free(index,
+                                        context_name(current_) + " releases block#" +
+                                            std::to_string(block.key_id) +
+                                            ", which is already free",
+                                        last_step())
+              : context_name(current_) + " releases block#" + std::to_string(block.key_id) +
+                    ", which waits for a grace period\n" + describe_free(index);
       fail(FailureKind::kUseAfterFree, std::move(message));
     }
   }
-  if (block.state == Arena::BlockState::kLive) arena_.poison(block);
+  if (block.state == Arena::BlockState::kLive) free_block(index);
 }
 
 void Execution::release_after_grace_period(void* pointer) {
@@ -148,17 +166,25 @@ void Execution::release_after_grace_period(void* pointer) {
   const uint32_t index = arena_.index_of(pointer);
   Arena::Block& block = arena_.block(index);
   if (mode_ == Mode::kDirect) {
-    if (block.state != Arena::BlockState::kFreed) arena_.poison(block);
+    if (block.state != Arena::BlockState::kFreed) free_block(index);
     return;
   }
   schedule(VisibleOp{VisibleOpKind::kRcuDeferFree, make_object_key(ObjectTag::kRcu, 0),
                      make_object_key(ObjectTag::kArenaBlock, block.key_id)});
   if (block.state != Arena::BlockState::kLive) {
-    std::string message =
-        context_name(current_) + " retires block#" + std::to_string(block.key_id) + " twice";
+    std::string message = describe_use_after_free(
+        index, context_name(current_) + " retires block#" + std::to_string(block.key_id) +
+                   (block.state == Arena::BlockState::kFreed ? ", which is already free"
+                                                             : " twice"),
+        last_step());
     fail(FailureKind::kUseAfterFree, std::move(message));
   }
   block.state = Arena::BlockState::kRetired;
+  FreeEvent& event = free_events_[index];
+  event.deferred = true;
+  event.retired_by = current_;
+  event.retired_step = last_step();
+  event.retired_trace_end = trace_.size();
   reclaim_scratch_.clear();
   rcu_.retire(index, &reclaim_scratch_);
   reclaim(reclaim_scratch_);
@@ -185,9 +211,17 @@ void Execution::rcu_read_unlock() {
 
 void Execution::reclaim(const std::vector<uint32_t>& blocks) {
   for (uint32_t index : blocks) {
-    Arena::Block& block = arena_.block(index);
-    if (block.state != Arena::BlockState::kFreed) arena_.poison(block);
+    if (arena_.block(index).state != Arena::BlockState::kFreed) free_block(index);
   }
+}
+
+void Execution::free_block(uint32_t index) {
+  FreeEvent& event = free_events_[index];
+  const bool stepping = mode_ == Mode::kRunning && current_ >= 0;
+  event.freed_by = stepping ? current_ : -1;
+  event.freed_step = stepping ? last_step() : step_;
+  event.freed_trace_end = trace_.size();
+  arena_.poison(arena_.block(index));
 }
 
 ObjectKey Execution::memory_key(const void* address, size_t bytes, Span* span) const {
@@ -209,9 +243,11 @@ void Execution::check_memory_live(const void* address, size_t bytes, const char*
   for (const char* byte : {first, first + bytes - 1}) {
     const Arena::Block* block = arena_.find(byte);
     if (block == nullptr || block->state != Arena::BlockState::kFreed) continue;
-    std::string message = context_name(current_) + " " + what + " " + std::to_string(bytes) +
-                          " bytes of block#" + std::to_string(block->key_id) +
-                          " after it was freed";
+    std::string message = describe_use_after_free(
+        arena_.block_index(*block), context_name(current_) + " " + what + " " +
+                                        std::to_string(bytes) + " bytes of block#" +
+                                        std::to_string(block->key_id) + " after it was freed",
+        last_step());
     fail(FailureKind::kUseAfterFree, std::move(message));
   }
 }

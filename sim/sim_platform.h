@@ -24,8 +24,8 @@
 // Outside an execution's steps (Scenario::build, the checks, teardown) the same calls take
 // effect immediately ("direct mode"). Every type is valid when zero-filled, like kernel memory
 // from a zeroing allocator: map code may treat allocate()d bytes as constructed objects.
-// Plain<T> exists only here (RealPlatform has no counterpart): it is the tracked plain memory
-// of test programs and of the canaries.
+// Plain<T> is the map code's plain shared fields (list links, counters, owners; RealPlatform:
+// the bare value) and the tracked plain memory of test programs and canaries.
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,6 @@
 #include "sim/trace.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "sim/hashing.h"
@@ -101,6 +102,38 @@ std::string Trace::format(const ScenarioInstance& instance, const Outcome& layou
     text += '\n';
   }
   return text;
+}
+
+std::string Trace::format_context(const ScenarioInstance& instance, const Outcome& layout,
+                                  int context, size_t end, size_t count,
+                                  const std::string& indent) const {
+  end = std::min(end, records_.size());
+  size_t first = end;
+  for (size_t found = 0; first > 0 && found < count; --first) {
+    if (records_[first - 1].context == context) ++found;
+  }
+  // Every record is named in order (as format() names them) so obj#N agrees with it.
+  ObjectNames names;
+  std::string text;
+  for (size_t i = 0; i < end; ++i) {
+    const std::string line = record_text(records_[i], instance, layout, names);
+    if (i >= first && records_[i].context == context) text += indent + line + '\n';
+  }
+  return text;
+}
+
+std::string Trace::operation_at(const ScenarioInstance& instance, const Outcome& layout,
+                                int context, size_t end) const {
+  for (size_t i = std::min(end, records_.size()); i > 0; --i) {
+    const TraceRecord& record = records_[i - 1];
+    if (record.context != context) continue;
+    if (record.kind == TraceKind::kOperationEnd) return "";
+    if (record.kind == TraceKind::kOperationBegin) {
+      const Operation* operation = find_operation(instance, layout, context, record.value);
+      return operation != nullptr ? operation->name : "op" + std::to_string(record.value);
+    }
+  }
+  return "";
 }
 
 }  // namespace mapsim::sim

@@ -44,6 +44,16 @@ class Trace {
   // operations; the last `tail` records only when tail > 0.
   std::string format(const ScenarioInstance& instance, const Outcome& layout,
                      size_t tail = 0) const;
+  // The last `count` records of `context` among the first `end` records, one per line, each
+  // line prefixed by `indent` (objects are numbered from the start of the trace, as in
+  // format() without a tail): the trail of events that led a context to one moment.
+  std::string format_context(const ScenarioInstance& instance, const Outcome& layout,
+                             int context, size_t end, size_t count,
+                             const std::string& indent) const;
+  // The name of the scenario operation `context` was running at record `end` (exclusive), or
+  // "" when it was between operations.
+  std::string operation_at(const ScenarioInstance& instance, const Outcome& layout,
+                           int context, size_t end) const;
 
  private:
   std::vector<TraceRecord> records_;

@@ -42,8 +42,8 @@ struct MapCorruptionTestOnlyAccess {
   static internal::DevmapEntry<P>* devmap_entry(internal::DevMap<P>& map, uint32_t slot) {
     return map.entry_at(slot, std::memory_order_relaxed);
   }
-  static uint32_t& devmap_items(internal::DevMapHash<P>& map) { return map.items_; }
-  static uint64_t& lpm_entries(internal::LpmTrieMap<P>& map) { return map.entry_count_; }
+  static auto& devmap_items(internal::DevMapHash<P>& map) { return map.items_; }
+  static auto& lpm_entries(internal::LpmTrieMap<P>& map) { return map.entry_count_; }
   static internal::LpmTrieNode<P>* lpm_root(internal::LpmTrieMap<P>& map) {
     return internal::LpmTrieMap<P>::node_at(map.root_);
   }
@@ -212,7 +212,7 @@ TEST_F(HashCorruptionTest, KeyTwiceInAnUnlockedBucketIsReported) {
 
 TEST_F(HashCorruptionTest, MoreKeysThanMaxEntriesIsReported) {
   insert(*map_, 4);  // full: the free lists are empty, every CPU holds its extra element
-  Element* extra = Access::extras(*hash_)[1];  // linked while it stays CPU 1's extra
+  Element* extra = Access::extras(*hash_)[1].read();  // linked while it stays CPU 1's extra
   const uint32_t key = 99;
   const uint32_t hash = table().hash_key(&key);
   auto& bucket = table().bucket_for(hash);
@@ -246,20 +246,20 @@ TEST_F(HashCorruptionTest, ElementInTheTableAndOnAFreeListIsReported) {
       *map_,
       [&] {
         first = head.first.load();
-        element->free_next = first;
+        element->free_next.write(first);
         head.first.store(element);
       },
       [&] {
         head.first.store(first);
-        element->free_next = nullptr;
+        element->free_next.write(nullptr);
       },
       "is in the free list of CPU 0 and the table");
 }
 
 TEST_F(HashCorruptionTest, CpuWithoutExtraElementIsReported) {
-  Element*& extra = Access::extras(*hash_)[1];
-  Element* saved = extra;
-  expect_detected(*map_, [&] { extra = nullptr; }, [&] { extra = saved; },
+  auto& extra = Access::extras(*hash_)[1];
+  Element* saved = extra.read();
+  expect_detected(*map_, [&] { extra.write(nullptr); }, [&] { extra.write(saved); },
                   "CPU 1 has no extra element");
 }
 
@@ -267,8 +267,9 @@ TEST_F(HashCorruptionTest, FreeListCycleIsReported) {
   auto& head = Access::free_head(Access::free_list(*hash_), 1);
   Element* top = head.first.load();
   ASSERT_NE(top, nullptr);
-  Element* saved = top->free_next;
-  expect_detected(*map_, [&] { top->free_next = top; }, [&] { top->free_next = saved; },
+  Element* saved = top->free_next.read();
+  expect_detected(*map_, [&] { top->free_next.write(top); },
+                  [&] { top->free_next.write(saved); },
                   "the free list of CPU 1 is longer than the pool (a cycle)");
 }
 
@@ -279,7 +280,7 @@ TEST_F(CorruptionTest, CachedAreaInUseByAnElementIsReported) {
   const uint32_t key = 1;
   auto* area = static_cast<unsigned char*>(map->prog_lookup_percpu(&key, 0));
   auto& list = Access::area_list(hash, 1);
-  expect_detected(*map, [&] { list.areas[list.count++] = area; }, [&] { --list.count; },
+  expect_detected(*map, [&] { list.push(area); }, [&] { list.pop(); },
                   "the area cache of CPU 1 holds an area an element in the table uses");
 }
 
@@ -299,9 +300,9 @@ class LruCorruptionTest : public CorruptionTest {
   void SetUp() override { make_lru(); }
   LruList<P>& list() { return Access::global_list(*pool_); }
   LruNode<P>* first_on(LruList<P>& list, LruListType type) {
-    LruLink* head = list.head(type);
+    LruLink<P>* head = list.head(type);
     EXPECT_FALSE(lru_link_list_is_empty(head));
-    return lru_node_of<P>(head->next);
+    return lru_node_of<P>(head->next());
   }
   LruNode<P>* node_of_key(uint32_t key) {
     return const_cast<LruNode<P>*>(lru_map_->node_of_key(&key));
@@ -319,16 +320,16 @@ TEST_F(LruCorruptionTest, NodeOfTheWrongTypeIsReported) {
 }
 
 TEST_F(LruCorruptionTest, CounterThatIsNotTheListLengthIsReported) {
-  uint32_t& count = list().counts[static_cast<int>(LruListType::kInactive)];
-  expect_detected(*map_, [&] { ++count; }, [&] { --count; },
+  auto& count = list().counts[static_cast<int>(LruListType::kInactive)];
+  expect_detected(*map_, [&] { count.write(3); }, [&] { count.write(2); },
                   "INACTIVE counter is 3, the list holds 2");
 }
 
 TEST_F(LruCorruptionTest, RotationCursorOffInactiveIsReported) {
-  LruLink* saved = list().next_inactive_rotation;
-  expect_detected(*map_,
-                  [&] { list().next_inactive_rotation = first_on(list(), LruListType::kFree); },
-                  [&] { list().next_inactive_rotation = saved; }, "rotation cursor");
+  LruLink<P>* saved = list().next_inactive_rotation.read();
+  expect_detected(
+      *map_, [&] { list().next_inactive_rotation.write(first_on(list(), LruListType::kFree)); },
+      [&] { list().next_inactive_rotation.write(saved); }, "rotation cursor");
 }
 
 TEST_F(LruCorruptionTest, FreeNodeOnNoListIsReported) {
@@ -355,16 +356,16 @@ TEST_F(LruCorruptionTest, LostNodeIsReported) {
 
 TEST_F(LruCorruptionTest, BrokenBackLinkIsReported) {
   LruNode<P>* node = first_on(list(), LruListType::kFree);
-  LruLink* saved = node->prev;
-  expect_detected(*map_, [&] { node->prev = list().head(LruListType::kActive); },
-                  [&] { node->prev = saved; }, "a prev link does not point back");
+  LruLink<P>* saved = node->prev();
+  expect_detected(*map_, [&] { node->set_prev(list().head(LruListType::kActive)); },
+                  [&] { node->set_prev(saved); }, "a prev link does not point back");
 }
 
 TEST_F(LruCorruptionTest, LinkOutsideThePoolIsReported) {
-  static LruLink foreign;
+  static LruLink<P> foreign;
   LruNode<P>* node = first_on(list(), LruListType::kFree);
-  LruLink* saved = node->next;
-  expect_detected(*map_, [&] { node->next = &foreign; }, [&] { node->next = saved; },
+  LruLink<P>* saved = node->next();
+  expect_detected(*map_, [&] { node->set_next(&foreign); }, [&] { node->set_next(saved); },
                   "a link points outside the node pool");
 }
 
@@ -372,7 +373,7 @@ TEST_F(LruCorruptionTest, NodeOnTwoListsIsReported) {
   auto& cpu0 = Access::local(*pool_, 0);
   auto& cpu1 = Access::local(*pool_, 1);
   ASSERT_NE(cpu0.free_head.load(), nullptr);
-  LruLink* saved = cpu1.free_head.load();
+  LruLink<P>* saved = cpu1.free_head.load();
   expect_detected(*map_, [&] { cpu1.free_head.store(cpu0.free_head.load()); },
                   [&] { cpu1.free_head.store(saved); }, "is also on CPU 0 LOCAL_FREE");
 }
@@ -380,26 +381,26 @@ TEST_F(LruCorruptionTest, NodeOnTwoListsIsReported) {
 TEST_F(LruCorruptionTest, KeyWhoseNodeIsFreeIsReported) {
   LruNode<P>* node = node_of_key(1);
   ASSERT_EQ(node->type(), LruListType::kInactive);
-  uint32_t& inactive = list().counts[static_cast<int>(LruListType::kInactive)];
+  auto& inactive = list().counts[static_cast<int>(LruListType::kInactive)];
   expect_detected(
       *map_,
       [&] {
         lru_link_move_to_head(node, list().head(LruListType::kFree));
         node->set_type(LruListType::kFree);
-        --inactive;
+        inactive.write(inactive.read() - 1);
       },
       [&] {
         lru_link_move_to_head(node, list().head(LruListType::kInactive));
         node->set_type(LruListType::kInactive);
-        ++inactive;
+        inactive.write(inactive.read() + 1);
       },
       "is in the table but its node is FREE");
 }
 
 TEST_F(LruCorruptionTest, NodeHashThatIsNotTheElementsIsReported) {
   LruNode<P>* node = node_of_key(2);
-  const uint32_t hash = node->hash;
-  expect_detected(*map_, [&] { node->hash = hash ^ 1; }, [&] { node->hash = hash; },
+  const uint32_t hash = node->hash.read();
+  expect_detected(*map_, [&] { node->hash.write(hash ^ 1); }, [&] { node->hash.write(hash); },
                   "the node's hash is not the element's");
 }
 
@@ -419,16 +420,16 @@ TEST_F(LruCorruptionTest, InUseNodeWithoutItsKeyIsReported) {
 }
 
 TEST_F(LruCorruptionTest, NextStealOutsideTheCpusIsReported) {
-  uint16_t& next_steal = Access::local(*pool_, 1).next_steal;
-  const uint16_t saved = next_steal;
-  expect_detected(*map_, [&] { next_steal = 7; }, [&] { next_steal = saved; },
+  auto& next_steal = Access::local(*pool_, 1).next_steal;
+  const uint16_t saved = next_steal.read();
+  expect_detected(*map_, [&] { next_steal.write(7); }, [&] { next_steal.write(saved); },
                   "CPU 1 next_steal 7 is no CPU");
 }
 
 TEST_F(LruCorruptionTest, PendingNodeOfAnotherOwnerIsReported) {
   LruNode<P>* node = node_of_key(3);
   ASSERT_EQ(node->type(), LruListType::kLocalPending);
-  expect_detected(*map_, [&] { node->cpu = 1; }, [&] { node->cpu = 0; },
+  expect_detected(*map_, [&] { node->cpu.write(1); }, [&] { node->cpu.write(0); },
                   "names CPU 1 as its owner");
 }
 
@@ -445,7 +446,8 @@ class PercpuLruCorruptionTest : public LruCorruptionTest {
 
 TEST_F(PercpuLruCorruptionTest, NodeOfAnotherCpusListIsReported) {
   LruNode<P>* node = first_on(Access::percpu_list(*pool_, 1), LruListType::kFree);
-  expect_detected(*map_, [&] { node->cpu = 0; }, [&] { node->cpu = 1; }, "belongs to CPU 0");
+  expect_detected(*map_, [&] { node->cpu.write(0); }, [&] { node->cpu.write(1); },
+                  "belongs to CPU 0");
 }
 
 TEST_F(PercpuLruCorruptionTest, NodeOnNoListIsReported) {
@@ -464,7 +466,7 @@ TEST_F(CorruptionTest, DevmapEntryInAnotherSlotIsReported) {
   const uint64_t device = 1;  // bpf_devmap_val: ifindex 1 (lo, in every namespace), no program
   ASSERT_EQ(map->update_elem(&slot, &device, bpf::kAny), 0);
   auto* entry = Access::devmap_entry(dynamic_cast<internal::DevMap<P>&>(*map), slot);
-  expect_detected(*map, [&] { entry->key = 3; }, [&] { entry->key = slot; },
+  expect_detected(*map, [&] { entry->key.write(3); }, [&] { entry->key.write(slot); },
                   "slot 2: holds the entry made for slot 3");
 }
 
@@ -473,8 +475,9 @@ TEST_F(CorruptionTest, DevmapHashCounterOffIsReported) {
   const uint32_t key = 9;
   const uint64_t device = 1;
   ASSERT_EQ(map->update_elem(&key, &device, bpf::kAny), 0);
-  uint32_t& items = Access::devmap_items(dynamic_cast<internal::DevMapHash<P>&>(*map));
-  expect_detected(*map, [&] { ++items; }, [&] { --items; }, "entry counter 2 but 1 entries");
+  auto& items = Access::devmap_items(dynamic_cast<internal::DevMapHash<P>&>(*map));
+  expect_detected(*map, [&] { items.write(2); }, [&] { items.write(1); },
+                  "entry counter 2 but 1 entries");
 }
 
 class LpmCorruptionTest : public CorruptionTest {
@@ -497,14 +500,16 @@ class LpmCorruptionTest : public CorruptionTest {
 };
 
 TEST_F(LpmCorruptionTest, EntryCounterOffIsReported) {
-  uint64_t& entries = Access::lpm_entries(*trie_);
-  expect_detected(*map_, [&] { ++entries; }, [&] { --entries; }, "2 real nodes, entry counter 3");
+  auto& entries = Access::lpm_entries(*trie_);
+  expect_detected(*map_, [&] { entries.write(3); }, [&] { entries.write(2); },
+                  "2 real nodes, entry counter 3");
 }
 
 TEST_F(LpmCorruptionTest, ChildNotLongerThanItsParentIsReported) {
   internal::LpmTrieNode<P>* child = Access::lpm_root(*trie_)->load_child(0);
   ASSERT_NE(child, nullptr);
-  expect_detected(*map_, [&] { child->prefixlen = 8; }, [&] { child->prefixlen = 16; },
+  expect_detected(*map_, [&] { child->prefixlen.write(8); },
+                  [&] { child->prefixlen.write(16); },
                   "not longer than its parent /8");
 }
 

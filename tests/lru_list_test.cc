@@ -100,13 +100,13 @@ class LruListTest : public ::testing::Test {
     for (int index : indexes) {
       nodes_[index].set_type(type);
       lru_link_add_to_head(&nodes_[index], list_.head(type));
-      if (static_cast<int>(type) < kLruCountedListTypeCount) ++list_.counts[int(type)];
+      list_.count_add(type);
     }
   }
   // Node indexes on `head`'s list, newest first.
-  std::vector<int> indexes(const LruLink* head) const {
+  std::vector<int> indexes(const LruLink<RealPlatform>* head) const {
     std::vector<int> result;
-    for (const LruLink* link = head->next; link != head; link = link->next) {
+    for (const LruLink<RealPlatform>* link = head->next(); link != head; link = link->next()) {
       result.push_back(static_cast<int>(static_cast<const Node*>(link) - nodes_));
     }
     return result;
@@ -151,17 +151,17 @@ TEST_F(LruListTest, NodeMoveWithinTheSameListGoesToItsHead) {
 
 TEST_F(LruListTest, NodeMoveStepsTheRotationCursorBack) {
   fill(LruListType::kInactive, {0, 1, 2});  // 2 1 0: node 1's predecessor is node 2
-  list_.next_inactive_rotation = &nodes_[1];
+  list_.next_inactive_rotation.write(&nodes_[1]);
   Hold guard(list_.lock);
   lru_node_move_locked(list_, &nodes_[1], LruListType::kActive);
-  EXPECT_EQ(list_.next_inactive_rotation, &nodes_[2]);
+  EXPECT_EQ(list_.next_inactive_rotation.read(), &nodes_[2]);
 }
 
 TEST_F(LruListTest, NodeMoveToFreeKeepsRefAndFixesCursor) {
   fill(LruListType::kInactive, {0, 1});  // 1 0
   set_ref(0);
-  list_.next_inactive_rotation = &nodes_[0];
-  LruLink local_free;
+  list_.next_inactive_rotation.write(&nodes_[0]);
+  LruLink<RealPlatform> local_free;
   lru_link_init_head(&local_free);
   Hold guard(list_.lock);
   lru_node_move_to_free_locked(list_, &nodes_[0], &local_free, LruListType::kLocalFree);
@@ -169,7 +169,7 @@ TEST_F(LruListTest, NodeMoveToFreeKeepsRefAndFixesCursor) {
   EXPECT_EQ(nodes_[0].type(), LruListType::kLocalFree);
   EXPECT_TRUE(nodes_[0].is_referenced()) << "move-to-free does not touch the ref bit";
   EXPECT_EQ(list_.count(LruListType::kInactive), 1u);
-  EXPECT_EQ(list_.next_inactive_rotation, &nodes_[1]);
+  EXPECT_EQ(list_.next_inactive_rotation.read(), &nodes_[1]);
 }
 
 TEST_F(LruListTest, NodeMoveInCountsAndClearsRef) {
@@ -212,20 +212,20 @@ TEST_F(LruListTest, RotateInactiveMovesReferencedAndRemembersWhereItStopped) {
   EXPECT_EQ(lru_list_rotate_inactive_locked(list_, 4), 4u);
   EXPECT_EQ(on(LruListType::kActive), (std::vector<int>{1}));
   EXPECT_EQ(on(LruListType::kInactive), (std::vector<int>{5, 4, 3, 2, 0}));
-  EXPECT_EQ(list_.next_inactive_rotation, &nodes_[4]) << "predecessor of the last examined";
+  EXPECT_EQ(list_.next_inactive_rotation.read(), &nodes_[4]) << "predecessor of the last examined";
   // Next rotation continues at 4, 5, wraps past the head to 0, 2 and stops at 3 (the node that
   // followed the cursor: one full circle); the cursor is then 3's newer neighbour, 4.
   set_ref(5);
   EXPECT_EQ(lru_list_rotate_inactive_locked(list_, 128), 5u);
   EXPECT_EQ(on(LruListType::kActive), (std::vector<int>{5, 1}));
   EXPECT_EQ(on(LruListType::kInactive), (std::vector<int>{4, 3, 2, 0}));
-  EXPECT_EQ(list_.next_inactive_rotation, &nodes_[4]);
+  EXPECT_EQ(list_.next_inactive_rotation.read(), &nodes_[4]);
 }
 
 TEST_F(LruListTest, RotateInactiveOnAnEmptyListDoesNothing) {
   Hold guard(list_.lock);
   EXPECT_EQ(lru_list_rotate_inactive_locked(list_, 128), 0u);
-  EXPECT_EQ(list_.next_inactive_rotation, list_.head(LruListType::kInactive));
+  EXPECT_EQ(list_.next_inactive_rotation.read(), list_.head(LruListType::kInactive));
 }
 
 TEST_F(LruListTest, ShrinkInactiveEvictsOldestUnreferencedUpToTheTarget) {
@@ -233,7 +233,7 @@ TEST_F(LruListTest, ShrinkInactiveEvictsOldestUnreferencedUpToTheTarget) {
   for (int index : {0, 1, 2, 3, 4}) table_.linked.insert(&nodes_[index]);
   set_ref(1);
   table_.refused.insert(&nodes_[2]);
-  LruLink free_list;
+  LruLink<RealPlatform> free_list;
   lru_link_init_head(&free_list);
   Hold guard(list_.lock);
   const uint32_t evicted = lru_list_shrink_inactive_locked(list_, table_.evictor(), 2, 128,
@@ -251,7 +251,7 @@ TEST_F(LruListTest, ShrinkInactiveCountsEveryExaminedNodeAgainstTheScanLimit) {
   for (int index : {0, 1, 2, 3}) table_.linked.insert(&nodes_[index]);
   set_ref(0);
   set_ref(1);
-  LruLink free_list;
+  LruLink<RealPlatform> free_list;
   lru_link_init_head(&free_list);
   Hold guard(list_.lock);
   EXPECT_EQ(lru_list_shrink_inactive_locked(list_, table_.evictor(), 4, 3, &free_list,
@@ -265,7 +265,7 @@ TEST_F(LruListTest, ForceShrinkIgnoresRefAndPrefersInactive) {
   fill(LruListType::kInactive, {1, 2});  // 2 1
   for (int index : {0, 1, 2}) table_.linked.insert(&nodes_[index]);
   set_ref(1);
-  LruLink free_list;
+  LruLink<RealPlatform> free_list;
   lru_link_init_head(&free_list);
   Hold guard(list_.lock);
   EXPECT_EQ(lru_list_force_shrink_locked(list_, table_.evictor(), &free_list, LruListType::kFree),
@@ -277,7 +277,7 @@ TEST_F(LruListTest, ForceShrinkIgnoresRefAndPrefersInactive) {
 TEST_F(LruListTest, ForceShrinkFallsBackToActiveAndSkipsRefusedNodes) {
   fill(LruListType::kActive, {0, 1});  // 1 0
   table_.linked.insert(&nodes_[1]);    // 0 is not in the table
-  LruLink free_list;
+  LruLink<RealPlatform> free_list;
   lru_link_init_head(&free_list);
   Hold guard(list_.lock);
   EXPECT_EQ(lru_list_force_shrink_locked(list_, table_.evictor(), &free_list, LruListType::kFree),
@@ -306,8 +306,8 @@ TEST_F(LruListTest, LocalListAddPendingRecordsOwnerHashAndClearsRef) {
   Hold local_guard(local.lock);
   set_ref(5);
   local_list_add_pending_locked(local, 7, &nodes_[5], 0xabcd);
-  EXPECT_EQ(nodes_[5].cpu, 7);
-  EXPECT_EQ(nodes_[5].hash, 0xabcdu);
+  EXPECT_EQ(nodes_[5].cpu.read(), 7);
+  EXPECT_EQ(nodes_[5].hash.read(), 0xabcdu);
   EXPECT_EQ(nodes_[5].type(), LruListType::kLocalPending);
   EXPECT_FALSE(nodes_[5].is_referenced());
   EXPECT_EQ(indexes(&local.pending_list), (std::vector<int>{5}));
@@ -347,7 +347,7 @@ TEST_F(LruListTest, ShrinkReclaimsPendingFreeNodesWithoutTheTable) {
   set_ref(0);
   nodes_[0].set_pending_free(true);  // referenced, but already out of the table
   nodes_[1].set_pending_free(true);
-  LruLink free_list;
+  LruLink<RealPlatform> free_list;
   lru_link_init_head(&free_list);
   Hold guard(list_.lock);
   EXPECT_EQ(lru_list_shrink_inactive_locked(list_, table_.evictor(), 2, 128, &free_list,
@@ -525,7 +525,7 @@ TEST(LruPoolTest, PopulatePercpuPartitionsTheNodesByCpu) {
   PoolHarness harness(2, 6, true);
   EXPECT_EQ(harness.on(kFree, 0), (std::vector<int>{2, 1, 0}));
   EXPECT_EQ(harness.on(kFree, 1), (std::vector<int>{5, 4, 3}));
-  EXPECT_EQ(harness.node(4)->cpu, 1);
+  EXPECT_EQ(harness.node(4)->cpu.read(), 1);
   EXPECT_EQ(harness.pool().scan_count_max(), 4u);
   harness.expect_invariants();
 }
@@ -542,7 +542,7 @@ TEST(LruPoolTest, CommonPopRefillsTargetFreeNodesThenUsesThem) {
                                       {PathEvent::kPopNodeMadePending, 0}}));
   EXPECT_EQ(harness.on(kLocalFree, 0), (std::vector<int>{6}));
   EXPECT_EQ(harness.on(kLocalPending, 0), (std::vector<int>{7}));
-  EXPECT_EQ(harness.node(7)->hash, 0x1234u);
+  EXPECT_EQ(harness.node(7)->hash.read(), 0x1234u);
   EXPECT_EQ(harness.pop(0), 6);
   EXPECT_EQ(harness.events(),
             (Events{{PathEvent::kPopLocalFreeHit, 0}, {PathEvent::kPopNodeMadePending, 0}}));
@@ -690,7 +690,7 @@ TEST(LruPoolTest, PercpuPopHandsOutTheFreeHeadAsInactive) {
                                       {PathEvent::kPercpuNodeToInactive, 0}}));
   EXPECT_EQ(harness.on(kInactive, 0), (std::vector<int>{1}));
   EXPECT_EQ(harness.pool().list_counter(kInactive, 0), 1u);
-  EXPECT_EQ(harness.node(1)->hash, 0x77u);
+  EXPECT_EQ(harness.node(1)->hash.read(), 0x77u);
   EXPECT_EQ(harness.pop(1), 3);
   harness.expect_invariants();
 }

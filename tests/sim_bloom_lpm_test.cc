@@ -93,6 +93,8 @@ class NoGracePeriodPlatform {
   using Atomic = SimPlatform::Atomic<T>;
   template <class T>
   using Racy = SimPlatform::Racy<T>;
+  template <class T>
+  using Plain = SimPlatform::Plain<T>;
 
   int possible_cpus() const { return inner_.possible_cpus(); }
   int cpu() const { return inner_.cpu(); }

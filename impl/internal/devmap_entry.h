@@ -51,7 +51,9 @@ inline bool devmap_program_given(const DevmapValue& value) {
 template <class P>
 struct DevmapEntry {
   DevmapValue value;  ///< as lookups return it: ifindex and program id
-  uint32_t key = 0;   ///< DEVMAP_HASH: the key (the kernel's idx)
+  /// DEVMAP_HASH: the key (the kernel's idx). Written before the entry is published, read by
+  /// lock-free readers after the acquire that found the entry.
+  typename P::template Plain<uint32_t> key{0};
   /// DEVMAP_HASH chain link (an entry address or 0); written under the map's lock, read by
   /// lock-free readers.
   typename P::template Atomic<uintptr_t> next{0};
@@ -74,7 +76,7 @@ DevmapEntry<P>* devmap_entry_create(P& platform, const DevmapValue& written, uin
   auto* entry = new (memory) DevmapEntry<P>();
   entry->value.ifindex = written.ifindex;
   entry->value.program = 0;  // no program attached: its id reads as 0
-  entry->key = key;
+  entry->key.write(key);
   return entry;
 }
 
@@ -89,7 +91,7 @@ template <class P>
 DevmapEntryView devmap_entry_view(const DevmapEntry<P>* entry) {
   DevmapEntryView view;
   view.id = reinterpret_cast<uintptr_t>(entry);
-  view.key = entry->key;
+  view.key = entry->key.read();
   view.ifindex = entry->value.ifindex;
   view.program = entry->value.program;
   return view;

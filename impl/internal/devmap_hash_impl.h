@@ -21,8 +21,8 @@
 #include <cstring>
 #include <memory>
 
-#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
+#include "impl/inspection/corruption_access.h"
 #include "impl/internal/devmap_checks.h"
 #include "impl/internal/devmap_entry.h"
 #include "impl/internal/inspect_support.h"
@@ -113,7 +113,7 @@ class DevMapHash final : public Map {
     uintptr_t link = head_for(key).load(order);
     while (link != 0) {
       Entry* entry = reinterpret_cast<Entry*>(link);
-      if (entry->key == key) return entry;
+      if (entry->key.read() == key) return entry;
       link = entry->next.load(order);
     }
     return nullptr;
@@ -122,7 +122,7 @@ class DevMapHash final : public Map {
   // REQUIRES: lock_ is held. The unlinked entry keeps its `next`, so a reader standing on it
   // walks on (hlist_del_rcu).
   void unlink_locked(Entry* target) {
-    Head* link = &head_for(target->key);
+    Head* link = &head_for(target->key.read());
     for (;;) {
       const uintptr_t value = link->load(std::memory_order_relaxed);
       MAPSIM_ASSERT(value != 0, "the entry is in its key's chain");
@@ -137,7 +137,7 @@ class DevMapHash final : public Map {
 
   // REQUIRES: lock_ is held; `entry` is complete (hlist_add_head_rcu publishes it).
   void insert_head_locked(Entry* entry) {
-    Head& head = head_for(entry->key);
+    Head& head = head_for(entry->key.read());
     entry->next.store(head.load(std::memory_order_relaxed), std::memory_order_relaxed);
     head.store(reinterpret_cast<uintptr_t>(entry), std::memory_order_release);
   }
@@ -148,7 +148,7 @@ class DevMapHash final : public Map {
   friend struct ::mapsim::MapCorruptionTestOnlyAccess;  // tests that damage it on purpose
   P& platform_;
   typename P::SpinLock lock_;  ///< index_lock: chain links and items_
-  uint32_t items_ = 0;         ///< entries in the map; guarded by lock_
+  typename P::template Plain<uint32_t> items_{0};  ///< entries in the map; guarded by lock_
   Head* heads_ = nullptr;
   uint32_t n_buckets_ = 0;
 };
@@ -173,12 +173,12 @@ int DevMapHash<P>::update(const void* key, const void* value, uint64_t flags) {
   }
   if (old_entry != nullptr) {
     unlink_locked(old_entry);
-  } else if (items_ >= max_entries()) {
+  } else if (items_.read() >= max_entries()) {
     lock_.unlock();
     devmap_entry_destroy_now(platform_, entry);  // never published
     return bpf::kE2BIG;
   } else {
-    ++items_;
+    items_.write(items_.read() + 1);
   }
   insert_head_locked(entry);
   lock_.unlock();
@@ -192,7 +192,7 @@ int DevMapHash<P>::remove(const void* key) {
   lock_.lock();
   Entry* entry = find(key_of(key), std::memory_order_relaxed);
   if (entry != nullptr) {
-    --items_;
+    items_.write(items_.read() - 1);
     unlink_locked(entry);
   }
   lock_.unlock();
@@ -206,7 +206,7 @@ MapInspection DevMapHash<P>::inspect() const {
   DevMapHashView view;
   view.max_entries = max_entries();
   view.n_buckets = n_buckets_;
-  view.items = items_;
+  view.items = items_.read();
   view.locked = inspect_lock_is_locked(lock_);
   view.walk_limit = max_entries() * 2 + 64;
   view.buckets.resize(n_buckets_);
@@ -235,7 +235,8 @@ int DevMapHash<P>::sys_get_next_key(const void* key, void* next_key) {
     if (Entry* entry = find(index, std::memory_order_acquire)) {
       const uintptr_t next = entry->next.load(std::memory_order_acquire);
       if (next != 0) {
-        std::memcpy(next_key, &reinterpret_cast<Entry*>(next)->key, sizeof(uint32_t));
+        const uint32_t next_index = reinterpret_cast<Entry*>(next)->key.read();
+        std::memcpy(next_key, &next_index, sizeof(next_index));
         return 0;
       }
       bucket = (index & (n_buckets_ - 1)) + 1;
@@ -244,7 +245,8 @@ int DevMapHash<P>::sys_get_next_key(const void* key, void* next_key) {
   for (; bucket < n_buckets_; ++bucket) {
     const uintptr_t head = heads_[bucket].load(std::memory_order_acquire);
     if (head != 0) {
-      std::memcpy(next_key, &reinterpret_cast<Entry*>(head)->key, sizeof(uint32_t));
+      const uint32_t head_index = reinterpret_cast<Entry*>(head)->key.read();
+      std::memcpy(next_key, &head_index, sizeof(head_index));
       return 0;
     }
   }

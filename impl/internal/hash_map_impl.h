@@ -18,8 +18,8 @@
 
 #include <memory>
 
-#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
+#include "impl/inspection/corruption_access.h"
 #include "impl/internal/create_checks.h"
 #include "impl/internal/hash_table.h"
 #include "impl/internal/htab_batch.h"
@@ -173,11 +173,11 @@ class HashMap final : public Map {
 
   // alloc_extra_elems(): each possible CPU takes one element, popped on the creating CPU.
   int take_extra_elements(int cpus) {
-    extra_elements_ = static_cast<Element**>(platform_.allocate(sizeof(Element*) * cpus));
+    extra_elements_ = static_cast<ExtraSlot*>(platform_.allocate(sizeof(ExtraSlot) * cpus));
     if (extra_elements_ == nullptr) return bpf::kENOMEM;
     for (int cpu = 0; cpu < cpus; ++cpu) {
-      extra_elements_[cpu] = free_list_.pop();
-      MAPSIM_ASSERT(extra_elements_[cpu] != nullptr, "the pool holds one extra per CPU");
+      new (&extra_elements_[cpu]) ExtraSlot(free_list_.pop());
+      MAPSIM_ASSERT(extra_elements_[cpu].read() != nullptr, "the pool holds one extra per CPU");
     }
     return 0;
   }
@@ -247,9 +247,9 @@ class HashMap final : public Map {
     if (prealloc_) {
       if (old_element != nullptr) {
         const bool wrong_cpu = mutant_active<P>(Mutant::kHashExtraElementWrongCpu);
-        Element*& extra = extra_elements_[wrong_cpu ? 0 : platform_.cpu()];
-        Element* fresh = extra;
-        extra = old_element;
+        ExtraSlot& extra = extra_elements_[wrong_cpu ? 0 : platform_.cpu()];
+        Element* fresh = extra.read();
+        extra.write(old_element);
         return fresh;
       }
       Element* fresh = free_list_.pop();
@@ -370,7 +370,10 @@ class HashMap final : public Map {
   PercpuAreaCache<P> area_cache_;  // NO_PREALLOC per-CPU maps only
   unsigned char* pool_ = nullptr;
   unsigned char* percpu_pool_ = nullptr;
-  Element** extra_elements_ = nullptr;  // [cpu]; HASH with preallocation only
+  // [cpu]; HASH with preallocation only. Each CPU uses its own slot, under the bucket lock of
+  // the key it replaces (a program nested on that CPU is ordered after what it interrupted).
+  using ExtraSlot = typename P::template Plain<Element*>;
+  ExtraSlot* extra_elements_ = nullptr;
   typename P::template Atomic<uint64_t> element_count_{0};
 };
 

@@ -44,7 +44,8 @@ MapInspection HashMap<P>::inspect() const {
     if (!percpu_) {
       for (int cpu = 0; cpu < view.possible_cpus; ++cpu) {
         HashElementView& extra = view.extra_elements.emplace_back();
-        if (extra_elements_[cpu] != nullptr) identify(extra_elements_[cpu], &extra);
+        const Element* element = extra_elements_[cpu].read();
+        if (element != nullptr) identify(element, &extra);
       }
     }
   } else if (percpu_ && area_cache_.allocated()) {

@@ -121,7 +121,7 @@ class HtabBatchWalk {
       flavour_.copy_value(element, values + entry * flavour_.value_bytes);
       if (do_delete_) {
         table_.unlink_locked(bucket, element);
-        element->free_next = to_free;
+        element->free_next.write(to_free);
         to_free = element;
       }
       ++copied;
@@ -129,7 +129,7 @@ class HtabBatchWalk {
     bucket.lock.unlock();
     while (to_free != nullptr) {
       Element* element = to_free;
-      to_free = element->free_next;
+      to_free = element->free_next.read();
       flavour_.free_element(element);
     }
     return copied;

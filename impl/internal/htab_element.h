@@ -24,8 +24,9 @@ struct HtabElement {
   // Nulls-list link: an element address (even) or a nulls marker (odd). Written under the
   // bucket lock, read by lock-free readers.
   typename P::template Atomic<uintptr_t> next{0};
-  // Per-CPU free-list link; only touched under that free list's lock (or before publication).
-  HtabElement* free_next = nullptr;
+  // Per-CPU free-list link; only touched under that free list's lock (or before publication),
+  // and as the private list of a batch delete (under the bucket lock that unlinked it).
+  typename P::template Plain<HtabElement*> free_next{nullptr};
   // The key's full 32-bit hash; compared before the key bytes. Rewritten when a preallocated
   // element is reused while stale readers may still look at it, hence racy.
   typename P::template Racy<uint32_t> hash{0};

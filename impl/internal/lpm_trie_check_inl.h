@@ -26,8 +26,8 @@ std::string LpmTrieMap<P>::check_invariants_quiescent() const {
   while (!pending.empty()) {
     const Node* node = pending.back();
     pending.pop_back();
-    const std::string where = "node /" + std::to_string(node->prefixlen) + ": ";
-    if (node->prefixlen > max_prefixlen()) return where + "prefixlen above max_prefixlen";
+    const std::string where = "node /" + std::to_string(node->prefixlen.read()) + ": ";
+    if (node->prefixlen.read() > max_prefixlen()) return where + "prefixlen above max_prefixlen";
     const Node* children[2] = {node->load_child(0), node->load_child(1)};
     const int child_count = (children[0] != nullptr) + (children[1] != nullptr);
     if (node->is_intermediate() && child_count != 2) {
@@ -37,21 +37,21 @@ std::string LpmTrieMap<P>::check_invariants_quiescent() const {
     for (unsigned side = 0; side < 2; ++side) {
       const Node* child = children[side];
       if (child == nullptr) continue;
-      if (child->prefixlen <= node->prefixlen) return where + "child prefix not longer";
+      if (child->prefixlen.read() <= node->prefixlen.read()) return where + "child prefix not longer";
       const uint32_t shared = lpm_common_prefix_bits(data_of(node), data_of(child),
-                                                     layout_.data_size, node->prefixlen);
-      if (shared != node->prefixlen) return where + "child does not extend the prefix";
-      if (lpm_extract_bit(data_of(child), node->prefixlen) != side) {
+                                                     layout_.data_size, node->prefixlen.read());
+      if (shared != node->prefixlen.read()) return where + "child does not extend the prefix";
+      if (lpm_extract_bit(data_of(child), node->prefixlen.read()) != side) {
         return where + "child hangs from the wrong side";
       }
       pending.push_back(child);
     }
   }
-  if (real_nodes != entry_count_) {
+  if (real_nodes != entry_count_.read()) {
     return std::to_string(real_nodes) + " real nodes, entry count " +
-           std::to_string(entry_count_);
+           std::to_string(entry_count_.read());
   }
-  if (entry_count_ > max_entries()) return "more entries than max_entries";
+  if (entry_count_.read() > max_entries()) return "more entries than max_entries";
   return "";
 }
 
@@ -60,7 +60,7 @@ MapInspection LpmTrieMap<P>::inspect() const {
   LpmTrieView view;
   view.max_entries = max_entries();
   view.max_prefixlen = max_prefixlen();
-  view.entry_count = entry_count_;
+  view.entry_count = entry_count_.read();
   view.locked = inspect_lock_is_locked(lock_);
   view.walk_limit = max_entries() * 2 + 2;
   struct Pending {
@@ -81,7 +81,7 @@ MapInspection LpmTrieMap<P>::inspect() const {
     LpmNodeView& seen = view.nodes.emplace_back();
     seen.parent = next.parent;
     seen.side = next.side;
-    seen.prefixlen = next.node->prefixlen;
+    seen.prefixlen = next.node->prefixlen.read();
     seen.intermediate = next.node->is_intermediate();
     seen.data.assign(reinterpret_cast<const char*>(data_of(next.node)), layout_.data_size);
     for (unsigned side = 2; side-- > 0;) {  // child 0 is visited first

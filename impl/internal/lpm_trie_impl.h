@@ -38,8 +38,8 @@
 #include <memory>
 #include <string>
 
-#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
+#include "impl/inspection/corruption_access.h"
 #include "impl/internal/lpm_trie_checks.h"
 #include "impl/internal/lpm_trie_key.h"
 #include "impl/internal/lpm_trie_node.h"
@@ -82,7 +82,7 @@ class LpmTrieMap final : public Map {
 
   uint32_t max_prefixlen() const { return 8 * layout_.data_size; }
   // Real entries. REQUIRES: no writer is running (tests, invariant checks).
-  uint64_t entry_count_quiescent() const { return entry_count_; }
+  uint64_t entry_count_quiescent() const { return entry_count_.read(); }
   // Structural invariants of a quiescent trie; "" when they hold, else the first violation.
   std::string check_invariants_quiescent() const;
   // Test-only view of the reachable nodes at any moment (impl/inspection/lpm_view.h).
@@ -122,7 +122,7 @@ class LpmTrieMap final : public Map {
   const unsigned char* data_of(const Node* node) const { return layout_.data_of(node); }
   // longest_prefix_match(): the bits `node`'s prefix shares with the key's.
   uint32_t match_length(const Node* node, const void* key) const {
-    const uint32_t limit = std::min(node->prefixlen, lpm_key_prefixlen(key));
+    const uint32_t limit = std::min(node->prefixlen.read(), lpm_key_prefixlen(key));
     return lpm_common_prefix_bits(data_of(node), lpm_key_data(key), layout_.data_size, limit);
   }
 
@@ -149,7 +149,7 @@ class LpmTrieMap final : public Map {
   const LpmNodeLayout layout_;
   Slot root_{0};
   typename P::BucketLock lock_;  ///< the trie lock: every change of links, flags, entry_count_
-  uint64_t entry_count_ = 0;     ///< real nodes (n_entries); guarded by lock_
+  typename P::template Plain<uint64_t> entry_count_{0};  ///< real nodes; guarded by lock_
 };
 
 }  // namespace mapsim::internal

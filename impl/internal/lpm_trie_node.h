@@ -31,7 +31,8 @@ struct LpmTrieNode {
   static constexpr uint32_t kIntermediate = 1u << 0;
 
   typename P::template Atomic<uintptr_t> child[2];  ///< LpmTrieNode<P>* or 0
-  uint32_t prefixlen = 0;                            ///< bits; 0 .. max_prefixlen
+  /// Bits, 0 .. max_prefixlen; written before the node is published, never after.
+  typename P::template Plain<uint32_t> prefixlen{0};
   typename P::template Racy<uint32_t> flags;         ///< kIntermediate or 0
 
   LpmTrieNode* load_child(unsigned bit) const {

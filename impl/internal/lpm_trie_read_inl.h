@@ -19,9 +19,9 @@ LpmTrieNode<P>* LpmTrieMap<P>::lookup_node(const void* key) const {
     // A full-length match is the most specific prefix there can be.
     if (matched == max_length) return node;
     // The node's prefix is not the key's: nothing below can match either.
-    if (matched < node->prefixlen) break;
+    if (matched < node->prefixlen.read()) break;
     if (!node->is_intermediate()) found = node;
-    node = node->load_child(lpm_extract_bit(lpm_key_data(key), node->prefixlen));
+    node = node->load_child(lpm_extract_bit(lpm_key_data(key), node->prefixlen.read()));
   }
   return found;
 }
@@ -59,11 +59,11 @@ int LpmTrieMap<P>::next_in_post_order(Node* root, const void* key, Node** next) 
   while (node != nullptr) {
     path[++top] = node;
     matched = match_length(node, key);
-    if (node->prefixlen != matched || node->prefixlen == key_prefixlen) break;
-    node = node->load_child(lpm_extract_bit(lpm_key_data(key), node->prefixlen));
+    if (node->prefixlen.read() != matched || node->prefixlen.read() == key_prefixlen) break;
+    node = node->load_child(lpm_extract_bit(lpm_key_data(key), node->prefixlen.read()));
   }
   int result = 0;
-  if (node == nullptr || node->prefixlen != matched || node->is_intermediate()) {
+  if (node == nullptr || node->prefixlen.read() != matched || node->is_intermediate()) {
     *next = leftmost_real_node(root);
   } else {
     *next = nullptr;
@@ -89,7 +89,8 @@ int LpmTrieMap<P>::next_in_post_order(Node* root, const void* key, Node** next) 
 template <class P>
 void LpmTrieMap<P>::copy_key_out(const Node* node, void* next_key) const {
   auto* target = static_cast<unsigned char*>(next_key);
-  std::memcpy(target, &node->prefixlen, kLpmPrefixlenBytes);
+  const uint32_t prefixlen = node->prefixlen.read();
+  std::memcpy(target, &prefixlen, kLpmPrefixlenBytes);
   std::memcpy(target + kLpmPrefixlenBytes, data_of(node), layout_.data_size);
 }
 

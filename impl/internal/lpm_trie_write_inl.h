@@ -27,7 +27,7 @@ int LpmTrieMap<P>::update(const void* key, const void* value, uint64_t flags) {
   if (lpm_key_prefixlen(key) > max_prefixlen()) return bpf::kEINVAL;
   Node* fresh = allocate_node(value);
   if (fresh == nullptr) return bpf::kENOMEM;
-  fresh->prefixlen = lpm_key_prefixlen(key);
+  fresh->prefixlen.write(lpm_key_prefixlen(key));
   std::memcpy(layout_.data_of(fresh), lpm_key_data(key), layout_.data_size);
   if (int error = lock_.lock()) {
     platform_.release(fresh);
@@ -46,8 +46,8 @@ int LpmTrieMap<P>::update(const void* key, const void* value, uint64_t flags) {
 template <class P>
 int LpmTrieMap<P>::check_add_locked(uint64_t flags) {
   if (flags == bpf::kExist) return bpf::kENOENT;
-  if (entry_count_ == max_entries()) return bpf::kENOSPC;
-  ++entry_count_;
+  if (entry_count_.read() == max_entries()) return bpf::kENOSPC;
+  entry_count_.write(entry_count_.read() + 1);
   return 0;
 }
 
@@ -56,15 +56,15 @@ int LpmTrieMap<P>::check_add_locked(uint64_t flags) {
 template <class P>
 int LpmTrieMap<P>::insert_locked(Node* fresh, const void* key, uint64_t flags,
                                  Node** replaced) {
-  const uint32_t prefixlen = fresh->prefixlen;
+  const uint32_t prefixlen = fresh->prefixlen.read();
   Slot* slot = &root_;
   Node* node = nullptr;
   uint32_t matched = 0;
   // 1. Walk down while the node's prefix is a proper prefix of the key's.
   while ((node = node_at(*slot)) != nullptr) {
     matched = match_length(node, key);
-    if (node->prefixlen != matched || node->prefixlen == prefixlen) break;
-    slot = &node->child[lpm_extract_bit(lpm_key_data(key), node->prefixlen)];
+    if (node->prefixlen.read() != matched || node->prefixlen.read() == prefixlen) break;
+    slot = &node->child[lpm_extract_bit(lpm_key_data(key), node->prefixlen.read())];
   }
   // 2. An empty slot: the new node goes there.
   if (node == nullptr) {
@@ -73,7 +73,7 @@ int LpmTrieMap<P>::insert_locked(Node* fresh, const void* key, uint64_t flags,
     return 0;
   }
   // 3. The same prefix: the new node replaces the old one and takes over its children.
-  if (node->prefixlen == matched) {
+  if (node->prefixlen.read() == matched) {
     if (!node->is_intermediate()) {
       if (flags == bpf::kNoExist) return bpf::kEEXIST;
     } else if (int error = check_add_locked(flags)) {
@@ -97,10 +97,10 @@ int LpmTrieMap<P>::insert_locked(Node* fresh, const void* key, uint64_t flags,
   // 5. The prefixes part after `matched` bits: an intermediate node holds both.
   Node* intermediate = allocate_node(nullptr);
   if (intermediate == nullptr) {
-    --entry_count_;
+    entry_count_.write(entry_count_.read() - 1);
     return bpf::kENOMEM;
   }
-  intermediate->prefixlen = matched;
+  intermediate->prefixlen.write(matched);
   intermediate->flags.store(Node::kIntermediate);
   std::memcpy(layout_.data_of(intermediate), data_of(node), layout_.data_size);
   const unsigned fresh_side = lpm_extract_bit(lpm_key_data(key), matched);
@@ -134,16 +134,16 @@ int LpmTrieMap<P>::remove_locked(const void* key, Node* removed[2]) {
   uint32_t matched = 0;
   while ((node = node_at(*slot)) != nullptr) {
     matched = match_length(node, key);
-    if (node->prefixlen != matched || node->prefixlen == prefixlen) break;
+    if (node->prefixlen.read() != matched || node->prefixlen.read() == prefixlen) break;
     parent = node;
     parent_slot = slot;
-    slot = &node->child[lpm_extract_bit(lpm_key_data(key), node->prefixlen)];
+    slot = &node->child[lpm_extract_bit(lpm_key_data(key), node->prefixlen.read())];
   }
-  if (node == nullptr || node->prefixlen != prefixlen || node->prefixlen != matched ||
+  if (node == nullptr || node->prefixlen.read() != prefixlen || node->prefixlen.read() != matched ||
       node->is_intermediate()) {
     return bpf::kENOENT;
   }
-  --entry_count_;
+  entry_count_.write(entry_count_.read() - 1);
   Node* left = node->load_child(0);
   Node* right = node->load_child(1);
   // 1. Two children: the node stays, as an intermediate node.

@@ -26,8 +26,8 @@
 #include <memory>
 #include <string>
 
-#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
+#include "impl/inspection/corruption_access.h"
 #include "impl/internal/create_checks.h"
 #include "impl/internal/hash_table.h"
 #include "impl/internal/htab_batch.h"

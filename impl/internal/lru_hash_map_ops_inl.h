@@ -230,7 +230,8 @@ template <class P>
 bool LruHashMap<P>::delete_node(void* map, Node* node) {
   auto* self = static_cast<LruHashMap*>(map);
   Element* element = self->element_of(node);
-  Bucket& bucket = self->table_.bucket_for(node->hash);
+  const uint32_t hash = node->hash.read();
+  Bucket& bucket = self->table_.bucket_for(hash);
   if (int error = bucket.lock.lock()) {
     self->platform_.path_event(PathEvent::kEvictBucketLockFailed, static_cast<uint64_t>(-error));
     return false;
@@ -239,7 +240,7 @@ bool LruHashMap<P>::delete_node(void* map, Node* node) {
   if (unlinked) self->element_count_.fetch_sub(1);
   bucket.lock.unlock();
   self->platform_.path_event(unlinked ? PathEvent::kEvictUnlinked : PathEvent::kEvictNotInTable,
-                             node->hash);
+                             hash);
   return unlinked;
 }
 

@@ -142,29 +142,42 @@ struct LruEvictor {
 template <class P>
 struct LruList {
   LruList() {
-    for (LruLink& head : lists) lru_link_init_head(&head);
-    next_inactive_rotation = head(LruListType::kInactive);
+    for (LruLink<P>& head : lists) lru_link_init_head(&head);
+    next_inactive_rotation.write(head(LruListType::kInactive));
   }
   LruList(const LruList&) = delete;  // the cursor points into the object itself
   LruList& operator=(const LruList&) = delete;
 
-  LruLink* head(LruListType type) {
+  LruLink<P>* head(LruListType type) {
     MAPSIM_ASSERT(!lru_list_type_is_local(type), "an LruList has no local lists");
     return &lists[static_cast<int>(type)];
   }
-  const LruLink* head(LruListType type) const {
+  const LruLink<P>* head(LruListType type) const {
     MAPSIM_ASSERT(!lru_list_type_is_local(type), "an LruList has no local lists");
     return &lists[static_cast<int>(type)];
   }
-  uint32_t count(LruListType type) const {
+  uint32_t count(LruListType type, SourceLocation where = SourceLocation::current()) const {
     MAPSIM_ASSERT(static_cast<int>(type) < kLruCountedListTypeCount, "only ACTIVE/INACTIVE");
-    return counts[static_cast<int>(type)];
+    return counts[static_cast<int>(type)].read(where);
+  }
+  // A node leaves / joins a list of `type` (only ACTIVE and INACTIVE are counted).
+  void count_remove(LruListType type, SourceLocation where = SourceLocation::current()) {
+    count_add_signed(type, -1, where);
+  }
+  void count_add(LruListType type, SourceLocation where = SourceLocation::current()) {
+    count_add_signed(type, 1, where);
+  }
+  void count_add_signed(LruListType type, int delta, SourceLocation where) {
+    const int index = static_cast<int>(type);
+    if (index >= kLruCountedListTypeCount) return;
+    counts[index].write(counts[index].read(where) + delta, where);
   }
 
-  LruLink lists[kLruGlobalListTypeCount];
-  uint32_t counts[kLruCountedListTypeCount] = {0, 0};  ///< nodes on ACTIVE, INACTIVE
+  LruLink<P> lists[kLruGlobalListTypeCount];
+  /// Nodes on ACTIVE, INACTIVE.
+  typename P::template Plain<uint32_t> counts[kLruCountedListTypeCount];
   /// Where the next INACTIVE rotation starts: the INACTIVE head or a node on INACTIVE.
-  LruLink* next_inactive_rotation = nullptr;
+  typename P::template Plain<LruLink<P>*> next_inactive_rotation{nullptr};
   /// rqspinlock protecting everything above and the nodes on these lists. Own cache line, as
   /// in the kernel (____cacheline_aligned_in_smp): every refill of every CPU takes it.
   alignas(64) typename P::BucketLock lock;
@@ -183,14 +196,15 @@ void lru_node_move_locked(LruList<P>& list, LruNode<P>* node, LruListType target
   MAPSIM_ASSERT(!lru_list_type_is_local(target), "local targets are reached by move_to_free");
   if (source != target) {
     if (!mutant_active<P>(Mutant::kLruMoveSkipsCount)) {
-      if (static_cast<int>(source) < kLruCountedListTypeCount) --list.counts[int(source)];
-      if (static_cast<int>(target) < kLruCountedListTypeCount) ++list.counts[int(target)];
+      list.count_remove(source);
+      list.count_add(target);
     }
     node->set_type(target);
   }
   node->clear_ref();
-  if (list.next_inactive_rotation == node && !mutant_active<P>(Mutant::kLruCursorNotMoved)) {
-    list.next_inactive_rotation = list.next_inactive_rotation->prev;
+  if (list.next_inactive_rotation.read() == node &&
+      !mutant_active<P>(Mutant::kLruCursorNotMoved)) {
+    list.next_inactive_rotation.write(node->prev());
   }
   lru_link_move_to_head(node, list.head(target));
 }
@@ -199,17 +213,18 @@ void lru_node_move_locked(LruList<P>& list, LruNode<P>* node, LruListType target
 // `free_list` (this list's FREE, or a refill's temporary list) with type `free_type`;
 // pending_free cleared. The ref bit is left as it is.
 template <class P>
-void lru_node_move_to_free_locked(LruList<P>& list, LruNode<P>* node, LruLink* free_list,
+void lru_node_move_to_free_locked(LruList<P>& list, LruNode<P>* node, LruLink<P>* free_list,
                                   LruListType free_type) {
   MAPSIM_ASSERT(lru_lock_is_held(list.lock), "REQUIRES: list.lock held");
   const LruListType source = node->type();
   MAPSIM_ASSERT(!lru_list_type_is_local(source), "only global-list nodes are shrunk");
   MAPSIM_ASSERT(free_type == LruListType::kFree || free_type == LruListType::kLocalFree,
                 "the destination is a free list");
-  if (list.next_inactive_rotation == node && !mutant_active<P>(Mutant::kLruCursorNotMoved)) {
-    list.next_inactive_rotation = list.next_inactive_rotation->prev;
+  if (list.next_inactive_rotation.read() == node &&
+      !mutant_active<P>(Mutant::kLruCursorNotMoved)) {
+    list.next_inactive_rotation.write(node->prev());
   }
-  if (static_cast<int>(source) < kLruCountedListTypeCount) --list.counts[int(source)];
+  list.count_remove(source);
   node->set_type(free_type);
   node->set_pending_free(false);
   lru_link_move_to_head(node, free_list);
@@ -222,7 +237,7 @@ void lru_node_move_in_locked(LruList<P>& list, LruNode<P>* node, LruListType tar
   MAPSIM_ASSERT(lru_lock_is_held(list.lock), "REQUIRES: list.lock held");
   MAPSIM_ASSERT(lru_list_type_is_local(node->type()), "only local nodes move in");
   MAPSIM_ASSERT(!lru_list_type_is_local(target), "into the global lists");
-  if (static_cast<int>(target) < kLruCountedListTypeCount) ++list.counts[int(target)];
+  list.count_add(target);
   node->set_type(target);
   if (!mutant_active<P>(Mutant::kLruMoveInKeepsRef)) node->clear_ref();
   if (target == LruListType::kFree) node->set_pending_free(false);
@@ -244,10 +259,10 @@ bool lru_list_inactive_is_low(const LruList<P>& list) {
 template <class P>
 uint32_t lru_list_rotate_active_locked(LruList<P>& list, uint32_t scan_count_max) {
   MAPSIM_ASSERT(lru_lock_is_held(list.lock), "REQUIRES: list.lock held");
-  LruLink* active = list.head(LruListType::kActive);
-  const LruLink* first = active->next;
+  LruLink<P>* active = list.head(LruListType::kActive);
+  const LruLink<P>* first = active->next();
   uint32_t scanned = 0;
-  for (LruLink *link = active->prev, *newer = nullptr; link != active; link = newer) {
+  for (LruLink<P> *link = active->prev(), *newer = nullptr; link != active; link = newer) {
     newer = lru_link_newer(link);  // captured first: the node may move
     LruNode<P>* node = lru_node_of<P>(link);
     lru_node_move_locked(list, node,
@@ -265,20 +280,20 @@ uint32_t lru_list_rotate_active_locked(LruList<P>& list, uint32_t scan_count_max
 template <class P>
 uint32_t lru_list_rotate_inactive_locked(LruList<P>& list, uint32_t scan_count_max) {
   MAPSIM_ASSERT(lru_lock_is_held(list.lock), "REQUIRES: list.lock held");
-  LruLink* inactive = list.head(LruListType::kInactive);
+  LruLink<P>* inactive = list.head(LruListType::kInactive);
   if (lru_link_list_is_empty(inactive)) return 0;
-  LruLink* last = list.next_inactive_rotation->next;
-  if (last == inactive) last = last->next;
-  LruLink* current = list.next_inactive_rotation;
-  LruLink* next = inactive;
+  LruLink<P>* last = list.next_inactive_rotation.read()->next();
+  if (last == inactive) last = last->next();
+  LruLink<P>* current = list.next_inactive_rotation.read();
+  LruLink<P>* next = inactive;
   uint32_t steps = 0;
   uint32_t examined = 0;
   while (steps < scan_count_max) {
     if (current == inactive) {  // wrap past the head without counting it
-      current = current->prev;
+      current = current->prev();
       continue;
     }
-    next = current->prev;
+    next = current->prev();
     ++examined;
     LruNode<P>* node = lru_node_of<P>(current);
     if (node->is_referenced()) lru_node_move_locked(list, node, LruListType::kActive);
@@ -286,7 +301,7 @@ uint32_t lru_list_rotate_inactive_locked(LruList<P>& list, uint32_t scan_count_m
     current = next;
     ++steps;
   }
-  list.next_inactive_rotation = next;
+  list.next_inactive_rotation.write(next);
   return examined;
 }
 
@@ -299,12 +314,12 @@ uint32_t lru_list_rotate_inactive_locked(LruList<P>& list, uint32_t scan_count_m
 template <class P>
 uint32_t lru_list_shrink_inactive_locked(LruList<P>& list, const LruEvictor<P>& evictor,
                                          uint32_t eviction_target, uint32_t scan_count_max,
-                                         LruLink* free_list, LruListType free_type) {
+                                         LruLink<P>* free_list, LruListType free_type) {
   MAPSIM_ASSERT(lru_lock_is_held(list.lock), "REQUIRES: list.lock held");
-  LruLink* inactive = list.head(LruListType::kInactive);
+  LruLink<P>* inactive = list.head(LruListType::kInactive);
   uint32_t evicted = 0;
   uint32_t scanned = 0;
-  for (LruLink *link = inactive->prev, *newer = nullptr; link != inactive; link = newer) {
+  for (LruLink<P> *link = inactive->prev(), *newer = nullptr; link != inactive; link = newer) {
     newer = lru_link_newer(link);  // captured first: the node may move
     LruNode<P>* node = lru_node_of<P>(link);
     const bool ref_honoured = !mutant_active<P>(Mutant::kLruShrinkIgnoresRef);
@@ -324,11 +339,11 @@ uint32_t lru_list_shrink_inactive_locked(LruList<P>& list, const LruEvictor<P>& 
 // bits, from INACTIVE if it is non-empty, else from ACTIVE. Returns 1 if a node was freed.
 template <class P>
 uint32_t lru_list_force_shrink_locked(LruList<P>& list, const LruEvictor<P>& evictor,
-                                      LruLink* free_list, LruListType free_type) {
+                                      LruLink<P>* free_list, LruListType free_type) {
   MAPSIM_ASSERT(lru_lock_is_held(list.lock), "REQUIRES: list.lock held");
-  LruLink* victims = list.head(LruListType::kInactive);
+  LruLink<P>* victims = list.head(LruListType::kInactive);
   if (lru_link_list_is_empty(victims)) victims = list.head(LruListType::kActive);
-  for (LruLink *link = victims->prev, *newer = nullptr; link != victims; link = newer) {
+  for (LruLink<P> *link = victims->prev(), *newer = nullptr; link != victims; link = newer) {
     newer = lru_link_newer(link);  // captured first: the node may move
     LruNode<P>* node = lru_node_of<P>(link);
     if (evictor.reclaim(node)) {

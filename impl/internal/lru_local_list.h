@@ -21,13 +21,13 @@ struct alignas(64) LruLocalList {  // one cache line per CPU: CPUs do not share 
   LruLocalList& operator=(const LruLocalList&) = delete;
 
   /// LOCAL_PENDING nodes, newest at the head; protected by `lock`.
-  LruLink pending_list;
+  LruLink<P> pending_list;
   /// LOCAL_FREE llist: the newest node (linked through LruLink::next) or nullptr. Pushed
   /// lock-free by anyone; popped only with `lock` held (one consumer at a time).
-  typename P::template Atomic<LruLink*> free_head{nullptr};
+  typename P::template Atomic<LruLink<P>*> free_head{nullptr};
   /// First victim of this CPU's next steal. Read and written only by pops on this CPU, without
   /// the lock (as in the kernel).
-  uint16_t next_steal = 0;
+  typename P::template Plain<uint16_t> next_steal{0};
   /// rqspinlock protecting pending_list, the nodes on it, and LOCAL_FREE pops.
   typename P::BucketLock lock;
 };
@@ -36,10 +36,10 @@ struct alignas(64) LruLocalList {  // one cache line per CPU: CPUs do not share 
 template <class P>
 void local_list_push_free(LruLocalList<P>& local, LruNode<P>* node) {
   MAPSIM_ASSERT(node->type() == LruListType::kLocalFree, "LOCAL_FREE holds LOCAL_FREE nodes");
-  LruLink* first = local.free_head.load(std::memory_order_relaxed);
+  LruLink<P>* first = local.free_head.load(std::memory_order_relaxed);
   do {
-    node->prev = nullptr;
-    node->next = first;  // published by the release below
+    node->set_prev(nullptr);
+    node->set_next(first);  // published by the release below
   } while (!local.free_head.compare_exchange_weak(first, node, std::memory_order_release,
                                                   std::memory_order_relaxed));
 }
@@ -48,13 +48,13 @@ void local_list_push_free(LruLocalList<P>& local, LruNode<P>* node) {
 // only for one consumer at a time, which local_list_pop_free_locked() guarantees.
 template <class P>
 LruNode<P>* local_list_take_free_head(LruLocalList<P>& local) {
-  LruLink* first = local.free_head.load(std::memory_order_acquire);
+  LruLink<P>* first = local.free_head.load(std::memory_order_acquire);
   while (first != nullptr &&
-         !local.free_head.compare_exchange_weak(first, first->next, std::memory_order_acquire,
+         !local.free_head.compare_exchange_weak(first, first->next(), std::memory_order_acquire,
                                                 std::memory_order_acquire)) {
   }
   if (first == nullptr) return nullptr;
-  first->next = nullptr;
+  first->set_next(nullptr);
   LruNode<P>* node = lru_node_of<P>(first);
   MAPSIM_ASSERT(node->type() == LruListType::kLocalFree, "LOCAL_FREE holds LOCAL_FREE nodes");
   return node;
@@ -81,8 +81,8 @@ LruFlushCount local_list_flush_locked(LruList<P>& list, LruLocalList<P>& local) 
   MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held");
   MAPSIM_ASSERT(lru_lock_is_held(list.lock), "REQUIRES: list.lock held");
   LruFlushCount count;
-  LruLink* pending = &local.pending_list;
-  for (LruLink *link = pending->prev, *newer = nullptr; link != pending; link = newer) {
+  LruLink<P>* pending = &local.pending_list;
+  for (LruLink<P> *link = pending->prev(), *newer = nullptr; link != pending; link = newer) {
     newer = lru_link_newer(link);  // captured first: the node moves
     LruNode<P>* node = lru_node_of<P>(link);
     LruListType target = LruListType::kInactive;
@@ -108,9 +108,9 @@ enum class LruPendingSteal : uint8_t { kNone, kUnreferenced, kIgnoringRef };
 template <class P>
 LruNode<P>* local_list_take_pending(LruLocalList<P>& local, const LruEvictor<P>& evictor,
                                     LruPendingSteal* pass) {
-  LruLink* pending = &local.pending_list;
+  LruLink<P>* pending = &local.pending_list;
   for (LruPendingSteal attempt : {LruPendingSteal::kUnreferenced, LruPendingSteal::kIgnoringRef}) {
-    for (LruLink* link = pending->prev; link != pending; link = lru_link_newer(link)) {
+    for (LruLink<P>* link = pending->prev(); link != pending; link = lru_link_newer(link)) {
       LruNode<P>* node = lru_node_of<P>(link);
       const bool eligible = attempt == LruPendingSteal::kIgnoringRef || !node->is_referenced();
       if (eligible && evictor.reclaim(node)) {
@@ -140,8 +140,8 @@ void local_list_add_pending_locked(LruLocalList<P>& local, int cpu, LruNode<P>* 
                                    uint32_t hash) {
   MAPSIM_ASSERT(lru_lock_is_held(local.lock), "REQUIRES: local.lock held");
   MAPSIM_ASSERT(cpu >= 0 && cpu <= UINT16_MAX, "CPU ids fit the node's u16");
-  node->hash = hash;
-  node->cpu = static_cast<uint16_t>(cpu);
+  node->hash.write(hash);
+  node->cpu.write(static_cast<uint16_t>(cpu));
   node->set_type(LruListType::kLocalPending);
   node->set_pending_free(false);
   node->clear_ref();

@@ -31,7 +31,7 @@ constexpr bool lru_list_type_is_local(LruListType type) {
 // A node on a CPU's LOCAL_FREE llist uses only `next` of its LruLink (the kernel's union of
 // list_head and llist_node).
 template <class P>
-struct LruNode : LruLink {
+struct LruNode : LruLink<P> {
   LruNode() = default;
   LruNode(const LruNode&) = delete;
   LruNode& operator=(const LruNode&) = delete;
@@ -45,8 +45,10 @@ struct LruNode : LruLink {
 
   /// Owner CPU: of the LOCAL_PENDING list the node was last added to (common LRU; also read by a
   /// push to find that list), or of the per-CPU list the node belongs to forever (NO_COMMON_LRU).
-  /// u16 as in the kernel: up to 65536 CPUs.
-  uint16_t cpu = 0;
+  /// u16 as in the kernel: up to 65536 CPUs. Written under the lock of that list (or at
+  /// populate); read without a lock by a push, ordered after the write by the bucket lock that
+  /// linked and unlinked the node's key.
+  typename P::template Plain<uint16_t> cpu{0};
   /// LruListType. Written under the lock of the list the node is on; read without any lock by
   /// bpf_lru_push_free() (READ_ONCE in the kernel), hence a racy cell.
   typename P::template Racy<uint8_t> type_cell{static_cast<uint8_t>(LruListType::kFree)};
@@ -61,7 +63,7 @@ struct LruNode : LruLink {
   typename P::template Racy<uint8_t> pending_free_cell{0};
   /// Hash of the key the node was last handed out for; written by the pop under the LRU lock
   /// that makes the node visible, read by the eviction callback to find the key's bucket.
-  uint32_t hash = 0;
+  typename P::template Plain<uint32_t> hash{0};
 };
 
 // bpf_lru_node_set_ref(): set only when clear, so that hot keys do not keep dirtying the cache
@@ -75,7 +77,7 @@ bool lru_node_set_ref(LruNode<P>* node) {
 }
 
 template <class P>
-LruNode<P>* lru_node_of(LruLink* link) {
+LruNode<P>* lru_node_of(LruLink<P>* link) {
   return static_cast<LruNode<P>*>(link);
 }
 

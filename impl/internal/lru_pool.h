@@ -83,7 +83,7 @@ class LruPool {
   std::vector<const LruNode<P>*> list_nodes(LruListType type, int cpu = 0) const;
   // The counter the kernel keeps for ACTIVE/INACTIVE.
   uint32_t list_counter(LruListType type, int cpu = 0) const;
-  int next_steal(int cpu) const { return local_lists_[cpu].next_steal; }
+  int next_steal(int cpu) const { return local_lists_[cpu].next_steal.read(); }
   // The rotation cursor as a node index, or -1 when it points at the INACTIVE head.
   int64_t rotation_cursor(int cpu = 0) const;
   // Structural checks: links consistent, every node on exactly one list of its type, counters,
@@ -104,9 +104,9 @@ class LruPool {
   LruNode<P>* take_from_victim_locked(LruLocalList<P>& victim_list, int victim);
   LruNode<P>* percpu_pop_free(uint32_t hash);
   void lru_list_pop_free_to_local(LruLocalList<P>& local);
-  void local_list_take_refill(LruLocalList<P>& local, LruLink* refill);
+  void local_list_take_refill(LruLocalList<P>& local, LruLink<P>* refill);
   void lru_list_rotate_locked(LruList<P>& list, PathEvent active_event, PathEvent inactive_event);
-  uint32_t lru_list_shrink_locked(LruList<P>& list, uint32_t eviction_target, LruLink* free_list,
+  uint32_t lru_list_shrink_locked(LruList<P>& list, uint32_t eviction_target, LruLink<P>* free_list,
                                   LruListType free_type, PathEvent shrink_event,
                                   PathEvent force_event);
   void local_list_make_pending_locked(LruLocalList<P>& local, int cpu, LruNode<P>* node,
@@ -118,15 +118,15 @@ class LruPool {
   void populate_percpu();
   int next_possible_cpu(int cpu) const { return cpu + 1 == possible_cpus_ ? 0 : cpu + 1; }
 
-  const LruLink* list_head(LruListType type, int cpu) const;
+  const LruLink<P>* list_head(LruListType type, int cpu) const;
   const LruList<P>& list_for(LruListType type, int cpu) const;
   bool check_list(LruListType type, int cpu, std::vector<uint8_t>* seen, uint32_t* length,
                   std::string* failure) const;
   bool check_node(const LruNode<P>* node, LruListType type, int cpu, std::vector<uint8_t>* seen,
                   std::string* failure) const;
   bool check_counters_and_cursor(const LruList<P>& list, int cpu, std::string* failure) const;
-  uint32_t view_index_of(const LruLink* link) const;
-  LruListWalk view_walk_list(const LruLink* head) const;
+  uint32_t view_index_of(const LruLink<P>* link) const;
+  LruListWalk view_walk_list(const LruLink<P>* head) const;
   LruListWalk view_walk_local_free(const LruLocalList<P>& local) const;
   LruListsView view_lists(const LruList<P>& list) const;
 

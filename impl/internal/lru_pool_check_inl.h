@@ -26,7 +26,7 @@ const LruList<P>& LruPool<P>::list_for(LruListType type, int cpu) const {
 
 // The head of a doubly linked list; LOCAL_FREE is an llist and has none.
 template <class P>
-const LruLink* LruPool<P>::list_head(LruListType type, int cpu) const {
+const LruLink<P>* LruPool<P>::list_head(LruListType type, int cpu) const {
   MAPSIM_ASSERT(type != LruListType::kLocalFree, "LOCAL_FREE is an llist");
   if (type == LruListType::kLocalPending) {
     MAPSIM_ASSERT(!uses_percpu_lists_, "per-CPU LRU lists have no local lists");
@@ -40,15 +40,15 @@ std::vector<const LruNode<P>*> LruPool<P>::list_nodes(LruListType type, int cpu)
   std::vector<const LruNode<P>*> nodes;
   if (type == LruListType::kLocalFree) {
     MAPSIM_ASSERT(!uses_percpu_lists_, "per-CPU LRU lists have no local lists");
-    for (const LruLink* link = local_lists_[cpu].free_head.load(std::memory_order_acquire);
-         link != nullptr; link = link->next) {
+    for (const LruLink<P>* link = local_lists_[cpu].free_head.load(std::memory_order_acquire);
+         link != nullptr; link = link->next()) {
       MAPSIM_ASSERT(nodes.size() <= node_count_, "list longer than the pool: corrupt");
       nodes.push_back(static_cast<const LruNode<P>*>(link));
     }
     return nodes;
   }
-  const LruLink* head = list_head(type, cpu);
-  for (const LruLink* link = head->next; link != head; link = link->next) {
+  const LruLink<P>* head = list_head(type, cpu);
+  for (const LruLink<P>* link = head->next(); link != head; link = link->next()) {
     MAPSIM_ASSERT(nodes.size() <= node_count_, "list longer than the pool: corrupt");
     nodes.push_back(static_cast<const LruNode<P>*>(link));
   }
@@ -63,8 +63,9 @@ uint32_t LruPool<P>::list_counter(LruListType type, int cpu) const {
 template <class P>
 int64_t LruPool<P>::rotation_cursor(int cpu) const {
   const LruList<P>& list = list_for(LruListType::kInactive, cpu);
-  if (list.next_inactive_rotation == list.head(LruListType::kInactive)) return -1;
-  return index_of(static_cast<const LruNode<P>*>(list.next_inactive_rotation));
+  const LruLink<P>* cursor = list.next_inactive_rotation.read();
+  if (cursor == list.head(LruListType::kInactive)) return -1;
+  return index_of(static_cast<const LruNode<P>*>(cursor));
 }
 
 template <class P>
@@ -83,8 +84,8 @@ bool LruPool<P>::check_node(const LruNode<P>* node, LruListType type, int cpu,
     return false;
   }
   const bool owner_is_fixed = uses_percpu_lists_ || type == LruListType::kLocalPending;
-  if (owner_is_fixed && node->cpu != cpu) {
-    *failure = where + " names CPU " + std::to_string(node->cpu) + " as its owner";
+  if (owner_is_fixed && node->cpu.read() != cpu) {
+    *failure = where + " names CPU " + std::to_string(node->cpu.read()) + " as its owner";
     return false;
   }
   if (node->is_pending_free() && (type == LruListType::kFree || type == LruListType::kLocalFree)) {
@@ -99,18 +100,18 @@ bool LruPool<P>::check_list(LruListType type, int cpu, std::vector<uint8_t>* see
                             uint32_t* length, std::string* failure) const {
   *length = 0;
   if (type == LruListType::kLocalFree) {
-    const LruLink* link = local_lists_[cpu].free_head.load(std::memory_order_acquire);
-    for (; link != nullptr; link = link->next, ++*length) {
+    const LruLink<P>* link = local_lists_[cpu].free_head.load(std::memory_order_acquire);
+    for (; link != nullptr; link = link->next(), ++*length) {
       if (!check_node(static_cast<const LruNode<P>*>(link), type, cpu, seen, failure)) {
         return false;
       }
     }
     return true;
   }
-  const LruLink* head = list_head(type, cpu);
-  for (const LruLink* link = head->next; link != head; link = link->next, ++*length) {
-    if (link == nullptr || link->prev == nullptr || link->next == nullptr ||
-        link->next->prev != link) {
+  const LruLink<P>* head = list_head(type, cpu);
+  for (const LruLink<P>* link = head->next(); link != head; link = link->next(), ++*length) {
+    if (link == nullptr || link->prev() == nullptr || link->next() == nullptr ||
+        link->next()->prev() != link) {
       *failure = "list " + std::to_string(static_cast<int>(type)) + " of CPU " +
                  std::to_string(cpu) + ": broken links";
       return false;
@@ -134,7 +135,7 @@ bool LruPool<P>::check_counters_and_cursor(const LruList<P>& list, int cpu,
       return false;
     }
   }
-  const LruLink* cursor = list.next_inactive_rotation;
+  const LruLink<P>* cursor = list.next_inactive_rotation.read();
   if (cursor == list.head(LruListType::kInactive)) return true;
   for (const LruNode<P>* node : list_nodes(LruListType::kInactive, cpu)) {
     if (node == cursor) return true;

@@ -36,7 +36,7 @@ int LruPool<P>::init() {
   const int result = local_lists_.allocate(possible_cpus_);
   if (result != 0) return result;
   for (int cpu = 0; cpu < possible_cpus_; ++cpu) {
-    local_lists_[cpu].next_steal = static_cast<uint16_t>(cpu);
+    local_lists_[cpu].next_steal.write(static_cast<uint16_t>(cpu));
   }
   return 0;
 }
@@ -89,7 +89,7 @@ void LruPool<P>::populate_percpu() {
     LruList<P>& list = percpu_lists_[cpu];
     do {
       LruNode<P>* node = node_at(index);
-      node->cpu = static_cast<uint16_t>(cpu);
+      node->cpu.write(static_cast<uint16_t>(cpu));
       node->set_type(LruListType::kFree);
       node->set_pending_free(false);
       node->clear_ref();
@@ -165,7 +165,7 @@ void LruPool<P>::lru_list_pop_free_to_local(LruLocalList<P>& local) {
     platform_.path_event(PathEvent::kRefillGlobalLockFailed, static_cast<uint64_t>(-error));
     return;
   }
-  LruLink refill;
+  LruLink<P> refill;
   lru_link_init_head(&refill);
   {
     LruLockRelease release(list.lock);
@@ -179,10 +179,10 @@ void LruPool<P>::lru_list_pop_free_to_local(LruLocalList<P>& local) {
     // 2b: rotate.
     lru_list_rotate_locked(list, PathEvent::kRefillRotateActive, PathEvent::kRefillRotateInactive);
     // 2c: up to target_free nodes from the head of the global FREE list.
-    LruLink* global_free = list.head(LruListType::kFree);
+    LruLink<P>* global_free = list.head(LruListType::kFree);
     uint32_t moved = 0;
     while (moved < target_free_ && !lru_link_list_is_empty(global_free)) {
-      lru_node_move_to_free_locked(list, lru_node_of<P>(global_free->next), &refill,
+      lru_node_move_to_free_locked(list, lru_node_of<P>(global_free->next()), &refill,
                                    LruListType::kLocalFree);
       ++moved;
     }
@@ -198,9 +198,9 @@ void LruPool<P>::lru_list_pop_free_to_local(LruLocalList<P>& local) {
 
 // The end of a refill: the temporary list, from its head, onto the LOCAL_FREE llist.
 template <class P>
-void LruPool<P>::local_list_take_refill(LruLocalList<P>& local, LruLink* refill) {
+void LruPool<P>::local_list_take_refill(LruLocalList<P>& local, LruLink<P>* refill) {
   while (!lru_link_list_is_empty(refill)) {
-    LruNode<P>* node = lru_node_of<P>(refill->next);
+    LruNode<P>* node = lru_node_of<P>(refill->next());
     lru_link_unlink(node);
     local_list_push_free(local, node);
   }
@@ -219,7 +219,7 @@ void LruPool<P>::lru_list_rotate_locked(LruList<P>& list, PathEvent active_event
 // __bpf_lru_list_shrink(), fact sheet 4.6. REQUIRES: list.lock held.
 template <class P>
 uint32_t LruPool<P>::lru_list_shrink_locked(LruList<P>& list, uint32_t eviction_target,
-                                            LruLink* free_list, LruListType free_type,
+                                            LruLink<P>* free_list, LruListType free_type,
                                             PathEvent shrink_event, PathEvent force_event) {
   uint32_t evicted = lru_list_shrink_inactive_locked(list, evictor_, eviction_target,
                                                      scan_count_max_, free_list, free_type);
@@ -241,7 +241,7 @@ void LruPool<P>::local_list_make_pending_locked(LruLocalList<P>& local, int cpu,
 // Called without any lock held; takes one victim lock at a time, then this CPU's lock.
 template <class P>
 LruNode<P>* LruPool<P>::common_steal(LruLocalList<P>& local, int cpu, uint32_t hash) {
-  const int first_victim = local.next_steal;
+  const int first_victim = local.next_steal.read();
   platform_.path_event(PathEvent::kStealBegin, static_cast<uint64_t>(first_victim));
   int victim = first_victim;
   uint32_t tried = 0;
@@ -251,7 +251,7 @@ LruNode<P>* LruPool<P>::common_steal(LruLocalList<P>& local, int cpu, uint32_t h
     victim = next_possible_cpu(victim);
     ++tried;
   } while (node == nullptr && victim != first_victim);
-  local.next_steal = static_cast<uint16_t>(victim);
+  local.next_steal.write(static_cast<uint16_t>(victim));
   if (node == nullptr) {
     platform_.path_event(PathEvent::kStealNothing, tried);
     return nullptr;
@@ -330,7 +330,7 @@ LruNode<P>* LruPool<P>::percpu_pop_free(uint32_t hash) {
   // Step 1: rotate.
   lru_list_rotate_locked(list, PathEvent::kPercpuRotateActive, PathEvent::kPercpuRotateInactive);
   // Step 2: shrink into FREE if it is empty.
-  LruLink* free_list = list.head(LruListType::kFree);
+  LruLink<P>* free_list = list.head(LruListType::kFree);
   if (lru_link_list_is_empty(free_list)) {
     lru_list_shrink_locked(list, kLruPercpuFreeTarget, free_list, LruListType::kFree,
                            PathEvent::kPercpuShrinkInactive, PathEvent::kPercpuForceShrink);
@@ -339,8 +339,8 @@ LruNode<P>* LruPool<P>::percpu_pop_free(uint32_t hash) {
   }
   // Step 3: hand out the head of FREE as an INACTIVE node.
   if (lru_link_list_is_empty(free_list)) return nullptr;
-  LruNode<P>* node = lru_node_of<P>(free_list->next);
-  node->hash = hash;
+  LruNode<P>* node = lru_node_of<P>(free_list->next());
+  node->hash.write(hash);
   node->clear_ref();
   lru_node_move_locked(list, node, LruListType::kInactive);
   platform_.path_event(PathEvent::kPercpuNodeToInactive, static_cast<uint64_t>(cpu));
@@ -364,7 +364,7 @@ void LruPool<P>::common_push_free(LruNode<P>* node) {
                 "pushing a node that is already free (double free)");
   if (type == LruListType::kLocalPending) {
     const int owner =
-        mutant_active<P>(Mutant::kLruPushPendingToWrongCpu) ? platform_.cpu() : node->cpu;
+        mutant_active<P>(Mutant::kLruPushPendingToWrongCpu) ? platform_.cpu() : node->cpu.read();
     LruLocalList<P>& local = local_lists_[owner];
     if (int error = local.lock.lock()) {
       node->set_pending_free(true);
@@ -408,7 +408,7 @@ void LruPool<P>::lru_list_push_free(LruList<P>& list, LruNode<P>* node) {
 // bpf_percpu_lru_push_free(): to the head of the owner CPU's FREE list.
 template <class P>
 void LruPool<P>::percpu_push_free(LruNode<P>* node) {
-  const int owner = node->cpu;
+  const int owner = node->cpu.read();
   LruList<P>& list = percpu_lists_[owner];
   if (int error = list.lock.lock()) {
     node->set_pending_free(true);

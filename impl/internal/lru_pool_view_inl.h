@@ -11,7 +11,7 @@ namespace mapsim {
 
 // The node index of `link`, or node_count_ when it is not one of the pool's nodes.
 template <class P>
-uint32_t LruPool<P>::view_index_of(const LruLink* link) const {
+uint32_t LruPool<P>::view_index_of(const LruLink<P>* link) const {
   if (link == nullptr) return node_count_;
   const auto* node = static_cast<const LruNode<P>*>(link);
   return static_cast<uint32_t>(
@@ -19,11 +19,11 @@ uint32_t LruPool<P>::view_index_of(const LruLink* link) const {
 }
 
 template <class P>
-LruListWalk LruPool<P>::view_walk_list(const LruLink* head) const {
+LruListWalk LruPool<P>::view_walk_list(const LruLink<P>* head) const {
   LruListWalk walk;
-  const LruLink* previous = head;
-  const LruLink* link = head->next;
-  for (; link != head; link = link->next) {
+  const LruLink<P>* previous = head;
+  const LruLink<P>* link = head->next();
+  for (; link != head; link = link->next()) {
     const uint32_t index = view_index_of(link);
     if (index == node_count_) {
       walk.end = LruListWalk::End::kForeignLink;
@@ -33,22 +33,22 @@ LruListWalk LruPool<P>::view_walk_list(const LruLink* head) const {
       walk.end = LruListWalk::End::kTooLong;
       return walk;
     }
-    if (link->prev != previous) {
+    if (link->prev() != previous) {
       walk.end = LruListWalk::End::kBrokenBackLink;
       return walk;
     }
     walk.nodes.push_back(index);
     previous = link;
   }
-  if (head->prev != previous) walk.end = LruListWalk::End::kBrokenBackLink;
+  if (head->prev() != previous) walk.end = LruListWalk::End::kBrokenBackLink;
   return walk;
 }
 
 template <class P>
 LruListWalk LruPool<P>::view_walk_local_free(const LruLocalList<P>& local) const {
   LruListWalk walk;
-  for (const LruLink* link = local.free_head.load(std::memory_order_relaxed); link != nullptr;
-       link = link->next) {
+  for (const LruLink<P>* link = local.free_head.load(std::memory_order_relaxed); link != nullptr;
+       link = link->next()) {
     const uint32_t index = view_index_of(link);
     if (index == node_count_) {
       walk.end = LruListWalk::End::kForeignLink;
@@ -70,8 +70,10 @@ LruListsView LruPool<P>::view_lists(const LruList<P>& list) const {
   for (int type = 0; type < kLruGlobalListTypeCount; ++type) {
     view.lists[type] = view_walk_list(&list.lists[type]);
   }
-  for (int type = 0; type < kLruCountedListTypeCount; ++type) view.counts[type] = list.counts[type];
-  const LruLink* cursor = list.next_inactive_rotation;
+  for (int type = 0; type < kLruCountedListTypeCount; ++type) {
+    view.counts[type] = list.counts[type].read();
+  }
+  const LruLink<P>* cursor = list.next_inactive_rotation.read();
   if (cursor == &list.lists[static_cast<int>(LruListType::kInactive)]) {
     view.cursor = LruListsView::kCursorAtHead;
   } else {
@@ -93,8 +95,8 @@ void LruPool<P>::fill_view(LruMapView* view) const {
     seen.type = static_cast<uint8_t>(node->type());
     seen.referenced = node->is_referenced();
     seen.pending_free = node->is_pending_free();
-    seen.cpu = node->cpu;
-    seen.hash = node->hash;
+    seen.cpu = node->cpu.read();
+    seen.hash = node->hash.read();
   }
   if (uses_percpu_lists_) {
     for (int cpu = 0; cpu < possible_cpus_; ++cpu) {
@@ -109,7 +111,7 @@ void LruPool<P>::fill_view(LruMapView* view) const {
     seen.locked = internal::inspect_lock_is_locked(local.lock);
     seen.pending = view_walk_list(&local.pending_list);
     seen.free = view_walk_local_free(local);
-    seen.next_steal = local.next_steal;
+    seen.next_steal = local.next_steal.read();
   }
 }
 

@@ -13,9 +13,10 @@
 
 #include <cstdint>
 #include <new>
+#include <source_location>
 
-#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
+#include "impl/inspection/corruption_access.h"
 #include "impl/inspection/hash_view.h"
 #include "impl/internal/inspect_support.h"
 #include "impl/uapi.h"
@@ -34,8 +35,8 @@ class PercpuAreaCache {
   ~PercpuAreaCache() {
     if (lists_ == nullptr) return;
     for (int cpu = 0; cpu < cpu_count_; ++cpu) {
-      for (uint32_t index = 0; index < lists_[cpu].count; ++index) {
-        platform_.release(lists_[cpu].areas[index]);
+      for (uint32_t index = 0; index < lists_[cpu].size(); ++index) {
+        platform_.release(lists_[cpu].at(index));
       }
       lists_[cpu].~List();
     }
@@ -60,8 +61,8 @@ class PercpuAreaCache {
   unsigned char* take() {
     List& list = lists_[platform_.cpu()];
     if (list.lock.lock() != 0) return fresh_area();  // nested on this CPU: no cache
-    unsigned char* area = list.count > 0 ? list.areas[--list.count] : nullptr;
-    if (area != nullptr && list.count < kLowWatermark) push_fresh(list);
+    unsigned char* area = list.size() > 0 ? list.pop() : nullptr;
+    if (area != nullptr && list.size() < kLowWatermark) push_fresh(list);
     list.lock.unlock();
     return area != nullptr ? area : fresh_area();
   }
@@ -73,12 +74,12 @@ class PercpuAreaCache {
       platform_.release_after_grace_period(area);
       return;
     }
-    MAPSIM_ASSERT(list.count <= kHighWatermark, "lists are trimmed past the high watermark");
-    list.areas[list.count++] = area;
+    MAPSIM_ASSERT(list.size() <= kHighWatermark, "lists are trimmed past the high watermark");
+    list.push(area);
     unsigned char* trimmed[kHighWatermark + 1];
     uint32_t trimmed_count = 0;
-    if (list.count > kHighWatermark) {
-      while (list.count > kTrimTarget) trimmed[trimmed_count++] = list.areas[--list.count];
+    if (list.size() > kHighWatermark) {
+      while (list.size() > kTrimTarget) trimmed[trimmed_count++] = list.pop();
     }
     list.lock.unlock();
     for (uint32_t index = 0; index < trimmed_count; ++index) {
@@ -91,9 +92,9 @@ class PercpuAreaCache {
     PercpuAreaCacheView view;
     const List& list = lists_[cpu];
     view.locked = inspect_lock_is_locked(list.lock);
-    view.count = list.count;
-    for (uint32_t index = 0; index < list.count && index <= kHighWatermark; ++index) {
-      view.areas.push_back(reinterpret_cast<uintptr_t>(list.areas[index]));
+    view.count = list.size();
+    for (uint32_t index = 0; index < view.count && index <= kHighWatermark; ++index) {
+      view.areas.push_back(reinterpret_cast<uintptr_t>(list.at(index)));
     }
     return view;
   }
@@ -101,10 +102,28 @@ class PercpuAreaCache {
 
  private:
   // A LIFO of free areas; the areas keep their old contents (no link is written into them).
+  // Everything but the lock is touched only with the lock held (or before publication).
+  // (Accessors pass on the caller's source location for race reports.)
   struct List {
+    using Where = std::source_location;
+    uint32_t size(Where where = Where::current()) const { return count.read(where); }
+    unsigned char* at(uint32_t index, Where where = Where::current()) const {
+      return areas[index].read(where);
+    }
+    void push(unsigned char* area, Where where = Where::current()) {
+      const uint32_t size_before = count.read(where);
+      areas[size_before].write(area, where);
+      count.write(size_before + 1, where);
+    }
+    unsigned char* pop(Where where = Where::current()) {
+      const uint32_t size_after = count.read(where) - 1;
+      count.write(size_after, where);
+      return areas[size_after].read(where);
+    }
+
     typename P::BucketLock lock;
-    unsigned char* areas[kHighWatermark + 1] = {};
-    uint32_t count = 0;
+    typename P::template Plain<unsigned char*> areas[kHighWatermark + 1];
+    typename P::template Plain<uint32_t> count{0};
   };
 
   unsigned char* fresh_area() {
@@ -114,7 +133,7 @@ class PercpuAreaCache {
   bool push_fresh(List& list) {
     unsigned char* area = fresh_area();
     if (area == nullptr) return false;
-    list.areas[list.count++] = area;
+    list.push(area);
     return true;
   }
 

@@ -15,8 +15,8 @@
 #include <cstdint>
 #include <new>
 
-#include "impl/inspection/corruption_access.h"
 #include "impl/assert.h"
+#include "impl/inspection/corruption_access.h"
 #include "impl/inspection/hash_view.h"
 #include "impl/internal/htab_element.h"
 #include "impl/internal/inspect_support.h"
@@ -69,8 +69,8 @@ class PercpuFreeList {
       if (head.lock.lock() != 0) continue;
       Element* element = head.first.load();
       if (element != nullptr) {
-        head.first.store(element->free_next);
-        element->free_next = nullptr;
+        head.first.store(element->free_next.read());
+        element->free_next.write(nullptr);
       }
       head.lock.unlock();
       if (element != nullptr) return element;
@@ -96,7 +96,7 @@ class PercpuFreeList {
     HashFreeListView view;
     view.locked = inspect_lock_is_locked(heads_[cpu].lock);
     for (const Element* element = heads_[cpu].first.load(); element != nullptr;
-         element = element->free_next) {
+         element = element->free_next.read()) {
       if (view.elements.size() >= walk_limit) {
         view.cut = true;
         break;
@@ -110,7 +110,7 @@ class PercpuFreeList {
   uint64_t count_quiescent(int cpu) const {
     uint64_t count = 0;
     for (Element* element = heads_[cpu].first.load(); element != nullptr;
-         element = element->free_next) {
+         element = element->free_next.read()) {
       ++count;
     }
     return count;
@@ -124,7 +124,7 @@ class PercpuFreeList {
   };
 
   static void push_unlocked(Head& head, Element* element) {
-    element->free_next = head.first.load();
+    element->free_next.write(head.first.load());
     head.first.store(element);
   }
 

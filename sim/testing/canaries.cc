@@ -5,6 +5,7 @@
 
 #include "impl/create_map.h"
 #include "impl/internal/hash_map_impl.h"
+#include "impl/internal/lru_hash_map_impl.h"
 #include "impl/jhash.h"
 #include "impl/uapi.h"
 #include "sim/sim_platform.h"
@@ -192,6 +193,41 @@ Scenario unlocked_hash_map_scenario(bool fixed) {
       }});
     }
     instance.check_end = [state](const Outcome& outcome) { return check_hash(*state, outcome); };
+    instance.state = state;
+    return instance;
+  };
+  return scenario;
+}
+
+Scenario unlocked_lru_map_scenario(bool fixed) {
+  Scenario scenario;
+  scenario.name = fixed ? "canary lru map (fixed)" : "canary lru map";
+  scenario.possible_cpus = 2;
+  scenario.build = [fixed](SimPlatform& platform) {
+    auto state = std::make_shared<HashState>();
+    MapAttr attr = small_hash_attr();
+    attr.map_type = bpf::kMapLruHash;
+    int error = 0;
+    if (fixed) {
+      error = create_map(platform, attr, &state->map);
+    } else {
+      state->broken_platform = std::make_unique<UnlockedBucketPlatform>(2);
+      error = internal::LruHashMap<UnlockedBucketPlatform>::create(*state->broken_platform, attr,
+                                                                   &state->map);
+    }
+    MAPSIM_ASSERT(error == 0, "the canary map is created");
+    const uint32_t preset = 100;
+    const uint64_t value = 1;
+    MAPSIM_ASSERT(state->map->update_elem(&preset, &value, bpf::kAny) == 0, "key 100 is set");
+    ScenarioInstance instance;
+    instance.cpus.resize(2);
+    for (int cpu = 0; cpu < 2; ++cpu) {
+      instance.cpus[cpu].push_back(Operation{"insert", [state, cpu] {
+        const uint32_t key = static_cast<uint32_t>(cpu) + 1;
+        const uint64_t inserted = key;
+        return int64_t{state->map->update_elem(&key, &inserted, bpf::kAny)};
+      }});
+    }
     instance.state = state;
     return instance;
   };

@@ -12,8 +12,14 @@
 // unlocked_hash_map_scenario: the real BPF_MAP_TYPE_HASH code (impl/internal/hash_map_impl.h)
 //   instantiated on a platform whose bucket lock excludes nobody (it still announces itself,
 //   so the interleavings are the same). Two CPUs insert two keys of the same bucket.
-//   => the end check fails: a key whose update returned 0 is not in the map.
+//   => the end check fails: a key whose update returned 0 is not in the map; or, first, a data
+//   race: the same locks guard the free lists, whose links are plain fields (P::Plain).
 //   (fixed = true: the same scenario on SimPlatform, which never fails)
+//
+// unlocked_lru_map_scenario: the real LRU_HASH code on the same platform: its list locks
+//   exclude nobody. Two CPUs insert into a 2-entry map holding one key (refills, evictions).
+//   => a data race on the LRU lists' plain fields (links, counters), reported with both
+//   accesses. (fixed = true: SimPlatform, which never fails)
 //
 // lru_steal_scenario: the real BPF_MAP_TYPE_LRU_HASH code on SimPlatform, 3 CPUs, max_entries 2
 //   (one node per refill), key 100 inserted in setup (its node pending on CPU 0); CPU 0, 1 and 2
@@ -21,8 +27,8 @@
 //   refill or shrink and steals CPU 0's pending node while CPU 0 may be flushing it. The bug is
 //   planted by running it with mutant lru-steal-without-victim-lock (impl/mutant.h) in
 //   ExplorerOptions::execution.mutants: the steal then skips the victim's local lock.
-//   => with the mutant: an LRU invariant (counters, links) breaks or a list assertion fires;
-//      without it: never fails.
+//   => with the mutant: a data race on the victim's list links, an LRU invariant (counters,
+//      links) breaks or a list assertion fires; without it: never fails.
 #pragma once
 
 #include "impl/mutant.h"
@@ -32,6 +38,7 @@ namespace mapsim::sim::testing {
 
 Scenario broken_bucket_scenario(bool fixed = false);
 Scenario unlocked_hash_map_scenario(bool fixed = false);
+Scenario unlocked_lru_map_scenario(bool fixed = false);
 Scenario lru_steal_scenario();
 inline constexpr Mutant kLruStealCanaryMutant = Mutant::kLruStealWithoutVictimLock;
 
