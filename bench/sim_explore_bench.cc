@@ -72,10 +72,17 @@ Scenario stores_scenario(int cpus, int steps) {
   return scenario;
 }
 
+// The simulator's own cost: the map scenarios run without their after-every-step invariant
+// check (bench/sim_invariants_bench.cc measures that check).
+Scenario unchecked(testing::MapScenarioConfig config) {
+  config.check_every_step = false;
+  return testing::map_scenario(config);
+}
+
 Scenario random_walk_scenario(int which) {
   switch (which) {
-    case 0: return testing::map_scenario(testing::hash_two_cpus());
-    case 1: return testing::map_scenario(testing::lru_three_cpus());
+    case 0: return unchecked(testing::hash_two_cpus());
+    case 1: return unchecked(testing::lru_three_cpus());
     default: return stores_scenario(2, 64);
   }
 }
@@ -84,8 +91,8 @@ Scenario random_walk_scenario(int which) {
 // CPU has C(28, 14) interleavings); 3-4: small enough to count every interleaving.
 Scenario dpor_scenario(int which) {
   switch (which) {
-    case 0: return testing::map_scenario(testing::hash_two_cpus());
-    case 1: return testing::map_scenario(testing::lru_two_cpus());
+    case 0: return unchecked(testing::hash_two_cpus());
+    case 1: return unchecked(testing::lru_two_cpus());
     case 2: return testing::lastzero_scenario(5);
     case 3: return testing::lastzero_scenario(3);
     default: return testing::indexer_scenario(3, 2, 6);
@@ -164,8 +171,7 @@ void BM_SimMemory(benchmark::State& state) {
   const uint64_t executions = static_cast<uint64_t>(state.range(1));
   ExplorerOptions options;
   options.max_executions = executions;
-  Explorer explorer(testing::map_scenario(dpor ? testing::lru_three_cpus()
-                                               : testing::hash_two_cpus()),
+  Explorer explorer(unchecked(dpor ? testing::lru_three_cpus() : testing::hash_two_cpus()),
                     options);
   uint64_t explored = 0;
   for (auto _ : state) {

@@ -392,7 +392,7 @@ void Execution::enter_nested(Context& context) {
   }
   cpu.stack[cpu.depth++] = static_cast<int8_t>(context.id);
   commit_step(context);
-  races_.nested_entry(context.interrupted, context.id);
+  races_.nested_entry(context.cpu, context.interrupted, context.id);
   context.fiber.start(stacks_.acquire(context.id), &Execution::context_entry, &context);
 }
 
@@ -402,6 +402,7 @@ void Execution::finish_context(Context& context) {
   MAPSIM_ASSERT(cpu.depth > 0 && cpu.stack[cpu.depth - 1] == context.id,
                 "a finishing context is the innermost on its CPU");
   --cpu.depth;
+  races_.cpu_finished(context.cpu, context.id);
   if (context.nested && context.interrupted >= 0) {
     races_.nested_exit(context.id, context.interrupted);
     contexts_[context.interrupted].status = ContextStatus::kReady;

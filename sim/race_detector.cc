@@ -13,6 +13,7 @@ void RaceDetector::reset(int contexts) {
     if (object_has_clock_[object]) object_clocks_[object].clear();
   }
   object_has_clock_.assign(object_has_clock_.size(), false);
+  cpu_clocks_.clear();
   shadows_.clear();
 }
 
@@ -46,12 +47,20 @@ void RaceDetector::release_clear(uint32_t object) {
   }
 }
 
-void RaceDetector::nested_entry(int interrupted, int nested) {
+void RaceDetector::nested_entry(int cpu, int interrupted, int nested) {
+  if (cpu >= 0 && static_cast<size_t>(cpu) < cpu_clocks_.size()) {
+    clocks_[nested].join(cpu_clocks_[cpu]);
+  }
   if (interrupted >= 0) {
     clocks_[nested].join(clocks_[interrupted]);
     tick(interrupted);
   }
   tick(nested);
+}
+
+void RaceDetector::cpu_finished(int cpu, int context) {
+  if (static_cast<size_t>(cpu) >= cpu_clocks_.size()) cpu_clocks_.resize(cpu + 1);
+  cpu_clocks_[cpu].join(clocks_[context]);
 }
 
 void RaceDetector::nested_exit(int nested, int interrupted) {

@@ -13,7 +13,9 @@
 // - atomics: a release store publishes the storer's clock (a relaxed store ends the release
 //   sequence, a relaxed RMW continues it, C++20 [intro.races]); an acquire load joins it;
 // - nested programs: entry starts from the interrupted context's clock, exit joins the nested
-//   clock back into it (they run on one CPU, strictly nested).
+//   clock back into it (they run on one CPU, strictly nested);
+// - one CPU's program order: a context that finishes leaves its clock on its CPU, and a nested
+//   program that fires on that CPU later starts from it (even when the CPU is idle by then).
 // Left blank on purpose: RCU grace periods create no happens-before edges here; use-after-free
 // of reclaimed memory is caught directly by the arena's poisoning instead. READ_ONCE fields,
 // racy copies and atomics are never races (they are declared).
@@ -51,8 +53,11 @@ class RaceDetector {
   void release(int context, uint32_t object);        // replaces the object's clock
   void release_join(int context, uint32_t object);   // joins into it (RMW release)
   void release_clear(uint32_t object);               // relaxed store: release sequence ends
-  void nested_entry(int interrupted, int nested);
+  // `cpu`: the CPU both run on.
+  void nested_entry(int cpu, int interrupted, int nested);
   void nested_exit(int nested, int interrupted);
+  // `context` finished on `cpu`: what it did happens before whatever runs on that CPU next.
+  void cpu_finished(int cpu, int context);
 
   // A plain access by `context`; returns true and fills *race on a data race.
   bool on_plain_access(uint32_t cell, const Access& access, Race* race);
@@ -69,6 +74,7 @@ class RaceDetector {
 
   std::vector<VectorClock> clocks_;         // per context
   std::vector<VectorClock> object_clocks_;  // per SimObject id
+  std::vector<VectorClock> cpu_clocks_;     // per CPU: the clocks of contexts finished there
   std::vector<bool> object_has_clock_;
   std::unordered_map<uint32_t, Shadow> shadows_;
 };

@@ -5,6 +5,7 @@
 // reported as a data race naming both accesses.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 
 #include "sim/explorer.h"
@@ -64,6 +65,41 @@ TEST(PlainFieldsTest, HashFamilyScenariosHaveNoDataRaces) {
     const ExploreReport report = explorer.explore(random);
     EXPECT_TRUE(report.ok()) << config.name << ": " << report.failures.front().message;
   }
+}
+
+// One CPU's program order: a nested program firing on a CPU whose program has finished comes
+// after everything that program did; on another CPU it does not.
+Scenario write_then_nested_read(int reader_cpu) {
+  Scenario scenario;
+  scenario.name = "write then nested read on cpu " + std::to_string(reader_cpu);
+  scenario.possible_cpus = 2;
+  scenario.build = [reader_cpu](SimPlatform&) {
+    auto cell = std::make_shared<SimPlatform::Plain<int>>();
+    ScenarioInstance instance;
+    instance.cpus.resize(1);
+    instance.cpus[0].push_back(Operation{"write", [cell] {
+      cell->write(1);
+      return int64_t{0};
+    }});
+    instance.nested.push_back(
+        NestedProgram{reader_cpu, {Operation{"read", [cell] { return int64_t{cell->read()}; }}}});
+    instance.state = cell;
+    return instance;
+  };
+  return scenario;
+}
+
+TEST(PlainFieldsTest, NestedProgramAfterItsCpusProgramIsOrderedAfterIt) {
+  Explorer same_cpu(write_then_nested_read(0));
+  DporStrategy dpor(DporOptions{});
+  const ExploreReport report = same_cpu.explore(dpor);
+  EXPECT_TRUE(report.ok()) << report.failures.front().message;
+
+  Explorer other_cpu(write_then_nested_read(1));
+  DporStrategy dpor_other(DporOptions{});
+  const ExploreReport other = other_cpu.explore(dpor_other);
+  ASSERT_FALSE(other.failures.empty());
+  EXPECT_EQ(other.failures[0].kind, FailureKind::kDataRace) << other.failures[0].message;
 }
 
 }  // namespace
