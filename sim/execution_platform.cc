@@ -58,20 +58,23 @@ ObjectKey Execution::object_key(SimObjectHeader& header) {
   if (checking_ && ++check_operations_ > options_.max_steps) throw CheckDidNotFinish{};
   if (header.epoch == epoch_) return object_keys_[header.index];
   if (header.epoch == kPoisonEpoch) {
-    const Arena::Block* block = arena_.find(&header);
-    std::string what = "a SimPlatform object at offset " +
-                       std::to_string(block != nullptr ? reinterpret_cast<const char*>(&header) -
-                                                             block->payload
-                                                       : 0) +
-                       " of block#" + std::to_string(block != nullptr ? block->key_id : 0);
-    std::string message =
-        block != nullptr
-            ? describe_use_after_free(arena_.block_index(*block),
-                                      context_name(current_) + " uses " + what +
-                                          " after it was freed",
-                                      step_)
-            : "a SimPlatform object at " + address_text(&header) +
-                  " is used after its memory was freed";
+    // Built in one expression: fail() abandons this fiber's stack, so no other string may
+    // still be alive on it then (only `message`, which fail() takes).
+    std::string message = [&] {
+      const Arena::Block* block = arena_.find(&header);
+      if (block == nullptr) {
+        return "a SimPlatform object at " + address_text(&header) +
+               " is used after its memory was freed";
+      }
+      const std::string what =
+          "a SimPlatform object at offset " +
+          std::to_string(reinterpret_cast<const char*>(&header) - block->payload) + " of block#" +
+          std::to_string(block->key_id);
+      return describe_use_after_free(arena_.block_index(*block),
+                                     context_name(current_) + " uses " + what +
+                                         " after it was freed",
+                                     step_);
+    }();
     if (checking_) throw CheckTouchedFreedMemory{std::move(message)};
     MAPSIM_ASSERT(mode_ == Mode::kRunning, message.c_str());
     fail(FailureKind::kUseAfterFree, std::move(message));

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "impl/create_map.h"
 #include "impl/internal/array_map_impl.h"
@@ -83,9 +84,10 @@ class CorruptionTest : public ::testing::Test {
     EXPECT_EQ(create_map(platform_, attr, &map), 0);
     return map;
   }
+  // Per-CPU maps take one value per possible CPU from userspace (syscall_value_size()).
   static void insert(Map& map, uint32_t key) {
-    const uint64_t value = key;
-    ASSERT_EQ(map.update_elem(&key, &value, bpf::kAny), 0);
+    std::vector<uint64_t> values((map.syscall_value_size() + 7) / 8, key);
+    ASSERT_EQ(map.update_elem(&key, values.data(), bpf::kAny), 0);
   }
 
   // The check passes, `corrupt` makes it report `expected`, `repair` makes it pass again.
