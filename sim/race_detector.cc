@@ -1,5 +1,7 @@
 #include "sim/race_detector.h"
 
+#include <string_view>
+
 #include "impl/assert.h"
 
 namespace mapsim::sim {
@@ -104,11 +106,28 @@ bool RaceDetector::on_plain_access(uint32_t cell, const Access& access, Race* ra
   return false;
 }
 
+namespace {
+
+// The source file as a repository path ("impl/internal/lru_local_list.h"), whatever the build
+// directory and the compiler launcher made of __FILE__ ("../impl/...", "/src/mapsim/impl/..."),
+// so that reports, and the trace files that keep them, are the same in every build.
+std::string repository_path(const char* file) {
+  const std::string_view path(file);
+  for (const std::string_view top : {"impl/", "sim/", "model/", "scenarios/", "tests/"}) {
+    for (size_t at = path.find(top); at != std::string_view::npos; at = path.find(top, at + 1)) {
+      if (at == 0 || path[at - 1] == '/') return std::string(path.substr(at));
+    }
+  }
+  return std::string(path);
+}
+
+}  // namespace
+
 std::string RaceDetector::describe(const Race& race, const std::string& earlier_context,
                                    const std::string& later_context) {
   auto access_text = [](const Access& access, const std::string& who) {
     return std::string(access.write ? "write" : "read") + " by " + who + " at step " +
-           std::to_string(access.step) + " (" + access.file + ":" +
+           std::to_string(access.step) + " (" + repository_path(access.file) + ":" +
            std::to_string(access.line) + ")";
   };
   return "data race on plain cell obj#" + std::to_string(race.cell) + ": " +
