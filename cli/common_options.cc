@@ -27,6 +27,18 @@ void add_common_options(CLI::App* command, CommonOptions* options, bool reports)
   command->add_option("--jobs", options->jobs,
                       "threads to explore on (the results do not depend on it); default 1")
       ->check(CLI::Range(1, std::max(64, cores)));
+  add_stack_kib_option(command, &options->stack_kib);
+}
+
+void add_stack_kib_option(CLI::App* command, std::optional<uint32_t>* stack_kib) {
+  using scenario::ExploreSpec;
+  command->add_option("--stack-kib", *stack_kib,
+                      "fiber stack per simulated context in KiB, " +
+                          std::to_string(ExploreSpec::kMinStackKib) + " to " +
+                          std::to_string(ExploreSpec::kMaxStackKib) +
+                          " (default: the scenario's explore.stack_kib, else 256; 1024 under "
+                          "AddressSanitizer)")
+      ->check(CLI::Range(ExploreSpec::kMinStackKib, ExploreSpec::kMaxStackKib));
 }
 
 std::string apply_overrides(const CommonOptions& options, scenario::ScenarioSpec* spec) {
@@ -38,6 +50,7 @@ std::string apply_overrides(const CommonOptions& options, scenario::ScenarioSpec
   if (options.strategy) spec->explore.strategy = *options.strategy;
   if (options.executions) spec->explore.executions = *options.executions;
   if (options.time_seconds) spec->explore.time_seconds = *options.time_seconds;
+  if (options.stack_kib) spec->explore.stack_kib = *options.stack_kib;
   return "";
 }
 

@@ -9,6 +9,8 @@
 //   --executions N     the executions budget
 //   --time SECONDS     the time budget (runs cut short by time are not reproducible by counts)
 //   --jobs N           threads; the results do not depend on N (sim/partition.h)
+//   --stack-kib N      fiber stack per simulated context, in KiB (16 to 65536; the scenario's
+//                      explore.stack_kib, else the build's default: 256, 1024 under ASan)
 //
 // The overrides are applied to the spec itself before anything runs, so that a trace file
 // embeds the scenario as it actually ran.
@@ -35,12 +37,16 @@ struct CommonOptions {
   std::optional<uint64_t> executions;
   std::optional<double> time_seconds;
   int jobs = 1;
+  std::optional<uint32_t> stack_kib;
 };
 
 // Adds the options to `command`; `reports`: also --json and --junit.
 void add_common_options(CLI::App* command, CommonOptions* options, bool reports);
+// Adds --stack-kib N (range-checked: a value out of range is a usage error naming the option).
+void add_stack_kib_option(CLI::App* command, std::optional<uint32_t>* stack_kib);
 
-// Applies --seed/--strategy/--executions/--time to `spec`; "" or what is wrong (a bad seed).
+// Applies --seed/--strategy/--executions/--time/--stack-kib to `spec`; "" or what is wrong (a
+// bad seed).
 std::string apply_overrides(const CommonOptions& options, scenario::ScenarioSpec* spec);
 
 }  // namespace mapsim::cli

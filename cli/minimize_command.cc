@@ -73,6 +73,8 @@ int run_minimize_command(const MinimizeCommandOptions& options) {
   }
   scenario::ScenarioSpec spec = std::move(parse.spec);
   spec.file = trace.scenario_file;
+  // The stacks the recording had, unless --stack-kib says otherwise (apply_overrides).
+  if (trace.stack_kib != 0) spec.explore.stack_kib = trace.stack_kib;
   // --time bounds the minimisation, not each exploration.
   CommonOptions overrides = options.common;
   overrides.time_seconds.reset();

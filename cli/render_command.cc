@@ -22,7 +22,11 @@ int report_outcome(const RunPicturesOutcome& outcome, const std::string& out_dir
   for (const std::string& error : outcome.failures) {
     std::cerr << "mapsim render: " << error << "\n";
   }
-  if (!outcome.bad_input.empty()) return kExitUsage;
+  for (const std::string& error : outcome.unwritable) {
+    std::cerr << "mapsim render: " << error << "\n";
+  }
+  // An --out folder that cannot be written is bad input, like a missing trace file.
+  if (!outcome.bad_input.empty() || !outcome.unwritable.empty()) return kExitUsage;
   if (!outcome.failures.empty()) return kExitInternal;
   for (const std::string& note : outcome.notes) std::cout << "mapsim render: " << note << "\n";
   std::cout << "mapsim render: pictures in " << out_dir << "/ (index.html)\n";

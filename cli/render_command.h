@@ -14,8 +14,8 @@
 // the output and index.html say when the cap left some out).
 //
 // Exit status: 0 drawn; 2 bad input (no such file, not a trace or run folder, a corrupt trace,
-// a trace of a newer format version: the message names the file and what is wrong); 3 a
-// picture could not be drawn or written.
+// a trace of a newer format version: the message names the file and what is wrong; an --out
+// folder or a file in it that cannot be written); 3 a picture could not be drawn.
 #pragma once
 
 #include <cstddef>

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/build_info.h"
+#include "cli/common_options.h"
 #include "cli/exit_status.h"
 #include "cli/failure_traces.h"
 #include "cli/trace_compare.h"
@@ -53,6 +54,7 @@ CLI::App* add_replay_command(CLI::App& app, ReplayCommandOptions* options) {
       "replay", "Re-execute a trace file's execution and compare it with the recording");
   replay->add_option("trace", options->trace, "a trace file (mapsim run writes them)")
       ->required();
+  add_stack_kib_option(replay, &options->stack_kib);
   return replay;
 }
 
@@ -71,6 +73,9 @@ int run_replay_command(const ReplayCommandOptions& options) {
     return bad_input(message);
   }
   parse.spec.file = recorded.scenario_file;
+  // The stacks the recording had (a trace without the field: its scenario's, else the default).
+  if (recorded.stack_kib != 0) parse.spec.explore.stack_kib = recorded.stack_kib;
+  if (options.stack_kib) parse.spec.explore.stack_kib = *options.stack_kib;
   const bool other_build = note_build(recorded);
   std::cout << "replaying " << options.trace << ": scenario " << recorded.scenario_name << ", "
             << recorded.steps << " steps, " << failure_summary(recorded) << "\n";
@@ -102,6 +107,14 @@ int run_replay_command(const ReplayCommandOptions& options) {
   }
   scenario::TraceFile replayed = recorded;
   scenario::fill_from_capture(captured, &replayed);
+  // The stacks the replay ran on, as the explorer mapped them (not compared: the size never
+  // changes an execution, only whether it overflows).
+  std::cout << "fiber stacks of " << replayed.stack_kib << " KiB"
+            << (options.stack_kib               ? " (--stack-kib)"
+                : recorded.stack_kib != 0       ? " (as recorded)"
+                : parse.spec.explore.stack_kib  ? " (the scenario's stack_kib)"
+                                                : " (this build's default)")
+            << "\n";
   if (!replayed.failure.kind.empty()) {
     replayed.failure.kind = scenario::replay_scenario(parse.spec, recorded.schedule).failure_kind;
   }

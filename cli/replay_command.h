@@ -7,9 +7,12 @@
 // difference (including a replay that diverges from the schedule, or a scenario this mapsim
 // compiles to a different shape) is shown -- where and how -- and exits 1. A trace written by
 // another mapsim build says so first (version and commit of both). A file that cannot be read,
-// is not a mapsim trace, or whose scenario no longer parses: exit 2.
+// is not a mapsim trace, or whose scenario no longer parses: exit 2. The fiber stacks have the
+// size the trace records (its exploration.stack_kib), or --stack-kib N.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace CLI {
@@ -20,6 +23,8 @@ namespace mapsim::cli {
 
 struct ReplayCommandOptions {
   std::string trace;
+  /// --stack-kib N: fiber stack per context in KiB, instead of the size the trace records.
+  std::optional<uint32_t> stack_kib;
 };
 
 CLI::App* add_replay_command(CLI::App& app, ReplayCommandOptions* options);

@@ -48,6 +48,7 @@ std::string rerun_command(const std::string& file, const CommonOptions& common) 
   if (common.strategy) command += " --strategy " + *common.strategy;
   if (common.executions) command += " --executions " + std::to_string(*common.executions);
   if (common.time_seconds) command += " --time " + std::to_string(*common.time_seconds);
+  if (common.stack_kib) command += " --stack-kib " + std::to_string(*common.stack_kib);
   return command;
 }
 
@@ -203,6 +204,9 @@ int run_run_command(const RunCommandOptions& options) {
   for (const std::string& error : pictures.failures) {
     std::cerr << "mapsim run: pictures: " << error << "\n";
   }
+  for (const std::string& error : pictures.unwritable) {
+    std::cerr << "mapsim run: pictures: " << error << "\n";
+  }
   std::map<std::string, size_t> verdicts;
   for (const ScenarioRunRecord& record : records) {
     ++verdicts[scenario::verdict_name(record.result.verdict)];
@@ -211,9 +215,16 @@ int run_run_command(const RunCommandOptions& options) {
   for (const auto& [verdict, count] : verdicts) std::cout << " " << count << " " << verdict;
   std::cout << "; reports and pictures in " << options.common.out_dir << "/ (index.html)\n";
   int status = exit_status_of(records);
-  // A picture mapsim could not draw from its own traces is mapsim's failure: internal error.
-  if (!pictures.ok()) status = kExitInternal;
-  return reports_written || status != kExitOk ? status : kExitUsage;
+  // Output the user asked for (--out DIR and what goes in it, --json, --junit) that cannot be
+  // written is bad input, as docs/cli.md's table says; a picture mapsim could not draw from its
+  // own traces, or a trace of its own it cannot read back, is mapsim's failure: internal error.
+  if (!reports_written || !pictures.unwritable.empty()) {
+    status = worst_exit_status(status, kExitUsage);
+  }
+  if (!pictures.bad_input.empty() || !pictures.failures.empty()) {
+    status = worst_exit_status(status, kExitInternal);
+  }
+  return status;
 }
 
 }  // namespace mapsim::cli

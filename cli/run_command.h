@@ -11,7 +11,9 @@
 // scenario and of the whole run, and DIR/index.html listing scenarios, verdicts and pictures.
 // --witnesses also writes DIR/witnesses/<scenario>-e<n>.json, the execution that showed each
 // met `exists` expectation. Every 64th execution is replayed at once from its own schedule (nondeterminism is exit 3).
-// Exit status: the worst over the scenarios (cli/exit_status.h).
+// Exit status: the worst over the scenarios (cli/exit_status.h) and the output: a report,
+// picture or index.html that cannot be written where the user put it is bad input (2), a
+// picture that cannot be drawn from mapsim's own traces an internal error (3).
 #pragma once
 
 #include <string>

@@ -162,6 +162,13 @@ sim::Result<std::vector<RunSummaryScenario>> run_summaries_from_report(
 
 namespace {
 
+// A picture that could not be written goes with the output folder's problems, one that could
+// not be drawn with mapsim's own.
+void note_error(const DrawnPictures& drawn, const std::string& prefix,
+                RunPicturesOutcome* outcome) {
+  (drawn.unwritable ? outcome->unwritable : outcome->failures).push_back(prefix + drawn.error);
+}
+
 // One scenario's entry of the index: its traces drawn, its coverage drawn.
 viz::ReportScenario draw_scenario(const RunSummaryScenario& scenario, const std::string& out_dir,
                                   const RunPictureOptions& options, RunPicturesOutcome* outcome) {
@@ -181,7 +188,7 @@ viz::ReportScenario draw_scenario(const RunSummaryScenario& scenario, const std:
     DrawnPictures drawn =
         write_trace_pictures(file.value(), out_dir, stem_of(trace_path), options.detail,
                              options.lru_update_pictures);
-    if (!drawn.error.empty()) outcome->failures.push_back(trace_path + ": " + drawn.error);
+    if (!drawn.error.empty()) note_error(drawn, trace_path + ": ", outcome);
     for (const std::string& note : drawn.notes) {
       outcome->notes.push_back(note);
       entry.details += (entry.details.empty() ? "" : "; ") + note;
@@ -193,7 +200,7 @@ viz::ReportScenario draw_scenario(const RunSummaryScenario& scenario, const std:
         viz::draw_lru_coverage(*scenario.lru_kind, scenario.coverage,
                                "LRU path coverage of " + scenario.name),
         out_dir, stem_of(scenario.name) + "-coverage", "LRU path coverage");
-    if (!drawn.error.empty()) outcome->failures.push_back(drawn.error);
+    if (!drawn.error.empty()) note_error(drawn, "", outcome);
     entry.pictures.insert(entry.pictures.end(), drawn.pictures.begin(), drawn.pictures.end());
   }
   return entry;
@@ -221,14 +228,14 @@ RunPicturesOutcome write_run_pictures(const std::vector<RunSummaryScenario>& sce
     DrawnPictures drawn = write_picture_file(
         viz::draw_lru_coverage(kind, counts, "LRU path coverage of the whole run"), out_dir,
         "run-coverage-" + chart, "LRU path coverage of the whole run (" + chart + " LRU)");
-    if (!drawn.error.empty()) outcome.failures.push_back(drawn.error);
+    if (!drawn.error.empty()) note_error(drawn, "", &outcome);
     index.run_pictures.insert(index.run_pictures.end(), drawn.pictures.begin(),
                               drawn.pictures.end());
   }
   index.summary = std::to_string(scenarios.size()) + " scenarios, " + std::to_string(failing) +
                   " not passing";
   if (std::string error = viz::write_report_index(index, out_dir); !error.empty()) {
-    outcome.failures.push_back(error);
+    outcome.unwritable.push_back(error);
   }
   return outcome;
 }

@@ -41,10 +41,12 @@ struct RunPictureOptions {
 };
 
 struct RunPicturesOutcome {
-  std::vector<std::string> bad_input;  ///< trace files that cannot be read or are inconsistent
-  std::vector<std::string> failures;   ///< pictures that could not be drawn or written
-  std::vector<std::string> notes;      ///< what caps left out (also on index.html)
-  bool ok() const { return bad_input.empty() && failures.empty(); }
+  std::vector<std::string> bad_input;   ///< trace files that cannot be read or are inconsistent
+  std::vector<std::string> failures;    ///< pictures that could not be drawn
+  std::vector<std::string> unwritable;  ///< pictures or index.html that could not be written
+                                        ///< into OUT (its folder, a file in the way, ...)
+  std::vector<std::string> notes;       ///< what caps left out (also on index.html)
+  bool ok() const { return bad_input.empty() && failures.empty() && unwritable.empty(); }
 };
 
 // Draws and writes everything into OUT (pictures/, index.html); what cannot be drawn is

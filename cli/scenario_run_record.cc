@@ -5,20 +5,6 @@
 #include "cli/exit_status.h"
 
 namespace mapsim::cli {
-namespace {
-
-// Severity order of exit statuses: internal error, bad input, findings, ok.
-int severity(int status) {
-  switch (status) {
-    case kExitInternal: return 3;
-    case kExitUsage: return 2;
-    case kExitFindings: return 1;
-    default: return 0;
-  }
-}
-
-}  // namespace
-
 int exit_status_of(scenario::Verdict verdict) {
   switch (verdict) {
     case scenario::Verdict::kPass: return kExitOk;
@@ -33,8 +19,7 @@ int exit_status_of(scenario::Verdict verdict) {
 int exit_status_of(const std::vector<ScenarioRunRecord>& records) {
   int worst = kExitOk;
   for (const ScenarioRunRecord& record : records) {
-    const int status = exit_status_of(record.result.verdict);
-    if (severity(status) > severity(worst)) worst = status;
+    worst = worst_exit_status(worst, exit_status_of(record.result.verdict));
   }
   return worst;
 }

@@ -240,6 +240,7 @@ DrawnPictures write_picture_file(const viz::Picture& picture, const std::string&
   }
   const std::string folder = (std::filesystem::path(out_dir) / "pictures").string();
   drawn.error = viz::write_picture(picture, folder, stem);
+  drawn.unwritable = !drawn.error.empty();
   if (drawn.error.empty()) {
     const std::string dot_path = picture.dot.empty() ? "" : "pictures/" + stem + ".dot";
     drawn.pictures.push_back(viz::ReportPicture{caption, "pictures/" + stem + ".svg", dot_path});
@@ -272,6 +273,7 @@ DrawnPictures write_trace_pictures(const scenario::TraceFile& file, const std::s
       stem + "-lru-walks", "LRU walks of this execution");
   drawn.pictures.insert(drawn.pictures.end(), more.pictures.begin(), more.pictures.end());
   drawn.error = more.error;
+  drawn.unwritable = more.unwritable;
   if (!drawn.error.empty()) return drawn;
   if (lru_update_pictures == 0) return drawn;
   const std::vector<LruUpdateWalk> updates = trace_file_lru_updates(file);
@@ -287,6 +289,7 @@ DrawnPictures write_trace_pictures(const scenario::TraceFile& file, const std::s
     drawn.pictures.insert(drawn.pictures.end(), one.pictures.begin(), one.pictures.end());
     if (!one.error.empty()) {
       drawn.error = one.error;
+      drawn.unwritable = one.unwritable;
       return drawn;
     }
   }

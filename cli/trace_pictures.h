@@ -64,6 +64,8 @@ struct DrawnPictures {
   std::vector<viz::ReportPicture> pictures;  ///< paths relative to the output folder
   std::string error;                         ///< "" or what could not be drawn or written
   std::vector<std::string> notes;            ///< what a cap left out
+  /// The error is about writing into the output folder (the user's: bad input), not drawing.
+  bool unwritable = false;
 };
 
 // A file trace_file_drawing_problem() objects to gives that problem as the error.

@@ -207,6 +207,7 @@ void write_run_settings(const ScenarioSpec& spec, std::string* out) {
     number("seed", explore.seed, defaults.seed);
     number("pct_depth", explore.pct_depth, defaults.pct_depth);
     number("preemption_bound", explore.preemption_bound, defaults.preemption_bound);
+    number("stack_kib", explore.stack_kib, defaults.stack_kib);
   }
   const ChecksSpec& checks = spec.checks;
   if (checks != ChecksSpec{}) {

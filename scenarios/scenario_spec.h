@@ -117,6 +117,13 @@ struct ExploreSpec {
   uint64_t seed = 1;              ///< strategy seed (random, pct)
   int pct_depth = 3;
   int preemption_bound = 2;       ///< bounded: the largest preemption count explored
+  /// Fiber stack of each simulated context, in KiB (sim::ExplorerOptions::stack_bytes);
+  /// 0: the build's default (256 KiB, 1 MiB under AddressSanitizer). The stack size never
+  /// changes an execution (stack objects are named from the top of their stack), only whether
+  /// a deep one overflows (which kills the process with a message naming the size).
+  uint32_t stack_kib = 0;
+  static constexpr uint32_t kMinStackKib = 16;     ///< sim::StackPool::kMinimumStackBytes
+  static constexpr uint32_t kMaxStackKib = 65536;  ///< 64 MiB per context: far more than enough
   bool operator==(const ExploreSpec&) const = default;
 };
 

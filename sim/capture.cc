@@ -55,6 +55,7 @@ CapturedExecution capture_execution(const Scenario& scenario, const Schedule& sc
     captured.operation_names = names_of(*record.instance, *record.outcome);
   };
   Explorer explorer(scenario, capturing);
+  captured.stack_bytes = explorer.stack_bytes();
   const uint64_t fingerprint = explorer.fingerprint();
   if (schedule.scenario != scenario.name) {
     captured.error = "schedule: recorded for scenario '" + schedule.scenario + "', not for '" +

@@ -25,6 +25,7 @@ struct CapturedExecution {
   std::vector<std::string> lines;  ///< Trace::format, one line per record
   Outcome outcome;                 ///< contexts and their operations' results
   std::vector<std::vector<std::string>> operation_names;  ///< [context][operation]
+  size_t stack_bytes = 0;  ///< each context's fiber stack in the re-run (Explorer::stack_bytes)
 
   bool ok() const { return error.empty() && !diverged; }
 };

@@ -110,6 +110,9 @@ class Explorer {
   const Scenario& scenario() const { return scenario_; }
   // The scenario's structural fingerprint (builds one instance).
   uint64_t fingerprint();
+  // Each context's fiber stack as mapped: options.stack_bytes, at least
+  // StackPool::kMinimumStackBytes, rounded up to whole pages.
+  size_t stack_bytes() const { return stacks_.stack_bytes(); }
 
   ExploreReport explore(Strategy& strategy);
   // Reruns the execution `schedule` records. Refuses (error) a schedule of another scenario.

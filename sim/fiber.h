@@ -45,6 +45,9 @@ struct Stack {
 class StackPool {
  public:
   static constexpr size_t kMinimumStackBytes = size_t{16} << 10;
+  // The most a scenario file, the command line or a trace file may ask for (64 MiB): far more
+  // than any map operation needs; the bound keeps a typo from mapping gigabytes per context.
+  static constexpr size_t kMaximumStackBytes = size_t{64} << 20;
   explicit StackPool(size_t stack_bytes);
   ~StackPool();
   StackPool(const StackPool&) = delete;

@@ -80,7 +80,8 @@ void on_segv(int signal, siginfo_t* info, void* context) {
     write_text("mapsim: a simulated context overflowed its fiber stack of ");
     write_text(size, length);
     write_text(" KiB (it ran into the guard page below the stack); give the explorer more "
-               "stack: ExplorerOptions::stack_bytes\n");
+               "stack: --stack-kib N, explore: stack_kib in the scenario, or "
+               "ExplorerOptions::stack_bytes\n");
     ::signal(SIGSEGV, SIG_DFL);  // returning re-faults and the process dies of SIGSEGV
     return;
   }

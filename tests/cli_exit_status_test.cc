@@ -2,8 +2,9 @@
 // winning over several scenarios (3 before 2 before 1 before 0), and the text of a scenario
 // that did not pass ending with the command that reproduces it, also for failures that are not
 // one execution's (an internal error such as nondeterminism). End to end, the other tests run
-// the binary for each status: 0, 1 and 2 in cli_commands_test.cc, 3 from minimize there and
-// from run below (pictures that cannot be written).
+// the binary for each status: 0, 1 and 2 in cli_commands_test.cc, 3 from minimize there; below,
+// run's output that cannot be written (the pictures folder, --json, --junit) is bad input, 2,
+// whatever the scenario's own verdict below it (a failed expectation, 1).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -75,18 +76,61 @@ TEST(ExitStatusTest, AnInternalErrorEndsWithTheCommandThatReproducesIt) {
             "  reproduce: mapsim run x.yaml --seed 4\n");
 }
 
-TEST(ExitStatusTest, RunThatCannotWriteItsPicturesExitsThree) {
-  const fs::path folder = fs::path(::testing::TempDir()) /
-                          ("cli_exit_status_" + std::to_string(::getpid()));
-  fs::remove_all(folder);
-  testing::write_text(folder / "out" / "pictures", "a file where the pictures folder goes\n");
-  const std::string seeded = testing::shell_quoted(
-      (fs::path(MAPSIM_SOURCE_DIR) / "tests/data/cli/seeded_bug.yaml").string());
-  const testing::CommandResult run = testing::run_command(MAPSIM_BINARY, "run " + seeded, folder);
-  EXPECT_EQ(run.status, 3) << run.out << run.err;
-  EXPECT_NE(run.err.find("out/pictures: cannot create the folder"), std::string::npos)
-      << run.err;
-  fs::remove_all(folder);
+TEST(ExitStatusTest, WorstStatusOrdersInternalBadInputFindingsOk) {
+  EXPECT_EQ(cli::worst_exit_status(cli::kExitFindings, cli::kExitUsage), cli::kExitUsage);
+  EXPECT_EQ(cli::worst_exit_status(cli::kExitUsage, cli::kExitFindings), cli::kExitUsage);
+  EXPECT_EQ(cli::worst_exit_status(cli::kExitUsage, cli::kExitInternal), cli::kExitInternal);
+  EXPECT_EQ(cli::worst_exit_status(cli::kExitInternal, cli::kExitUsage), cli::kExitInternal);
+  EXPECT_EQ(cli::worst_exit_status(cli::kExitOk, cli::kExitFindings), cli::kExitFindings);
+  EXPECT_EQ(cli::worst_exit_status(cli::kExitOk, cli::kExitOk), cli::kExitOk);
+}
+
+class RunOutputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::path(::testing::TempDir()) / ("cli_exit_status_" + std::to_string(::getpid()));
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+  // `mapsim run` of the seeded bug (a failed expectation: 1 on its own) with `options`.
+  testing::CommandResult run(const std::string& options) {
+    const std::string seeded = testing::shell_quoted(
+        (fs::path(MAPSIM_SOURCE_DIR) / "tests/data/cli/seeded_bug.yaml").string());
+    return testing::run_command(MAPSIM_BINARY, "run " + seeded + " --executions 60 " + options,
+                                folder_);
+  }
+  fs::path folder_;
+};
+
+TEST_F(RunOutputTest, ItsOwnOutputFolderWritableTheSeededBugExitsOne) {
+  const testing::CommandResult result = run("");
+  EXPECT_EQ(result.status, 1) << result.out << result.err;
+  EXPECT_TRUE(fs::exists(folder_ / "out" / "index.html"));
+}
+
+TEST_F(RunOutputTest, PicturesFolderThatCannotBeCreatedIsBadInput) {
+  testing::write_text(folder_ / "out" / "pictures", "a file where the pictures folder goes\n");
+  const testing::CommandResult result = run("");
+  EXPECT_EQ(result.status, 2) << result.out << result.err;
+  EXPECT_NE(result.err.find("out/pictures: cannot create the folder"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(RunOutputTest, IndexThatCannotBeWrittenIsBadInput) {
+  fs::create_directories(folder_ / "out" / "index.html");  // a folder where the file goes
+  const testing::CommandResult result = run("");
+  EXPECT_EQ(result.status, 2) << result.out << result.err;
+  EXPECT_NE(result.err.find("index.html"), std::string::npos) << result.err;
+}
+
+TEST_F(RunOutputTest, JsonOrJunitFileThatCannotBeWrittenIsBadInput) {
+  testing::write_text(folder_ / "blocker", "a file where a folder goes\n");
+  for (const char* option : {"--json blocker/report.json", "--junit blocker/junit.xml"}) {
+    const testing::CommandResult result = run(option);
+    EXPECT_EQ(result.status, 2) << option << "\n" << result.out << result.err;
+    EXPECT_NE(result.err.find("blocker"), std::string::npos) << option << "\n" << result.err;
+  }
 }
 
 }  // namespace

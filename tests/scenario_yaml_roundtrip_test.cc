@@ -306,6 +306,11 @@ void RandomSpec::run_settings() {
   if (chance(0.3)) explore.seed = any();
   if (chance(0.3)) explore.pct_depth = static_cast<int>(1 + below(32));
   if (chance(0.3)) explore.preemption_bound = static_cast<int>(below(INT32_MAX));
+  if (chance(0.3)) {
+    explore.stack_kib = ExploreSpec::kMinStackKib +
+                        static_cast<uint32_t>(below(ExploreSpec::kMaxStackKib -
+                                                    ExploreSpec::kMinStackKib + 1));
+  }
   if (chance(0.5)) {
     ChecksSpec& checks = spec_.checks;
     checks.invariants = chance(0.5);

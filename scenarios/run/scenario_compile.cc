@@ -148,6 +148,9 @@ void lay_out(CompiledSpec* compiled) {
 
 }  // namespace
 
+static_assert(size_t{ExploreSpec::kMinStackKib} << 10 == sim::StackPool::kMinimumStackBytes);
+static_assert(size_t{ExploreSpec::kMaxStackKib} << 10 == sim::StackPool::kMaximumStackBytes);
+
 sim::ExplorerOptions CompiledScenario::explorer_options() const {
   const ScenarioSpec& spec = compiled->spec;
   sim::ExplorerOptions options;
@@ -155,6 +158,7 @@ sim::ExplorerOptions CompiledScenario::explorer_options() const {
   options.execution.max_steps = spec.explore.max_steps;
   options.execution.max_allocation_failures = spec.faults.allocation_failures;
   options.execution.detect_races = spec.checks.races;
+  if (spec.explore.stack_kib != 0) options.stack_bytes = size_t{spec.explore.stack_kib} << 10;
   return options;
 }
 

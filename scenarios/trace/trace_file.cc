@@ -154,6 +154,7 @@ void fill_from_capture(const sim::CapturedExecution& captured, TraceFile* file) 
   file->steps = captured.result.steps;
   file->results = trace_results(captured);
   file->records = trace_entries(captured);
+  file->stack_kib = static_cast<uint32_t>(captured.stack_bytes >> 10);
 }
 
 std::string trace_file_json(const TraceFile& file) {
@@ -168,9 +169,10 @@ std::string trace_file_json(const TraceFile& file) {
   append_member(&text, "scenario_yaml", json(file.scenario_yaml).dump());
   append_member(&text, "description", json(file.description).dump());
   append_member(&text, "mutants", json(file.mutants).dump());
-  append_member(&text, "exploration", json{{"strategy", file.strategy},
-                                           {"seed", file.seed},
-                                           {"execution", file.execution}}.dump());
+  json exploration{{"strategy", file.strategy}, {"seed", file.seed},
+                   {"execution", file.execution}};
+  if (file.stack_kib != 0) exploration["stack_kib"] = file.stack_kib;
+  append_member(&text, "exploration", exploration.dump());
   const json failure = file.failure.kind.empty()
                            ? json(nullptr)
                            : json{{"kind", file.failure.kind},

@@ -80,6 +80,10 @@ struct TraceFile {
   bool mutants_recorded = false;  ///< the file had the field (reading only)
   std::string strategy;        ///< random | pct | bounded | dpor
   uint64_t seed = 0;
+  /// Each context's fiber stack in KiB as the execution ran (sim::Explorer::stack_bytes);
+  /// replay runs with the same. 0: not recorded (optional when read: older traces replay with
+  /// their scenario's explore.stack_kib, else the build's default).
+  uint32_t stack_kib = 0;
   uint64_t execution = 0;      ///< index of the execution in its run
   TraceFailure failure;
   sim::Schedule schedule;

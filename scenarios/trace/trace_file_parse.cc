@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "scenarios/trace/trace_file.h"
+#include "sim/fiber.h"
 
 namespace mapsim::scenario {
 namespace {
@@ -170,6 +171,20 @@ void read_header(Reader& top, TraceFile* file, std::string* error) {
     reader.text("strategy", &file->strategy);
     reader.number("seed", &file->seed);
     reader.number("execution", &file->execution);
+    // Added within version 1: absent from older traces.
+    if (reader.member("stack_kib", false)) {
+      uint64_t kib = 0;
+      reader.number("stack_kib", &kib);
+      constexpr uint64_t kMin = sim::StackPool::kMinimumStackBytes >> 10;
+      constexpr uint64_t kMax = sim::StackPool::kMaximumStackBytes >> 10;
+      file->stack_kib = static_cast<uint32_t>(kib);
+      if (error->empty() && (kib < kMin || kib > kMax)) {
+        reader.fail(reader.name("stack_kib"),
+                    "is " + std::to_string(kib) + "; expected " +
+                        std::to_string(kMin) + " to " + std::to_string(kMax) +
+                        " (KiB of fiber stack per context)");
+      }
+    }
   }
 }
 

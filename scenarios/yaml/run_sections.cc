@@ -10,7 +10,7 @@ namespace {
 constexpr std::string_view kFaultKeys[] = {"allocation_failures"};
 constexpr std::string_view kExploreKeys[] = {"strategy", "executions", "max_steps",
                                              "time_seconds", "seed", "pct_depth",
-                                             "preemption_bound"};
+                                             "preemption_bound", "stack_kib"};
 constexpr std::string_view kCheckKeys[] = {"invariants", "linearizability", "races", "walks",
                                            "why_off"};
 constexpr std::string_view kStrategies[] = {"random", "pct", "bounded", "dpor"};
@@ -66,6 +66,8 @@ ExploreSpec read_explore(Context& context, const Entry& entry) {
   read_number(context, *entries, "seed", 0, kU64Max, &explore.seed);
   read_number(context, *entries, "pct_depth", 1, kPctDepthMax, &explore.pct_depth);
   read_number(context, *entries, "preemption_bound", 0, INT_MAX, &explore.preemption_bound);
+  read_number(context, *entries, "stack_kib", ExploreSpec::kMinStackKib,
+              ExploreSpec::kMaxStackKib, &explore.stack_kib);
   if (const Entry* time = find_entry(*entries, "time_seconds")) {
     explore.time_seconds = read_seconds(context, time->value).value_or(0);
   }
