@@ -1,5 +1,7 @@
 #include "sim/sim_platform.h"
 
+#include <algorithm>
+
 #include "impl/assert.h"
 #include "impl/uapi.h"
 
@@ -177,34 +179,62 @@ void SimPlatform::release_after_grace_period(void* block) {
 uint64_t SimPlatform::bytes_in_use() const { return sim::detail::execution().bytes_in_use(); }
 uint32_t SimPlatform::random_u32() { return sim::detail::execution().random_u32(); }
 
+// The kernel copies map values and keys with plain memcpy (copy_map_value, the per-CPU loops of
+// bpf_percpu_*_copy), so a reader racing a writer can see some words old and some new. The
+// simulator makes each 8-byte word of a racy copy or compare its own visible step: a lookup
+// interleaved with an update in the middle of a 16-byte value reads a torn value, as on the
+// kernel. (Eight bytes is the widest a memcpy on the machines we model moves at once; a copy
+// of at most one word stays a single step.)
+constexpr size_t kRacyWordBytes = 8;
+
 void SimPlatform::copy_racy(void* destination, const void* source, size_t bytes) {
   Execution& execution = sim::detail::execution();
-  if (!execution.direct()) {
-    VisibleOp op{VisibleOpKind::kCopy};
-    op.object = execution.memory_key(destination, bytes, &op.span);
-    op.object2 = execution.memory_key(source, bytes, &op.span2);
-    execution.schedule(op);
-    execution.check_memory_live(source, bytes, "reads");
-    execution.check_memory_live(destination, bytes, "writes");
-    execution.set_step_value(bytes);
+  if (execution.direct()) {
+    std::memmove(destination, source, bytes);
+    return;
   }
-  std::memmove(destination, source, bytes);
+  auto* to = static_cast<char*>(destination);
+  const auto* from = static_cast<const char*>(source);
+  // Word-by-word copying is only a copy when the two ranges are disjoint (map code never copies
+  // a buffer onto itself).
+  MAPSIM_ASSERT(bytes == 0 || to + bytes <= from || from + bytes <= to,
+                "copy_racy ranges overlap");
+  size_t offset = 0;
+  do {
+    const size_t chunk = std::min(kRacyWordBytes, bytes - offset);
+    VisibleOp op{VisibleOpKind::kCopy};
+    op.object = execution.memory_key(to + offset, chunk, &op.span);
+    op.object2 = execution.memory_key(from + offset, chunk, &op.span2);
+    execution.schedule(op);
+    execution.check_memory_live(from + offset, chunk, "reads");
+    execution.check_memory_live(to + offset, chunk, "writes");
+    execution.set_step_value(chunk);
+    std::memcpy(to + offset, from + offset, chunk);
+    offset += chunk;
+  } while (offset < bytes);
 }
 
 bool SimPlatform::equal_racy(const void* left, const void* right, size_t bytes) {
   Execution& execution = sim::detail::execution();
-  const bool running = !execution.direct();
-  if (running) {
+  if (execution.direct()) return std::memcmp(left, right, bytes) == 0;
+  const auto* a = static_cast<const char*>(left);
+  const auto* b = static_cast<const char*>(right);
+  // Like memcmp, the comparison stops at the first word that differs.
+  size_t offset = 0;
+  do {
+    const size_t chunk = std::min(kRacyWordBytes, bytes - offset);
     VisibleOp op{VisibleOpKind::kCompare};
-    op.object = execution.memory_key(left, bytes, &op.span);
-    op.object2 = execution.memory_key(right, bytes, &op.span2);
+    op.object = execution.memory_key(a + offset, chunk, &op.span);
+    op.object2 = execution.memory_key(b + offset, chunk, &op.span2);
     execution.schedule(op);
-    execution.check_memory_live(left, bytes, "compares");
-    execution.check_memory_live(right, bytes, "compares");
-  }
-  const bool equal = std::memcmp(left, right, bytes) == 0;
-  if (running) execution.set_step_value(equal ? 1 : 0);
-  return equal;
+    execution.check_memory_live(a + offset, chunk, "compares");
+    execution.check_memory_live(b + offset, chunk, "compares");
+    const bool equal = std::memcmp(a + offset, b + offset, chunk) == 0;
+    execution.set_step_value(equal ? 1 : 0);
+    if (!equal) return false;
+    offset += chunk;
+  } while (offset < bytes);
+  return true;
 }
 
 void SimPlatform::path_event(PathEvent event, uint64_t argument) {

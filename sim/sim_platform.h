@@ -16,7 +16,8 @@
 //   allocate                     allocate             nullptr by fault injection      -
 //   release                      release              use after free is reported      -
 //   release_after_grace_period   free_after_grace_period (reclaimed after readers)    -
-//   copy_racy / equal_racy       copy / compare       freed memory is reported        no
+//   copy_racy / equal_racy       copy / compare,      freed memory is reported        no
+//                                one per 8-byte word (torn reads as on the kernel)
 //   Plain<T> read / write        (not a scheduling point; race-checked)               -
 //   mutant(m)                    (not a scheduling point) whether the execution's options plant
 //                                mutant m in the map code (impl/mutant.h)

@@ -274,6 +274,41 @@ TEST(SimPlatformTest, AllocationFailureIsAnExploredOutcome) {
   EXPECT_EQ(outcomes, one_failure);
 }
 
+// CPU 0 copies {1, 1} over a two-word block holding {0, 0}; CPU 1 copies the block out. Racy
+// copies move a word per visible step, so the reader can see either half new and the other old,
+// as a lookup racing an in-place update (the kernel's copy_map_value) can.
+Scenario torn_copy_scenario() {
+  return make_scenario("torn copy", 2, [](SimPlatform& platform) {
+    auto* block = static_cast<uint64_t*>(platform.allocate(2 * sizeof(uint64_t)));
+    block[0] = block[1] = 0;
+    ScenarioInstance instance;
+    instance.cpus.resize(2);
+    instance.cpus[0].push_back(op("write", [block] {
+      const uint64_t fresh[2] = {1, 1};
+      SimPlatform::copy_racy(block, fresh, sizeof fresh);
+      return int64_t{0};
+    }));
+    instance.cpus[1].push_back(op("read", [block] {
+      uint64_t seen[2] = {7, 7};
+      SimPlatform::copy_racy(seen, block, sizeof seen);
+      return static_cast<int64_t>(seen[0] * 10 + seen[1]);  // 0, 1, 10 or 11
+    }));
+    return instance;
+  });
+}
+
+TEST(SimPlatformTest, RacyCopiesMoveAWordPerStepSoReadsCanTear) {
+  std::set<int64_t> reads;
+  ExplorerOptions options;
+  options.observer = [&reads](const ExecutionRecord& record) {
+    if (record.result->completed) reads.insert(record.outcome->cpu_results(1).at(0));
+  };
+  const ExploreReport report = explore_all(torn_copy_scenario(), options);
+  EXPECT_EQ(report.failing_executions, 0u);
+  const std::set<int64_t> expected{0, 1, 10, 11};  // old, torn both ways, new
+  EXPECT_EQ(reads, expected);
+}
+
 struct Published {
   SimPlatform::Atomic<uint64_t*> pointer{nullptr};
 };
