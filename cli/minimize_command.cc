@@ -73,8 +73,9 @@ int run_minimize_command(const MinimizeCommandOptions& options) {
   }
   scenario::ScenarioSpec spec = std::move(parse.spec);
   spec.file = trace.scenario_file;
-  // The stacks the recording had, unless --stack-kib says otherwise (apply_overrides).
-  if (trace.stack_kib != 0) spec.explore.stack_kib = trace.stack_kib;
+  // Stacks: the scenario's stack_kib or --stack-kib (apply_overrides), else this build's
+  // default. Not the trace's recorded size: these are new explorations, and copying it into the
+  // spec would write it into every smaller scenario.
   // --time bounds the minimisation, not each exploration.
   CommonOptions overrides = options.common;
   overrides.time_seconds.reset();
