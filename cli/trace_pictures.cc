@@ -24,18 +24,6 @@ std::optional<sim::VisibleOpKind> visible_op_kind_named(const std::string& name)
   return std::nullopt;
 }
 
-// The simulator's own failures stop an execution at a step; the scenario's checks (invariants,
-// walks, linearizability, expectations) judge it after its last step.
-bool failure_is_at_a_step(const std::string& kind) {
-  static const char* kAtStep[] = {"deadlock",   "livelock",  "data_race",     "use_after_free",
-                                  "assertion",  "exception", "program_error", "step_check",
-                                  "replay_diverged"};
-  for (const char* name : kAtStep) {
-    if (kind == name) return true;
-  }
-  return false;
-}
-
 uint64_t object_id(const std::string& name) {
   if (name.empty() || name == "-") return 0;
   return std::hash<std::string>{}(name) | 1;  // never 0 ("no object")
@@ -100,7 +88,7 @@ viz::SwimlaneTrace trace_file_swimlanes(const scenario::TraceFile& file,
     viz::SwimlaneViolation violation;
     violation.kind = file.failure.kind;
     violation.message = file.failure.message;
-    if (failure_is_at_a_step(file.failure.kind) && file.failure.step > 0) {
+    if (file.failure.at_step && file.failure.step > 0) {
       violation.step = file.failure.step - 1;
     } else {
       BlamedOperations blamed = blamed_operations(file);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include "impl/assert.h"
 #include "sim/strategy/replay.h"
@@ -194,8 +195,13 @@ FailureReport Explorer::failure_report(const Failure& failure, uint64_t executio
   report.execution = execution;
   report.step = failure.step;
   report.schedule = schedule;
+  // A step check judges the state the last step left: its trace points at that step.
+  std::optional<TraceMark> mark;
+  if (failure.kind == FailureKind::kStepCheck && failure.step > 0) {
+    mark = TraceMark{failure.step - 1, "<== the step check failed after this step"};
+  }
   report.trace = execution_->trace().format(execution_->instance(), execution_->outcome(),
-                                            options_.trace_tail);
+                                            options_.trace_tail, mark ? &*mark : nullptr);
   report.reproduce = "replay the schedule (Explorer::replay, or `mapsim replay` once the "
                      "scenario has a file)" +
                      mutants_field(options_.execution.mutants) + ": " + schedule.to_compact();

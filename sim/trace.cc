@@ -92,13 +92,23 @@ uint64_t Trace::hash() const {
 }
 
 std::string Trace::format(const ScenarioInstance& instance, const Outcome& layout,
-                          size_t tail) const {
+                          size_t tail, const TraceMark* mark) const {
   std::string text;
   const size_t first = tail > 0 && records_.size() > tail ? records_.size() - tail : 0;
   if (first > 0) text += "... " + std::to_string(first) + " earlier records\n";
+  size_t marked = records_.size();  // none
+  if (mark != nullptr) {
+    for (size_t i = records_.size(); i > 0; --i) {
+      if (records_[i - 1].kind == TraceKind::kStep && records_[i - 1].step == mark->step) {
+        marked = i - 1;
+        break;
+      }
+    }
+  }
   ObjectNames names;
   for (size_t i = first; i < records_.size(); ++i) {
     text += record_text(records_[i], instance, layout, names);
+    if (i == marked) text += "  " + mark->text;
     text += '\n';
   }
   return text;

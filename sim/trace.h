@@ -31,6 +31,13 @@ struct TraceRecord {
   uint64_t value = 0;
 };
 
+// A line format() points at: the last step record of `step`, followed by `text` (a failure
+// found after that step, e.g. by the step check).
+struct TraceMark {
+  uint32_t step = 0;
+  std::string text;
+};
+
 class Trace {
  public:
   void clear() { records_.clear(); }
@@ -41,9 +48,10 @@ class Trace {
   uint64_t hash() const;
 
   // One line per record: "step 12  cpu1       atomic_load obj#3 = 5". `instance` names the
-  // operations; the last `tail` records only when tail > 0.
-  std::string format(const ScenarioInstance& instance, const Outcome& layout,
-                     size_t tail = 0) const;
+  // operations; the last `tail` records only when tail > 0; `mark` (if any) is appended to
+  // the line of its step.
+  std::string format(const ScenarioInstance& instance, const Outcome& layout, size_t tail = 0,
+                     const TraceMark* mark = nullptr) const;
   // The last `count` records of `context` among the first `end` records, one per line, each
   // line prefixed by `indent` (objects are numbered from the start of the trace, as in
   // format() without a tail): the trail of events that led a context to one moment.

@@ -1,10 +1,12 @@
-// The structural invariants of a scenario's map, checked at the end of every completed
-// execution (the map is quiescent then: no update in flight, no lock held).
+// The structural invariants of a scenario's map (model/invariants/check_map.h, every map type),
+// checked by the scenario runner after every visible step and at the end of every completed
+// execution (docs/invariants.md).
 //
-// Today these are the implementation's own quiescent checks: the LRU hash maps'
-// check_invariants() (every node on exactly one list, list counts, keys in the table == nodes
-// in use, the element statistic) and the LPM trie's check_invariants_quiescent(). Other types
-// have no structural check of their own yet.
+// After a step the map may be in the middle of operations: the check is told how many are in
+// flight (MapCheckScope, from the running execution) and names the step that broke the
+// invariant: the last step taken, its context and the scenario operation it belongs to. At the
+// end the map is quiescent and everything must be accounted for exactly; the LRU maps' and the
+// LPM trie's own quiescent checks run there too.
 #pragma once
 
 #include <string>
@@ -13,7 +15,11 @@
 
 namespace mapsim::scenario {
 
-// "" when the invariants hold (or the type has none), else what is broken.
+// "" when the invariants hold at this scheduling point, else "after step N (CONTEXT, in
+// \"OPERATION\"): what is broken". REQUIRES: inside a running execution's step check.
+std::string check_step_invariants(const Map& map);
+
+// "" when the invariants hold (every map type), else what is broken.
 // REQUIRES: direct mode; the map is quiescent.
 std::string check_quiescent_invariants(Map& map);
 

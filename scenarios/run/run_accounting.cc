@@ -10,7 +10,8 @@ const char* failure_kind_id(sim::FailureKind kind) {
   switch (kind) {
     case sim::FailureKind::kNone: return "none";
     case sim::FailureKind::kCheck: return "check";
-    case sim::FailureKind::kStepCheck: return "step_check";
+    // The runner's only step check that can fail is the map's invariants (map_invariants.h).
+    case sim::FailureKind::kStepCheck: return "invariant";
     case sim::FailureKind::kDeadlock: return "deadlock";
     case sim::FailureKind::kLivelock: return "livelock";
     case sim::FailureKind::kDataRace: return "data_race";

@@ -48,6 +48,7 @@ class InstanceState {
   const CompiledSpec& compiled() const { return *compiled_; }
   // Followed even with the walk check off: walk_skips atoms need it too.
   bool follows_walks() const { return presence_.active(); }
+  bool checks_invariants() const { return compiled_->spec.checks.invariants; }
 
   int64_t run_slot(size_t slot) {
     const StepSlot& place = compiled_->slots[slot];
@@ -55,9 +56,11 @@ class InstanceState {
     return runner_->run(*place.step, buffers_[slot], previous, log_.observations[slot]);
   }
 
+  // After every visible step: the walks' key presence, then the map's invariants (a broken
+  // one stops the execution as an "invariant" failure naming the step).
   std::string check_step() {
-    presence_.after_step(*map_, log_.observations);
-    return "";
+    if (presence_.active()) presence_.after_step(*map_, log_.observations);
+    return checks_invariants() ? check_step_invariants(*map_) : "";
   }
 
   std::string check_end() {
@@ -136,7 +139,9 @@ sim::ScenarioInstance build_scenario_instance(SimPlatform& platform,
     if (place.index == 0) instance.nested.push_back(sim::NestedProgram{place.cpu, {}});
     instance.nested.back().operations.push_back(std::move(operation));
   }
-  if (raw->follows_walks()) instance.check_step = [raw] { return raw->check_step(); };
+  if (raw->follows_walks() || raw->checks_invariants()) {
+    instance.check_step = [raw] { return raw->check_step(); };
+  }
   instance.check_end = [raw](const sim::Outcome&) { return raw->check_end(); };
   instance.state = std::move(state);
   return instance;

@@ -52,11 +52,11 @@ struct ExpectationResult {
 const char* expectation_status_name(ExpectationResult::Status status);
 
 struct ScenarioFailure {
-  /// What failed: a check's finding ("invariant", "walk_repeat", "walk_skip",
-  /// "linearizability", "always", "never", "internal") or the simulator's ("deadlock", "livelock",
-  /// "data_race", "use_after_free", "assertion", "exception", "program_error",
-  /// "replay_diverged", "step_check"); "canary_missed" when a canary scenario's planted bug
-  /// went uncaught.
+  /// What failed: a check's finding ("invariant": the map's structure, after a step or at the
+  /// end, "walk_repeat", "walk_skip", "linearizability", "always", "never", "internal") or the
+  /// simulator's ("deadlock", "livelock", "data_race", "use_after_free", "assertion",
+  /// "exception", "program_error", "replay_diverged"); "canary_missed" when a canary
+  /// scenario's planted bug went uncaught.
   std::string kind;
   std::string message;
   uint64_t execution = 0;  ///< index among the run's judged executions

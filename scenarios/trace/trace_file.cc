@@ -147,8 +147,10 @@ std::vector<TraceContextResults> trace_results(const sim::CapturedExecution& cap
 void fill_from_capture(const sim::CapturedExecution& captured, TraceFile* file) {
   const sim::Failure& failure = captured.result.failure;
   file->failure = TraceFailure{};
-  if (failure) file->failure = {sim::failure_kind_name(failure.kind), failure.message,
-                                failure.step};
+  if (failure) {
+    file->failure = {sim::failure_kind_name(failure.kind), failure.message, failure.step,
+                     failure.kind != sim::FailureKind::kCheck};
+  }
   file->schedule = captured.schedule;
   file->trace_hash = captured.result.trace_hash;
   file->steps = captured.result.steps;
@@ -177,7 +179,8 @@ std::string trace_file_json(const TraceFile& file) {
                            ? json(nullptr)
                            : json{{"kind", file.failure.kind},
                                   {"message", file.failure.message},
-                                  {"step", file.failure.step}};
+                                  {"step", file.failure.step},
+                                  {"at_step", file.failure.at_step}};
   append_member(&text, "failure", failure.dump());
   append_member(&text, "schedule", json::parse(file.schedule.to_json()).dump());
   append_member(&text, "trace_hash", json(hex64(file.trace_hash)).dump());

@@ -56,6 +56,10 @@ struct TraceFailure {
   std::string kind;     ///< sim::failure_kind_name(), "" when the execution did not fail
   std::string message;
   uint32_t step = 0;
+  /// The failure stopped the execution at a step (the simulator's own findings, and the map
+  /// invariants checked after every step), rather than judging it after its last step; the
+  /// step that led there is `step - 1`. Files without the member: derived from `kind`.
+  bool at_step = false;
   bool operator==(const TraceFailure&) const = default;
 };
 

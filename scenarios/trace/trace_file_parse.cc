@@ -188,6 +188,18 @@ void read_header(Reader& top, TraceFile* file, std::string* error) {
   }
 }
 
+// Whether a failure of `kind` stopped its execution at a step, for files without "at_step":
+// the simulator's own findings did; the scenario's checks judged the finished execution.
+bool failure_kind_is_at_a_step(const std::string& kind) {
+  static const char* kAtStep[] = {"deadlock",   "livelock",  "data_race",     "use_after_free",
+                                  "assertion",  "exception", "program_error", "step_check",
+                                  "replay_diverged"};
+  for (const char* name : kAtStep) {
+    if (kind == name) return true;
+  }
+  return false;
+}
+
 void read_failure(Reader& top, TraceFile* file, std::string* error) {
   const json* failure = top.member("failure");
   if (failure == nullptr || failure->is_null()) return;
@@ -196,6 +208,11 @@ void read_failure(Reader& top, TraceFile* file, std::string* error) {
   reader.text("message", &file->failure.message);
   reader.number("step", &file->failure.step);
   if (error->empty() && file->failure.kind.empty()) reader.fail("failure.kind", "is empty");
+  // Files written before the member existed: the simulator's own findings stop at a step.
+  file->failure.at_step = failure_kind_is_at_a_step(file->failure.kind);
+  if (reader.member("at_step", /*required=*/false) != nullptr) {
+    reader.flag("at_step", &file->failure.at_step);
+  }
 }
 
 }  // namespace
