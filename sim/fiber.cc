@@ -14,6 +14,13 @@
 #define MAPSIM_FIBER_ASAN 0
 #endif
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#define MAPSIM_FIBER_TSAN 1
+#else
+#define MAPSIM_FIBER_TSAN 0
+#endif
+
 namespace mapsim::sim {
 namespace {
 
@@ -73,12 +80,23 @@ int StackPool::slot_containing(const void* address, size_t* offset) const {
   return -1;
 }
 
+Fiber::~Fiber() {
+#if MAPSIM_FIBER_TSAN
+  if (tsan_fiber_ != nullptr) __tsan_destroy_fiber(tsan_fiber_);
+#endif
+}
+
 void Fiber::start(Stack stack, Entry entry, void* argument) {
   MAPSIM_ASSERT(stack.base != nullptr, "a fiber needs a stack");
   MAPSIM_ASSERT(entry != nullptr, "a fiber needs an entry function");
 #if MAPSIM_FIBER_ASAN
   // An abandoned fiber may have left redzones on this memory.
   ASAN_UNPOISON_MEMORY_REGION(stack.base, stack.bytes);
+#endif
+#if MAPSIM_FIBER_TSAN
+  // A fresh TSan fiber: the last one's shadow stack may hold an abandoned run's frames.
+  if (tsan_fiber_ != nullptr) __tsan_destroy_fiber(tsan_fiber_);
+  tsan_fiber_ = __tsan_create_fiber(0);
 #endif
   stack_ = stack;
   entry_ = entry;
@@ -95,6 +113,10 @@ void Fiber::resume() {
   MAPSIM_ASSERT(!finished_, "resume() of a finished fiber");
 #if MAPSIM_FIBER_ASAN
   __sanitizer_start_switch_fiber(&main_fake_stack_, stack_.base, stack_.bytes);
+#endif
+#if MAPSIM_FIBER_TSAN
+  tsan_main_ = __tsan_get_current_fiber();
+  __tsan_switch_to_fiber(tsan_fiber_, 0);
 #endif
   context::transfer_t back = context::jump_fcontext(context_, this);
 #if MAPSIM_FIBER_ASAN
@@ -135,6 +157,9 @@ void Fiber::leave_to_main(bool finishing) {
                                  main_stack_bytes_);
 #else
   (void)finishing;
+#endif
+#if MAPSIM_FIBER_TSAN
+  __tsan_switch_to_fiber(tsan_main_, 0);
 #endif
   context::transfer_t back = context::jump_fcontext(caller_, nullptr);
   caller_ = back.fctx;

@@ -20,6 +20,12 @@
 // - AddressSanitizer: each switch is announced with __sanitizer_start_switch_fiber /
 //   __sanitizer_finish_switch_fiber, and a reused stack is unpoisoned first (an abandoned fiber
 //   leaves poisoned redzones behind).
+// - ThreadSanitizer: each fiber is a TSan fiber (__tsan_create_fiber), and every switch is
+//   announced with __tsan_switch_to_fiber. Unannounced, TSan sees one thread whose call stack
+//   pushes frames that are never popped (an abandoned fiber's frames stay on the shadow stack),
+//   and a long run exhausts memory. A switch synchronises (flags 0), as the simulator's
+//   fibers never run in parallel. A restarted fiber gets a fresh TSan fiber, so an abandoned
+//   one's shadow stack goes with it.
 //
 // Objects on an abandoned fiber's stack are never destroyed. Operations that own heap memory on
 // their stack leak it when an execution is cut short; map code keeps its memory in the
@@ -74,6 +80,7 @@ class Fiber {
   using Entry = void (*)(void* argument);
 
   Fiber() = default;
+  ~Fiber();
   Fiber(const Fiber&) = delete;
   Fiber& operator=(const Fiber&) = delete;
 
@@ -106,6 +113,9 @@ class Fiber {
   void* main_fake_stack_ = nullptr;
   const void* main_stack_bottom_ = nullptr;
   size_t main_stack_bytes_ = 0;
+  // ThreadSanitizer bookkeeping (unused in other builds): this fiber's and the main context's.
+  void* tsan_fiber_ = nullptr;
+  void* tsan_main_ = nullptr;
 };
 
 }  // namespace mapsim::sim
