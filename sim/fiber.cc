@@ -129,10 +129,30 @@ void Fiber::resume() {
 void Fiber::suspend() { leave_to_main(false); }
 
 void Fiber::abandon() {
+#if MAPSIM_FIBER_ASAN
+  release_fake_stack();
+#endif
   context_ = nullptr;
   caller_ = nullptr;
   finished_ = false;
 }
+
+#if MAPSIM_FIBER_ASAN
+// ASan frees a fiber's fake stack (where detect_stack_use_after_return puts its frames) only
+// when the fiber announces its own end. An abandoned fiber never will, and dropping the pointer
+// leaked about 20 KiB per abandoned fiber: over a gigabyte in 50,000 executions. So the main
+// context announces the end for it, without leaving its own stack: it lends the abandoned
+// fiber's fake stack to itself for a moment and ends that, then takes its own back.
+void Fiber::release_fake_stack() {
+  if (fake_stack_ == nullptr) return;  // never suspended, or finished (its end freed it)
+  void* main_fake_stack = nullptr;
+  __sanitizer_start_switch_fiber(&main_fake_stack, main_stack_bottom_, main_stack_bytes_);
+  __sanitizer_finish_switch_fiber(fake_stack_, nullptr, nullptr);
+  __sanitizer_start_switch_fiber(nullptr, main_stack_bottom_, main_stack_bytes_);
+  __sanitizer_finish_switch_fiber(main_fake_stack, nullptr, nullptr);
+  fake_stack_ = nullptr;
+}
+#endif
 
 void Fiber::trampoline(context::transfer_t transfer) {
   auto* fiber = static_cast<Fiber*>(transfer.data);
@@ -155,6 +175,7 @@ void Fiber::leave_to_main(bool finishing) {
   // A null save slot tells ASan this stack is going away.
   __sanitizer_start_switch_fiber(finishing ? nullptr : &fake_stack_, main_stack_bottom_,
                                  main_stack_bytes_);
+  if (finishing) fake_stack_ = nullptr;  // ASan has just freed it; abandon() must not again
 #else
   (void)finishing;
 #endif

@@ -18,8 +18,8 @@
 //   A context that overflows its stack faults on the guard page; sim/stack_overflow.h turns
 //   that into a message naming the stack size before the process dies.
 // - AddressSanitizer: each switch is announced with __sanitizer_start_switch_fiber /
-//   __sanitizer_finish_switch_fiber, and a reused stack is unpoisoned first (an abandoned fiber
-//   leaves poisoned redzones behind).
+//   __sanitizer_finish_switch_fiber, a reused stack is unpoisoned first (an abandoned fiber
+//   leaves poisoned redzones behind), and an abandoned fiber's fake stack is freed.
 // - ThreadSanitizer: each fiber is a TSan fiber (__tsan_create_fiber), and every switch is
 //   announced with __tsan_switch_to_fiber. Unannounced, TSan sees one thread whose call stack
 //   pushes frames that are never popped (an abandoned fiber's frames stay on the shadow stack),
@@ -101,6 +101,7 @@ class Fiber {
   static void trampoline(boost::context::detail::transfer_t transfer);
   void enter_from_main();
   void leave_to_main(bool finishing);
+  void release_fake_stack();  // AddressSanitizer builds only
 
   void* context_ = nullptr;  // fcontext of the suspended fiber
   void* caller_ = nullptr;   // fcontext of the main context while the fiber runs
