@@ -19,7 +19,8 @@
 //   that into a message naming the stack size before the process dies.
 // - AddressSanitizer: each switch is announced with __sanitizer_start_switch_fiber /
 //   __sanitizer_finish_switch_fiber, a reused stack is unpoisoned first (an abandoned fiber
-//   leaves poisoned redzones behind), and an abandoned fiber's fake stack is freed.
+//   leaves poisoned redzones behind). A fiber keeps its fake stack from run to run (an
+//   abandoned fiber's is freed, as its frames never return).
 // - ThreadSanitizer: each fiber is a TSan fiber (__tsan_create_fiber), and every switch is
 //   announced with __tsan_switch_to_fiber. Unannounced, TSan sees one thread whose call stack
 //   pushes frames that are never popped (an abandoned fiber's frames stay on the shadow stack),
@@ -100,7 +101,7 @@ class Fiber {
  private:
   static void trampoline(boost::context::detail::transfer_t transfer);
   void enter_from_main();
-  void leave_to_main(bool finishing);
+  void leave_to_main();
   void release_fake_stack();  // AddressSanitizer builds only
 
   void* context_ = nullptr;  // fcontext of the suspended fiber
@@ -109,6 +110,7 @@ class Fiber {
   Entry entry_ = nullptr;
   void* argument_ = nullptr;
   bool finished_ = false;
+  bool entered_ = false;  // the entry has begun since the last start()
   // AddressSanitizer bookkeeping (unused in other builds).
   void* fake_stack_ = nullptr;
   void* main_fake_stack_ = nullptr;
