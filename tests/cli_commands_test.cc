@@ -9,46 +9,24 @@
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/mapsim_command.h"
-
-#ifndef MAPSIM_BINARY
-#error "tests/CMakeLists.txt passes the path of the mapsim executable as MAPSIM_BINARY"
-#endif
+#include "tests/support/mapsim_command_fixture.h"
 
 namespace mapsim {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::CommandResult;
-using testing::read_text;
-using testing::write_text;
 
-const fs::path kData = fs::path(MAPSIM_SOURCE_DIR) / "tests" / "data" / "cli";
-const fs::path kExamples = fs::path(MAPSIM_SOURCE_DIR) / "scenarios" / "examples";
-
-class CommandsTest : public ::testing::Test {
+class CommandsTest : public testing::MapsimCommandFixture {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    folder_ = fs::path(::testing::TempDir()) /
-              ("cli_commands_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-
-  CommandResult mapsim(const std::string& arguments, const fs::path& in = {}) {
-    return testing::run_command(MAPSIM_BINARY, arguments, in.empty() ? folder_ : in);
-  }
+  // A scenario file of tests/data/cli/, quoted.
   static std::string data(const std::string& name) {
-    return testing::shell_quoted((kData / name).string());
+    return source_file("tests/data/cli/" + name);
   }
   // Runs the seeded bug (it fails) and returns the first trace's path, relative to folder_.
   std::string failing_trace() {
@@ -57,20 +35,18 @@ class CommandsTest : public ::testing::Test {
     EXPECT_TRUE(fs::exists(folder_ / "out/traces/seeded-bug-1.json")) << run.out;
     return "out/traces/seeded-bug-1.json";
   }
-
-  fs::path folder_;
 };
 
 TEST_F(CommandsTest, PassingScenarioExitsZeroAndWritesBothReports) {
   const CommandResult run = mapsim("run " + data("passing.yaml") + " --json extra.json");
   EXPECT_EQ(run.status, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("PASS  passing"), std::string::npos) << run.out;
-  const nlohmann::json report = nlohmann::json::parse(read_text(folder_ / "out/report.json"));
+  const nlohmann::json report = nlohmann::json::parse(read_file("out/report.json"));
   EXPECT_EQ(report["exit_status"], 0);
   EXPECT_EQ(report["scenarios"][0]["verdict"], "pass");
   EXPECT_EQ(report["scenarios"][0]["counts"]["executions"], 4);
   EXPECT_TRUE(report["scenarios"][0]["ended_by"]["exhausted"]);
-  EXPECT_EQ(read_text(folder_ / "extra.json"), read_text(folder_ / "out/report.json"));
+  EXPECT_EQ(read_file("extra.json"), read_file("out/report.json"));
   EXPECT_TRUE(fs::exists(folder_ / "out/junit.xml"));
 }
 
@@ -87,14 +63,14 @@ TEST_F(CommandsTest, FailureExitsOneAndEveryFailureEndsWithItsReproduceCommand) 
   const CommandResult replay = mapsim("replay " + trace);
   EXPECT_EQ(replay.status, 0) << replay.out << replay.err;
   EXPECT_NE(replay.out.find("IDENTICAL"), std::string::npos) << replay.out;
-  const nlohmann::json report = nlohmann::json::parse(read_text(folder_ / "out/report.json"));
+  const nlohmann::json report = nlohmann::json::parse(read_file("out/report.json"));
   for (const auto& failure : report["scenarios"][0]["failures"]) {
     EXPECT_EQ(failure["reproduce"], "mapsim replay " + failure["trace"].get<std::string>());
   }
 }
 
 TEST_F(CommandsTest, UnmetExistsExpectationEndsWithTheRunCommand) {
-  write_text(folder_ / "never_shown.yaml",
+  write_file("never_shown.yaml",
              "name: never-shown\n"
              "map: {type: hash, key_size: 4, value_size: 8, max_entries: 4}\n"
              "cpu0: [update 1 1]\n"
@@ -113,10 +89,8 @@ TEST_F(CommandsTest, CaughtCanaryPassesOnAnyThreadCountAndItsTraceReplaysWithThe
   const CommandResult three = mapsim("run " + canary + " --jobs 3", folder_ / "three");
   ASSERT_EQ(one.status, 0) << one.out << one.err;
   EXPECT_EQ(three.status, 0) << three.out << three.err;
-  EXPECT_EQ(read_text(folder_ / "one/out/report.json"),
-            read_text(folder_ / "three/out/report.json"));
-  const nlohmann::json report =
-      nlohmann::json::parse(read_text(folder_ / "one/out/report.json"));
+  EXPECT_EQ(read_file("one/out/report.json"), read_file("three/out/report.json"));
+  const nlohmann::json report = nlohmann::json::parse(read_file("one/out/report.json"));
   ASSERT_FALSE(report["scenarios"][0]["failures"].empty());
   const std::string trace = report["scenarios"][0]["failures"][0]["trace"];
   const CommandResult replay = mapsim("replay " + trace, folder_ / "one");
@@ -124,7 +98,7 @@ TEST_F(CommandsTest, CaughtCanaryPassesOnAnyThreadCountAndItsTraceReplaysWithThe
 
   // The same mutant planted where it cannot matter is missed: the run fails and says how to
   // rerun it (no execution failed, so there is no trace).
-  write_text(folder_ / "missed.yaml",
+  write_file("missed.yaml",
              "name: missed\ncanary: lru-steal-without-victim-lock\n"
              "map: {type: hash, key_size: 4, value_size: 8, max_entries: 4}\n"
              "cpu0: [update 1 1]\ncpu1: [update 2 2]\n");
@@ -148,9 +122,9 @@ TEST_F(CommandsTest, BadInputExitsTwoWithFileLineAndField) {
 }
 
 TEST_F(CommandsTest, CorruptAndForeignTraceFilesExitTwoWithAClearError) {
-  write_text(folder_ / "garbage.json", "{\"format\": \"mapsim-trace\", \"format_vers");
-  write_text(folder_ / "foreign.json", "{\"name\": \"not a trace\"}");
-  write_text(folder_ / "newer.json",
+  write_file("garbage.json", "{\"format\": \"mapsim-trace\", \"format_vers");
+  write_file("foreign.json", "{\"name\": \"not a trace\"}");
+  write_file("newer.json",
              "{\"format\": \"mapsim-trace\", \"format_version\": 99}");
   const CommandResult garbage = mapsim("replay garbage.json");
   EXPECT_EQ(garbage.status, 2);
@@ -172,11 +146,11 @@ TEST_F(CommandsTest, CorruptAndForeignTraceFilesExitTwoWithAClearError) {
 
 TEST_F(CommandsTest, ReplayOfAnEditedScheduleSaysWhereItDiverges) {
   const std::string trace = failing_trace();
-  nlohmann::json file = nlohmann::json::parse(read_text(folder_ / trace));
+  nlohmann::json file = nlohmann::json::parse(read_file(trace));
   auto& choices = file["schedule"]["choices"];
   // Give the first step to another context than the recording did.
   choices[0] = choices[0].get<int>() == 0 ? 1 : 0;
-  write_text(folder_ / "edited.json", file.dump(1));
+  write_file("edited.json", file.dump(1));
   const CommandResult replay = mapsim("replay edited.json");
   EXPECT_EQ(replay.status, 1) << replay.out << replay.err;
   EXPECT_NE(replay.out.find("DIFFERENT"), std::string::npos) << replay.out;
@@ -186,9 +160,9 @@ TEST_F(CommandsTest, ReplayOfAnEditedScheduleSaysWhereItDiverges) {
   EXPECT_NE(replay.out.find("reproduce: mapsim replay edited.json"), std::string::npos);
 
   // A changed result in the recording is a difference too.
-  file = nlohmann::json::parse(read_text(folder_ / trace));
+  file = nlohmann::json::parse(read_file(trace));
   file["results"][0]["operations"][0]["rc"] = -7;
-  write_text(folder_ / "result.json", file.dump(1));
+  write_file("result.json", file.dump(1));
   const CommandResult result = mapsim("replay result.json");
   EXPECT_EQ(result.status, 1);
   EXPECT_NE(result.out.find("results: context 0 operation 0"), std::string::npos) << result.out;
@@ -196,10 +170,10 @@ TEST_F(CommandsTest, ReplayOfAnEditedScheduleSaysWhereItDiverges) {
 
 TEST_F(CommandsTest, ReplayOfAnotherBuildsTraceNotesTheBuildAndStillReproduces) {
   const std::string trace = failing_trace();
-  nlohmann::json file = nlohmann::json::parse(read_text(folder_ / trace));
+  nlohmann::json file = nlohmann::json::parse(read_file(trace));
   file["mapsim"]["git_describe"] = "0123abc";
   file["mapsim"]["git_commit"] = "0123abc0123abc0123abc0123abc0123abc0123a";
-  write_text(folder_ / "older.json", file.dump(1));
+  write_file("older.json", file.dump(1));
   const CommandResult replay = mapsim("replay older.json");
   EXPECT_EQ(replay.status, 0) << replay.out << replay.err;
   EXPECT_NE(replay.out.find("note: recorded by mapsim 0.1.0 (0123abc)"), std::string::npos)
@@ -214,7 +188,7 @@ TEST_F(CommandsTest, MinimizeShrinksTheSeededBugToItsEssentialSteps) {
   EXPECT_NE(minimize.out.find("before: 12 operations"), std::string::npos) << minimize.out;
   EXPECT_NE(minimize.out.find("after:  3 operations"), std::string::npos) << minimize.out;
   EXPECT_NE(minimize.out.find("reproduce: mapsim replay small.json"), std::string::npos);
-  const nlohmann::json small = nlohmann::json::parse(read_text(folder_ / "small.json"));
+  const nlohmann::json small = nlohmann::json::parse(read_file("small.json"));
   const std::string yaml = small["scenario_yaml"];
   // insert and remove on CPU 0, probe on CPU 1, two CPUs, nothing else.
   EXPECT_NE(yaml.find("possible_cpus: 2"), std::string::npos) << yaml;
@@ -231,33 +205,32 @@ TEST_F(CommandsTest, MinimizeShrinksTheSeededBugToItsEssentialSteps) {
 
 TEST_F(CommandsTest, MinimizeOfATraceWhoseFailureDoesNotReplayIsAnInternalError) {
   const std::string trace = failing_trace();
-  nlohmann::json file = nlohmann::json::parse(read_text(folder_ / trace));
+  nlohmann::json file = nlohmann::json::parse(read_file(trace));
   file["failure"]["kind"] = "deadlock";  // the schedule fails otherwise
-  write_text(folder_ / "lying.json", file.dump(1));
+  write_file("lying.json", file.dump(1));
   const CommandResult minimize = mapsim("minimize lying.json --executions 20");
   EXPECT_EQ(minimize.status, 3) << minimize.out << minimize.err;
   EXPECT_NE(minimize.err.find("does not fail the same way"), std::string::npos)
       << minimize.err;
   // A trace without a failure has nothing to minimize: bad input.
   file["failure"] = nullptr;
-  write_text(folder_ / "clean.json", file.dump(1));
+  write_file("clean.json", file.dump(1));
   EXPECT_EQ(mapsim("minimize clean.json").status, 2);
 }
 
 TEST_F(CommandsTest, OneJobAndThreeJobsWriteIdenticalReportsAndTraces) {
-  const std::string paths = testing::shell_quoted(kExamples.string()) + " " +
-                            data("seeded_bug.yaml") + " " + data("passing.yaml");
+  const std::string paths = source_file("scenarios/examples") + " " + data("seeded_bug.yaml") +
+                            " " + data("passing.yaml");
   const CommandResult one = mapsim("run " + paths + " --jobs 1", folder_ / "one");
   const CommandResult three = mapsim("run " + paths + " --jobs 3", folder_ / "three");
   ASSERT_EQ(one.status, 1) << one.out << one.err;
   ASSERT_EQ(three.status, 1) << three.out << three.err;
-  EXPECT_EQ(read_text(folder_ / "one/out/report.json"),
-            read_text(folder_ / "three/out/report.json"));
-  EXPECT_EQ(read_text(folder_ / "one/out/junit.xml"), read_text(folder_ / "three/out/junit.xml"));
+  EXPECT_EQ(read_file("one/out/report.json"), read_file("three/out/report.json"));
+  EXPECT_EQ(read_file("one/out/junit.xml"), read_file("three/out/junit.xml"));
   size_t traces = 0;
   for (const auto& entry : fs::directory_iterator(folder_ / "one/out/traces")) {
     const fs::path other = folder_ / "three/out/traces" / entry.path().filename();
-    EXPECT_EQ(read_text(entry.path()), read_text(other)) << entry.path();
+    EXPECT_EQ(testing::read_text(entry.path()), testing::read_text(other)) << entry.path();
     ++traces;
   }
   EXPECT_GT(traces, 0u);
@@ -266,7 +239,7 @@ TEST_F(CommandsTest, OneJobAndThreeJobsWriteIdenticalReportsAndTraces) {
     const std::string options = std::string(" --strategy ") + strategy + " --executions 150";
     mapsim("run " + data("seeded_bug.yaml") + options + " --jobs 1", folder_ / "s1");
     mapsim("run " + data("seeded_bug.yaml") + options + " --jobs 3", folder_ / "s3");
-    EXPECT_EQ(read_text(folder_ / "s1/out/report.json"), read_text(folder_ / "s3/out/report.json"))
+    EXPECT_EQ(read_file("s1/out/report.json"), read_file("s3/out/report.json"))
         << strategy;
   }
 }
@@ -275,7 +248,7 @@ TEST_F(CommandsTest, JUnitReportIsWellFormedXmlWithOneTestcasePerScenario) {
   const CommandResult run = mapsim("run " + data("passing.yaml") + " " + data("seeded_bug.yaml") +
                                    " " + data("bad_scenario.yaml") + " --junit ci.xml");
   EXPECT_EQ(run.status, 2) << run.out << run.err;  // bad input outranks findings
-  const std::string xml = read_text(folder_ / "ci.xml");
+  const std::string xml = read_file("ci.xml");
   xmlDocPtr document = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "junit.xml",
                                      nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR);
   ASSERT_NE(document, nullptr) << xml;
@@ -304,7 +277,7 @@ TEST_F(CommandsTest, JUnitReportIsWellFormedXmlWithOneTestcasePerScenario) {
   EXPECT_EQ(errors, 1);
   EXPECT_NE(xml.find("reproduce: mapsim replay out/traces/seeded-bug-1.json"),
             std::string::npos);
-  EXPECT_EQ(read_text(folder_ / "ci.xml"), read_text(folder_ / "out/junit.xml"));
+  EXPECT_EQ(read_file("ci.xml"), read_file("out/junit.xml"));
 }
 
 }  // namespace

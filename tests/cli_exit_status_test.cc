@@ -6,7 +6,6 @@
 // run's output that cannot be written (the pictures folder, --json, --junit) is bad input, 2,
 // whatever the scenario's own verdict below it (a failed expectation, 1).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -16,11 +15,7 @@
 #include "cli/exit_status.h"
 #include "cli/report_junit.h"
 #include "cli/scenario_run_record.h"
-#include "tests/support/mapsim_command.h"
-
-#ifndef MAPSIM_BINARY
-#error "tests/CMakeLists.txt passes the path of the mapsim executable as MAPSIM_BINARY"
-#endif
+#include "tests/support/mapsim_command_fixture.h"
 
 namespace mapsim {
 namespace {
@@ -85,33 +80,24 @@ TEST(ExitStatusTest, WorstStatusOrdersInternalBadInputFindingsOk) {
   EXPECT_EQ(cli::worst_exit_status(cli::kExitOk, cli::kExitOk), cli::kExitOk);
 }
 
-class RunOutputTest : public ::testing::Test {
+class RunOutputTest : public testing::MapsimCommandFixture {
  protected:
-  void SetUp() override {
-    folder_ = fs::path(::testing::TempDir()) / ("cli_exit_status_" + std::to_string(::getpid()));
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
   // `mapsim run` of the seeded bug (a failed expectation: 1 on its own) with `options`.
-  testing::CommandResult run(const std::string& options) {
-    const std::string seeded = testing::shell_quoted(
-        (fs::path(MAPSIM_SOURCE_DIR) / "tests/data/cli/seeded_bug.yaml").string());
-    return testing::run_command(MAPSIM_BINARY, "run " + seeded + " --executions 60 " + options,
-                                folder_);
+  CommandResult run(const std::string& options) const {
+    return mapsim("run " + source_file("tests/data/cli/seeded_bug.yaml") + " --executions 60 " +
+                  options);
   }
-  fs::path folder_;
 };
 
 TEST_F(RunOutputTest, ItsOwnOutputFolderWritableTheSeededBugExitsOne) {
-  const testing::CommandResult result = run("");
+  const CommandResult result = run("");
   EXPECT_EQ(result.status, 1) << result.out << result.err;
   EXPECT_TRUE(fs::exists(folder_ / "out" / "index.html"));
 }
 
 TEST_F(RunOutputTest, PicturesFolderThatCannotBeCreatedIsBadInput) {
-  testing::write_text(folder_ / "out" / "pictures", "a file where the pictures folder goes\n");
-  const testing::CommandResult result = run("");
+  write_file("out/pictures", "a file where the pictures folder goes\n");
+  const CommandResult result = run("");
   EXPECT_EQ(result.status, 2) << result.out << result.err;
   EXPECT_NE(result.err.find("out/pictures: cannot create the folder"), std::string::npos)
       << result.err;
@@ -119,15 +105,15 @@ TEST_F(RunOutputTest, PicturesFolderThatCannotBeCreatedIsBadInput) {
 
 TEST_F(RunOutputTest, IndexThatCannotBeWrittenIsBadInput) {
   fs::create_directories(folder_ / "out" / "index.html");  // a folder where the file goes
-  const testing::CommandResult result = run("");
+  const CommandResult result = run("");
   EXPECT_EQ(result.status, 2) << result.out << result.err;
   EXPECT_NE(result.err.find("index.html"), std::string::npos) << result.err;
 }
 
 TEST_F(RunOutputTest, JsonOrJunitFileThatCannotBeWrittenIsBadInput) {
-  testing::write_text(folder_ / "blocker", "a file where a folder goes\n");
+  write_file("blocker", "a file where a folder goes\n");
   for (const char* option : {"--json blocker/report.json", "--junit blocker/junit.xml"}) {
-    const testing::CommandResult result = run(option);
+    const CommandResult result = run(option);
     EXPECT_EQ(result.status, 2) << option << "\n" << result.out << result.err;
     EXPECT_NE(result.err.find("blocker"), std::string::npos) << option << "\n" << result.err;
   }

@@ -4,7 +4,6 @@
 // essential steps rather than any failure. Then the schedule's preemptions shrink. Run as a
 // user runs it: the built binary (MAPSIM_BINARY).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -12,21 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/mapsim_command.h"
-
-#ifndef MAPSIM_BINARY
-#error "tests/CMakeLists.txt passes the path of the mapsim executable as MAPSIM_BINARY"
-#endif
+#include "tests/support/mapsim_command_fixture.h"
 
 namespace mapsim {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::CommandResult;
-using testing::read_text;
-using testing::write_text;
-
-const fs::path kRepository = fs::path(MAPSIM_SOURCE_DIR);
 
 // A canary with noise: the bug (an update checking capacity before existence) needs only the
 // two setup inserts that fill the map and the NOEXIST update of a present key. The lookups,
@@ -47,37 +37,23 @@ expectations:
   - exists: [{key: 2, value: 2}]
 )";
 
-class MinimizeTest : public ::testing::Test {
+class MinimizeTest : public testing::MapsimCommandFixture {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    folder_ = fs::path(::testing::TempDir()) /
-              ("cli_minimize_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-
-  CommandResult mapsim(const std::string& arguments) {
-    return testing::run_command(MAPSIM_BINARY, arguments, folder_);
-  }
   // The embedded scenario of a trace file, written to NAME with `remove` lines taken out.
   void write_scenario_of(const std::string& trace, const std::string& name,
                          const std::vector<std::string>& remove) {
-    std::string yaml = nlohmann::json::parse(read_text(folder_ / trace))["scenario_yaml"];
+    std::string yaml = nlohmann::json::parse(read_file(trace))["scenario_yaml"];
     for (const std::string& line : remove) {
       const size_t at = yaml.find("\n" + line + "\n");
       ASSERT_NE(at, std::string::npos) << line << " in\n" << yaml;
       yaml.erase(at + 1, line.size() + 1);
     }
-    write_text(folder_ / name, yaml);
+    write_file(name, yaml);
   }
-
-  fs::path folder_;
 };
 
 TEST_F(MinimizeTest, CanaryTraceShrinksToTheBugsEssentialStepsThatPassOnTheRealCode) {
-  write_text(folder_ / "noisy.yaml", kNoisyCanary);
+  write_file("noisy.yaml", kNoisyCanary);
   const CommandResult run = mapsim("run noisy.yaml");
   ASSERT_EQ(run.status, 0) << run.out << run.err;  // a caught canary passes
   ASSERT_TRUE(fs::exists(folder_ / "out/traces/noisy-canary-1.json")) << run.out;
@@ -92,7 +68,7 @@ TEST_F(MinimizeTest, CanaryTraceShrinksToTheBugsEssentialStepsThatPassOnTheRealC
   EXPECT_NE(minimize.out.find("after:  3 operations (2 in setup, 1 CPU programs, 0 interrupts), "
                               "1 CPUs, 1 expectations"),
             std::string::npos) << minimize.out;
-  const nlohmann::json small = nlohmann::json::parse(read_text(folder_ / "small.json"));
+  const nlohmann::json small = nlohmann::json::parse(read_file("small.json"));
   const std::string yaml = small["scenario_yaml"];
   EXPECT_NE(yaml.find("\nsetup:\n  - update 1 1\n  - update 2 2\ncpu0:\n"
                       "  - update 1 11 BPF_NOEXIST as u\nchecks:"),
@@ -122,22 +98,20 @@ TEST_F(MinimizeTest, CanaryTraceShrinksToTheBugsEssentialStepsThatPassOnTheRealC
 
   // Minimizing the smaller trace again keeps its description.
   ASSERT_EQ(mapsim("minimize small.json -o smaller.json").status, 0);
-  EXPECT_EQ(nlohmann::json::parse(read_text(folder_ / "smaller.json"))["description"],
-            "capacity first");
+  EXPECT_EQ(nlohmann::json::parse(read_file("smaller.json"))["description"], "capacity first");
 }
 
 TEST_F(MinimizeTest, TheSmallerTraceIsTheSameOnAnyThreadCount) {
-  const std::string seeded = testing::shell_quoted(
-      (kRepository / "tests/data/cli/seeded_bug.yaml").string());
-  write_text(folder_ / "noisy.yaml", kNoisyCanary);
+  const std::string seeded = source_file("tests/data/cli/seeded_bug.yaml");
+  write_file("noisy.yaml", kNoisyCanary);
   ASSERT_EQ(mapsim("run " + seeded + " noisy.yaml").status, 1);
   for (const std::string trace : {"seeded-bug-1", "noisy-canary-1"}) {
     const std::string input = "out/traces/" + trace + ".json";
     ASSERT_EQ(mapsim("minimize " + input + " -o one.json --jobs 1").status, 0) << trace;
     ASSERT_EQ(mapsim("minimize " + input + " -o three.json --jobs 3").status, 0) << trace;
     // Equal but for the reproduce command, which names the file.
-    nlohmann::json one = nlohmann::json::parse(read_text(folder_ / "one.json"));
-    nlohmann::json three = nlohmann::json::parse(read_text(folder_ / "three.json"));
+    nlohmann::json one = nlohmann::json::parse(read_file("one.json"));
+    nlohmann::json three = nlohmann::json::parse(read_file("three.json"));
     EXPECT_EQ(one["reproduce"], "mapsim replay one.json");
     one.erase("reproduce");
     three.erase("reproduce");
@@ -146,8 +120,8 @@ TEST_F(MinimizeTest, TheSmallerTraceIsTheSameOnAnyThreadCount) {
 }
 
 TEST_F(MinimizeTest, CanaryScheduleShrinksToTheFewPreemptionsTheBugNeeds) {
-  const std::string canary = testing::shell_quoted(
-      (kRepository / "scenarios/suite/canary_lru_steal_without_victim_lock.yaml").string());
+  const std::string canary =
+      source_file("scenarios/suite/canary_lru_steal_without_victim_lock.yaml");
   ASSERT_EQ(mapsim("run " + canary).status, 0);
   const std::string trace = "out/traces/canary-lru-steal-without-victim-lock-1.json";
   const CommandResult minimize = mapsim("minimize " + trace + " -o small.json");
@@ -167,17 +141,15 @@ TEST_F(MinimizeTest, CanaryScheduleShrinksToTheFewPreemptionsTheBugNeeds) {
 }
 
 TEST_F(MinimizeTest, KeepsTheSameExpectationNotAnotherOfTheSameKind) {
-  const std::string seeded = testing::shell_quoted(
-      (kRepository / "tests/data/cli/seeded_bug.yaml").string());
+  const std::string seeded = source_file("tests/data/cli/seeded_bug.yaml");
   ASSERT_EQ(mapsim("run " + seeded).status, 1);
   // A second `never` expectation that every execution breaks: exploring finds it first, but it
   // is not the failure this trace shows (the probe seeing key 1, expectation 0).
-  nlohmann::json file =
-      nlohmann::json::parse(read_text(folder_ / "out/traces/seeded-bug-1.json"));
+  nlohmann::json file = nlohmann::json::parse(read_file("out/traces/seeded-bug-1.json"));
   std::string yaml = file["scenario_yaml"];
   yaml += "  - never:\n      - {key: 7, value: 7}\n    description: key 7 is never there\n";
   file["scenario_yaml"] = yaml;
-  write_text(folder_ / "two.json", file.dump(1));
+  write_file("two.json", file.dump(1));
   const CommandResult minimize = mapsim("minimize two.json -o small.json");
   ASSERT_EQ(minimize.status, 0) << minimize.out << minimize.err;
   EXPECT_NE(minimize.out.find("minimizing two.json: never (expectation 0 'the probe never sees "
@@ -185,7 +157,7 @@ TEST_F(MinimizeTest, KeepsTheSameExpectationNotAnotherOfTheSameKind) {
             std::string::npos) << minimize.out;
   EXPECT_NE(minimize.out.find("did not find this failure first"), std::string::npos)
       << minimize.out;
-  const nlohmann::json small = nlohmann::json::parse(read_text(folder_ / "small.json"));
+  const nlohmann::json small = nlohmann::json::parse(read_file("small.json"));
   EXPECT_EQ(small["failure"]["kind"], "never");
   EXPECT_NE(small["failure"]["message"].get<std::string>().find(
                 "expectation 0 'the probe never sees key 1' (never) holds"),

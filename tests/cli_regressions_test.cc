@@ -4,7 +4,6 @@
 // `mutants` field and its scenario's canary agree). Every file says what it shows (its
 // `description`), and its reproduce command names the file itself.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -13,33 +12,26 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/mapsim_command.h"
-
-#ifndef MAPSIM_BINARY
-#error "tests/CMakeLists.txt passes the path of the mapsim executable as MAPSIM_BINARY"
-#endif
+#include "tests/support/mapsim_command_fixture.h"
 
 namespace mapsim {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::CommandResult;
 
 const fs::path kRepository = fs::path(MAPSIM_SOURCE_DIR);
 const fs::path kRegressions = kRepository / "scenarios" / "regressions";
 
-// A scratch folder in which `scenarios` leads to the repository's, so that the traces are named
-// as CI names them (scenarios/regressions/NAME.json) while the command's output files stay out
-// of the source tree.
-fs::path scratch_folder() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path folder = fs::path(::testing::TempDir()) /
-                          ("cli_regressions_" + std::to_string(::getpid()) + "_" + info->name());
-  fs::remove_all(folder);
-  fs::create_directories(folder);
-  fs::create_directory_symlink(kRepository / "scenarios", folder / "scenarios");
-  return folder;
-}
+// Commands run in a scratch folder in which `scenarios` leads to the repository's, so that the
+// traces are named as CI names them (scenarios/regressions/NAME.json) while the command's output
+// files stay out of the source tree.
+class RegressionTracesTest : public testing::MapsimCommandFixture {
+ protected:
+  void SetUp() override {
+    MapsimCommandFixture::SetUp();
+    fs::create_directory_symlink(kRepository / "scenarios", folder_ / "scenarios");
+  }
+};
 
 std::vector<fs::path> regression_traces() {
   std::vector<fs::path> traces;
@@ -50,22 +42,18 @@ std::vector<fs::path> regression_traces() {
   return traces;
 }
 
-TEST(RegressionTracesTest, EveryTraceReplaysIdentically) {
-  const fs::path folder = scratch_folder();
+TEST_F(RegressionTracesTest, EveryTraceReplaysIdentically) {
   const std::vector<fs::path> traces = regression_traces();
   ASSERT_GE(traces.size(), 8u) << "scenarios/regressions/ lost its traces";
   for (const fs::path& trace : traces) {
     const std::string relative = fs::relative(trace, kRepository).string();
-    const CommandResult replay = testing::run_command(
-        MAPSIM_BINARY, "replay " + testing::shell_quoted(relative), folder);
+    const CommandResult replay = mapsim("replay " + testing::shell_quoted(relative));
     EXPECT_EQ(replay.status, 0) << relative << "\n" << replay.out << replay.err;
     EXPECT_NE(replay.out.find("\nIDENTICAL: "), std::string::npos) << relative << replay.out;
   }
-  fs::remove_all(folder);
 }
 
-TEST(RegressionTracesTest, EveryTraceSaysWhatItShowsAndHowToReplayIt) {
-  const fs::path folder = scratch_folder();
+TEST_F(RegressionTracesTest, EveryTraceSaysWhatItShowsAndHowToReplayIt) {
   int with_mutants = 0;
   int without_failure = 0;
   for (const fs::path& trace : regression_traces()) {
@@ -80,8 +68,7 @@ TEST(RegressionTracesTest, EveryTraceSaysWhatItShowsAndHowToReplayIt) {
       ASSERT_EQ(file["mutants"].size(), 1u) << relative;
       const std::string mutant = file["mutants"][0];
       EXPECT_NE(yaml.find("\ncanary: " + mutant + "\n"), std::string::npos) << relative;
-      const CommandResult replay =
-          testing::run_command(MAPSIM_BINARY, "replay " + relative, folder);
+      const CommandResult replay = mapsim("replay " + relative);
       EXPECT_NE(replay.out.find("planting mutant " + mutant), std::string::npos) << replay.out;
       EXPECT_FALSE(file["failure"].is_null()) << relative;
     }
@@ -89,29 +76,26 @@ TEST(RegressionTracesTest, EveryTraceSaysWhatItShowsAndHowToReplayIt) {
   }
   EXPECT_GE(with_mutants, 4);     // the canary and counterexamples of planted bugs
   EXPECT_GE(without_failure, 4);  // kernel behaviours users trip over (witness traces)
-  fs::remove_all(folder);
 }
 
 // The replay is a real comparison: the same file with one operation's recorded result changed
 // no longer reproduces (exit 1), and with its mutant taken away neither does the failure.
 // A file whose mutants and canary disagree is refused.
-TEST(RegressionTracesTest, AnEditedRegressionTraceDoesNotReplay) {
-  const fs::path folder = scratch_folder();
+TEST_F(RegressionTracesTest, AnEditedRegressionTraceDoesNotReplay) {
   const fs::path canary = kRegressions / "canary-lru-steal-without-victim-lock.json";
   nlohmann::json file = nlohmann::json::parse(testing::read_text(canary));
   // Context 1 (CPU 2) finished its insert; context 0 was stopped inside its own by the race.
   file["results"][1]["operations"][0]["rc"] = -17;
-  testing::write_text(folder / "result.json", file.dump(1));
-  const CommandResult result = testing::run_command(MAPSIM_BINARY, "replay result.json", folder);
+  write_file("result.json", file.dump(1));
+  const CommandResult result = mapsim("replay result.json");
   EXPECT_EQ(result.status, 1) << result.out << result.err;
 
   // Its mutants field emptied while its scenario still plants the canary: the file contradicts
   // itself, bad input.
   file = nlohmann::json::parse(testing::read_text(canary));
   file["mutants"] = nlohmann::json::array();
-  testing::write_text(folder / "contradicts.json", file.dump(1));
-  const CommandResult contradicts =
-      testing::run_command(MAPSIM_BINARY, "replay contradicts.json", folder);
+  write_file("contradicts.json", file.dump(1));
+  const CommandResult contradicts = mapsim("replay contradicts.json");
   EXPECT_EQ(contradicts.status, 2) << contradicts.out << contradicts.err;
   EXPECT_NE(contradicts.err.find("'mutants' lists [] but its scenario plants "
                                  "[lru-steal-without-victim-lock]"),
@@ -124,11 +108,10 @@ TEST(RegressionTracesTest, AnEditedRegressionTraceDoesNotReplay) {
   ASSERT_NE(line, 0u) << yaml;
   yaml.erase(line, yaml.find('\n', line) + 1 - line);
   file["scenario_yaml"] = yaml;
-  testing::write_text(folder / "real_code.json", file.dump(1));
-  const CommandResult real = testing::run_command(MAPSIM_BINARY, "replay real_code.json", folder);
+  write_file("real_code.json", file.dump(1));
+  const CommandResult real = mapsim("replay real_code.json");
   EXPECT_EQ(real.status, 1) << real.out << real.err;
   EXPECT_NE(real.out.find("failure: recorded data_race"), std::string::npos) << real.out;
-  fs::remove_all(folder);
 }
 
 }  // namespace

@@ -2,52 +2,25 @@
 // and `mapsim run --witnesses` (traces of executions that showed an exists expectation). Run as
 // a user runs it: the built binary (MAPSIM_BINARY) on tests/data/cli and the bundled scenarios.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/mapsim_command.h"
-
-#ifndef MAPSIM_BINARY
-#error "tests/CMakeLists.txt passes the path of the mapsim executable as MAPSIM_BINARY"
-#endif
+#include "tests/support/mapsim_command_fixture.h"
 
 namespace mapsim {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::CommandResult;
-using testing::read_text;
-using testing::write_text;
 
-const fs::path kRepository = fs::path(MAPSIM_SOURCE_DIR);
-
-class ReplayTest : public ::testing::Test {
+class ReplayTest : public testing::MapsimCommandFixture {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    folder_ = fs::path(::testing::TempDir()) /
-              ("cli_replay_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-
-  CommandResult mapsim(const std::string& arguments) {
-    return testing::run_command(MAPSIM_BINARY, arguments, folder_);
-  }
-  static std::string repository_file(const std::string& path) {
-    return testing::shell_quoted((kRepository / path).string());
-  }
   nlohmann::json seeded_trace() {
-    EXPECT_EQ(mapsim("run " + repository_file("tests/data/cli/seeded_bug.yaml")).status, 1);
-    return nlohmann::json::parse(read_text(folder_ / "out/traces/seeded-bug-1.json"));
+    EXPECT_EQ(mapsim("run " + source_file("tests/data/cli/seeded_bug.yaml")).status, 1);
+    return nlohmann::json::parse(read_file("out/traces/seeded-bug-1.json"));
   }
-
-  fs::path folder_;
 };
 
 // A version-1 trace written before `description` and `mutants` existed still replays.
@@ -57,7 +30,7 @@ TEST_F(ReplayTest, TraceWithoutTheFieldsAddedLaterReplaysIdentically) {
   ASSERT_EQ(file["mutants"], nlohmann::json::array());
   file.erase("description");
   file.erase("mutants");
-  write_text(folder_ / "older.json", file.dump(1));
+  write_file("older.json", file.dump(1));
   const CommandResult replay = mapsim("replay older.json");
   EXPECT_EQ(replay.status, 0) << replay.out << replay.err;
   EXPECT_NE(replay.out.find("IDENTICAL"), std::string::npos) << replay.out;
@@ -71,7 +44,7 @@ TEST_F(ReplayTest, AnotherBuildsTraceThatDiffersIsExplained) {
   file["mapsim"]["git_describe"] = "0123abc";
   file["mapsim"]["git_commit"] = "0123abc0123abc0123abc0123abc0123abc0123a";
   file["results"][1]["operations"][1]["rc"] = -2;  // the older build's probe missed key 1
-  write_text(folder_ / "older.json", file.dump(1));
+  write_file("older.json", file.dump(1));
   const CommandResult replay = mapsim("replay older.json");
   EXPECT_EQ(replay.status, 1) << replay.out << replay.err;
   EXPECT_NE(replay.out.find("note: recorded by mapsim 0.0.9 (0123abc), replayed by mapsim "),
@@ -93,7 +66,7 @@ TEST_F(ReplayTest, AScheduleOfAnotherShapeCannotReplayAndSaysHowToRetry) {
   yaml.insert(cpu2 + 1, "cpu2:\n  - lookup 9\n");
   yaml.erase(yaml.find("\ncpu2:\n", cpu2 + 2), 6);  // the old cpu2 key: its steps join
   file["scenario_yaml"] = yaml;
-  write_text(folder_ / "reshaped.json", file.dump(1));
+  write_file("reshaped.json", file.dump(1));
   const CommandResult replay = mapsim("replay reshaped.json");
   EXPECT_EQ(replay.status, 1) << replay.out << replay.err;
   EXPECT_NE(replay.out.find("DIFFERENT: cannot replay: "), std::string::npos) << replay.out;
@@ -105,14 +78,14 @@ TEST_F(ReplayTest, AScheduleOfAnotherShapeCannotReplayAndSaysHowToRetry) {
 TEST_F(ReplayTest, ATraceNamingAMutantThisBuildLacksIsBadInput) {
   nlohmann::json file = seeded_trace();
   file["mutants"] = nlohmann::json::array({"hash-forgets-everything"});
-  write_text(folder_ / "unknown.json", file.dump(1));
+  write_file("unknown.json", file.dump(1));
   const CommandResult replay = mapsim("replay unknown.json");
   EXPECT_EQ(replay.status, 2) << replay.out << replay.err;
   EXPECT_NE(replay.err.find("unknown.json: 'mutants': unknown mutant 'hash-forgets-everything' "
                             "(this mapsim plants lru-skip-pending-flush, "),
             std::string::npos) << replay.err;
   file["mutants"] = "hash-insert-at-tail";
-  write_text(folder_ / "mistyped.json", file.dump(1));
+  write_file("mistyped.json", file.dump(1));
   const CommandResult mistyped = mapsim("replay mistyped.json");
   EXPECT_EQ(mistyped.status, 2);
   EXPECT_NE(mistyped.err.find("'mutants' must be an array"), std::string::npos) << mistyped.err;
@@ -121,7 +94,7 @@ TEST_F(ReplayTest, ATraceNamingAMutantThisBuildLacksIsBadInput) {
 
 TEST_F(ReplayTest, WitnessTracesShowTheExistsExpectationsAndReplay) {
   const CommandResult run =
-      mapsim("run " + repository_file("scenarios/suite/hash_nested_edeadlk.yaml") +
+      mapsim("run " + source_file("scenarios/suite/hash_nested_edeadlk.yaml") +
              " --witnesses");
   ASSERT_EQ(run.status, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("    witness: mapsim replay out/witnesses/hash-nested-edeadlk-e0.json\n"),
@@ -129,7 +102,7 @@ TEST_F(ReplayTest, WitnessTracesShowTheExistsExpectationsAndReplay) {
   // Expectation 2 is an `always`: no witness file.
   EXPECT_FALSE(fs::exists(folder_ / "out/witnesses/hash-nested-edeadlk-e2.json"));
   const nlohmann::json witness =
-      nlohmann::json::parse(read_text(folder_ / "out/witnesses/hash-nested-edeadlk-e0.json"));
+      nlohmann::json::parse(read_file("out/witnesses/hash-nested-edeadlk-e0.json"));
   EXPECT_TRUE(witness["failure"].is_null());
   EXPECT_EQ(witness["description"],
             "witness of expectation 0 'the nested program met the bucket lock its own CPU "
@@ -145,7 +118,7 @@ TEST_F(ReplayTest, WitnessTracesShowTheExistsExpectationsAndReplay) {
   EXPECT_EQ(replay.status, 0) << replay.out << replay.err;
   EXPECT_NE(replay.out.find("IDENTICAL"), std::string::npos);
   // Without --witnesses there are none.
-  ASSERT_EQ(mapsim("run " + repository_file("scenarios/suite/hash_nested_edeadlk.yaml") +
+  ASSERT_EQ(mapsim("run " + source_file("scenarios/suite/hash_nested_edeadlk.yaml") +
                    " --out plain").status, 0);
   EXPECT_FALSE(fs::exists(folder_ / "plain/witnesses"));
 }

@@ -6,7 +6,6 @@
 // running on the recorded size or on --stack-kib.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -18,11 +17,7 @@
 #include "scenarios/scenario_yaml.h"
 #include "scenarios/trace/trace_file.h"
 #include "sim/explorer.h"
-#include "tests/support/mapsim_command.h"
-
-#ifndef MAPSIM_BINARY
-#error "tests/CMakeLists.txt passes the path of the mapsim executable as MAPSIM_BINARY"
-#endif
+#include "tests/support/mapsim_command_fixture.h"
 
 namespace mapsim {
 namespace {
@@ -152,36 +147,23 @@ TEST(StackSizeTest, TraceFieldIsOptionalAndRangeChecked) {
   EXPECT_THAT(read.error(), HasSubstr("'exploration.stack_kib' must be an integer"));
 }
 
-class StackSizeCommandTest : public ::testing::Test {
+class StackSizeCommandTest : public testing::MapsimCommandFixture {
  protected:
-  void SetUp() override {
-    folder_ = fs::path(::testing::TempDir()) / ("cli_stack_size_" + std::to_string(::getpid()));
-    fs::remove_all(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  testing::CommandResult mapsim(const std::string& arguments) {
-    return testing::run_command(MAPSIM_BINARY, arguments, folder_);
-  }
-  std::string seeded() const {
-    return testing::shell_quoted(
-        (fs::path(MAPSIM_SOURCE_DIR) / "tests/data/cli/seeded_bug.yaml").string());
-  }
-  fs::path folder_;
+  static std::string seeded() { return source_file("tests/data/cli/seeded_bug.yaml"); }
 };
 
 TEST_F(StackSizeCommandTest, RunRecordsTheSizeAndReplayUsesItOrTheOption) {
-  const testing::CommandResult run = mapsim("run " + seeded() + " --executions 60 --stack-kib 96");
+  const CommandResult run = mapsim("run " + seeded() + " --executions 60 --stack-kib 96");
   ASSERT_EQ(run.status, 1) << run.out << run.err;
   const fs::path trace = folder_ / "out" / "traces" / "seeded-bug-1.json";
   ASSERT_TRUE(fs::exists(trace)) << run.out;
   EXPECT_NE(testing::read_text(trace).find("\"stack_kib\":96"), std::string::npos);
-  const testing::CommandResult replay = mapsim("replay out/traces/seeded-bug-1.json");
+  const CommandResult replay = mapsim("replay out/traces/seeded-bug-1.json");
   EXPECT_EQ(replay.status, 0) << replay.out << replay.err;
   EXPECT_NE(replay.out.find("fiber stacks of 96 KiB (as recorded)"), std::string::npos)
       << replay.out;
   EXPECT_NE(replay.out.find("IDENTICAL"), std::string::npos) << replay.out;
-  const testing::CommandResult larger =
-      mapsim("replay out/traces/seeded-bug-1.json --stack-kib 2048");
+  const CommandResult larger = mapsim("replay out/traces/seeded-bug-1.json --stack-kib 2048");
   EXPECT_EQ(larger.status, 0) << larger.out << larger.err;
   EXPECT_NE(larger.out.find("fiber stacks of 2048 KiB (--stack-kib)"), std::string::npos)
       << larger.out;
@@ -191,7 +173,7 @@ TEST_F(StackSizeCommandTest, OutOfRangeOptionIsBadInputNamingIt) {
   for (const std::string& verb : {"run " + seeded(), std::string("replay t.json"),
                                   std::string("minimize t.json")}) {
     for (const char* bad : {"8", "65537", "x"}) {
-      const testing::CommandResult result = mapsim(verb + " --stack-kib " + bad);
+      const CommandResult result = mapsim(verb + " --stack-kib " + bad);
       EXPECT_EQ(result.status, 2) << verb << " " << bad << "\n" << result.out << result.err;
       EXPECT_NE(result.err.find("--stack-kib"), std::string::npos)
           << verb << " " << bad << "\n" << result.err;
