@@ -10,58 +10,26 @@
 //     most 16 of them with a note saying how many were left out.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <stdlib.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <string>
 
+#include "tests/support/mapsim_command_fixture.h"
 #include "tests/viz_support/svg_document.h"
+#include "tests/viz_support/svg_file.h"
 
 namespace mapsim::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_text;
+using viz::testing::svg_at;
 using viz::testing::SvgDocument;
 using viz::testing::SvgGroup;
-
-struct Outcome {
-  int status = -1;
-  std::string output;
-};
-
-Outcome mapsim(const std::string& arguments) {
-  Outcome outcome;
-  FILE* pipe = ::popen((std::string(MAPSIM_BINARY) + " " + arguments + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return outcome;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) outcome.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  outcome.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-SvgDocument svg_at(const fs::path& path) {
-  std::string error;
-  std::optional<SvgDocument> svg = SvgDocument::parse(read(path), &error);
-  EXPECT_TRUE(svg.has_value()) << path << ": " << error;
-  return svg.value_or(SvgDocument{});
-}
 
 std::string data(const std::string& file) { return std::string(MAPSIM_SOURCE_DIR) + "/" + file; }
 
@@ -75,23 +43,14 @@ std::set<std::string> boxes_of(const std::string& operation) {
   return {operation + ".invoke", operation + ".result"};
 }
 
-class RenderBlameTest : public ::testing::Test {
+class RenderBlameTest : public testing::MapsimCommandSuiteFixture {
  protected:
-  static void SetUpTestSuite() {
-    std::string pattern = (fs::temp_directory_path() / "mapsim-blame-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-  }
-  static void TearDownTestSuite() {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
   // Runs `scenario` into a fresh folder; its kept traces, sorted.
   static std::vector<fs::path> failing_traces(const std::string& scenario,
                                               const std::string& name) {
     const fs::path out = root_ / name;
-    const Outcome run = mapsim("run " + data(scenario) + " --out " + out.string());
-    EXPECT_EQ(run.status, 1) << run.output;
+    const CommandResult run = mapsim("run " + data(scenario) + " --out " + out.string());
+    EXPECT_EQ(run.status, 1) << run.out << run.err;
     std::vector<fs::path> found;
     std::error_code error;
     for (const auto& entry : fs::directory_iterator(out / "traces", error)) {
@@ -101,21 +60,20 @@ class RenderBlameTest : public ::testing::Test {
     return found;
   }
   // `mapsim render TRACE` into a fresh folder; the swimlanes drawn.
-  static SvgDocument render(const fs::path& trace, const std::string& name, Outcome* outcome) {
+  static SvgDocument render(const fs::path& trace, const std::string& name,
+                            CommandResult* outcome) {
     const fs::path out = root_ / name;
     *outcome = mapsim("render " + trace.string() + " --out " + out.string());
-    EXPECT_EQ(outcome->status, 0) << outcome->output;
+    EXPECT_EQ(outcome->status, 0) << outcome->out << outcome->err;
     return svg_at(out / "pictures" / (trace.stem().string() + "-swimlanes.svg"));
   }
-
-  static inline fs::path root_;
 };
 
 TEST_F(RenderBlameTest, NeverExpectationMarksTheOperationItsAtomNames) {
   const std::vector<fs::path> traces =
       failing_traces("tests/data/viz/lru_many_updates_never.yaml", "never-run");
   ASSERT_EQ(traces.size(), 1u);
-  Outcome outcome;
+  CommandResult outcome;
   const SvgDocument lanes = render(traces[0], "never", &outcome);
   EXPECT_EQ(ids_of(lanes.groups_with_class("blamed-op")), boxes_of("ctx0.op3"))
       << "u3, CPU 0's fourth operation, and nothing else";
@@ -133,9 +91,9 @@ TEST_F(RenderBlameTest, WalkCheckMarksTheWalk) {
       failing_traces("tests/data/viz/walk_skip_unexpected.yaml", "walk-run");
   ASSERT_FALSE(traces.empty());
   for (size_t i = 0; i < traces.size() && i < 3; ++i) {
-    const nlohmann::json file = nlohmann::json::parse(read(traces[i]));
+    const nlohmann::json file = nlohmann::json::parse(read_text(traces[i]));
     ASSERT_EQ(file["failure"]["kind"].get<std::string>().rfind("walk_", 0), 0u) << traces[i];
-    Outcome outcome;
+    CommandResult outcome;
     const SvgDocument lanes = render(traces[i], "walk" + std::to_string(i), &outcome);
     EXPECT_EQ(ids_of(lanes.groups_with_class("blamed-op")), boxes_of("ctx0.op1"))
         << traces[i] << ": the walk `scan`, not the lookup before it nor the replace";
@@ -146,11 +104,11 @@ TEST_F(RenderBlameTest, WalkCheckMarksTheWalk) {
 
 TEST_F(RenderBlameTest, LinearizabilityMarksTheSmallestNonLinearizablePart) {
   const fs::path trace = data("scenarios/regressions/mutant-hash-capacity-before-existence.json");
-  const nlohmann::json file = nlohmann::json::parse(read(trace));
+  const nlohmann::json file = nlohmann::json::parse(read_text(trace));
   ASSERT_EQ(file["failure"]["kind"], "linearizability");
   ASSERT_NE(file["failure"]["message"].get<std::string>().find("('replace', line"),
             std::string::npos);
-  Outcome outcome;
+  CommandResult outcome;
   const SvgDocument lanes = render(trace, "linearizability", &outcome);
   EXPECT_EQ(ids_of(lanes.groups_with_class("blamed-op")), boxes_of("ctx0.op2"))
       << "`replace`, CPU 0's third operation, is the smallest part";
@@ -201,7 +159,7 @@ std::map<std::pair<int, uint64_t>, TracedUpdate> updates_in(const nlohmann::json
 // Every update picture highlights the entry, exactly the events that update emitted (in
 // order, as numbered transitions) and the outcome its result implies.
 void expect_update_pictures(const fs::path& trace, const fs::path& out, size_t drawn_expected) {
-  const nlohmann::json file = nlohmann::json::parse(read(trace));
+  const nlohmann::json file = nlohmann::json::parse(read_text(trace));
   const std::map<std::pair<int, uint64_t>, TracedUpdate> updates = updates_in(file);
   std::map<int, int> context_of_cpu;
   for (const nlohmann::json& results : file["results"]) {
@@ -241,7 +199,7 @@ void expect_update_pictures(const fs::path& trace, const fs::path& out, size_t d
     EXPECT_EQ(highlighted_nodes, nodes) << file_name;
     EXPECT_EQ(highlighted_edges, edges) << file_name;
     EXPECT_FALSE(svg.groups_with_class("flow-faded").empty()) << file_name;
-    EXPECT_NE(read(out / "index.html").find("pictures/" + file_name), std::string::npos)
+    EXPECT_NE(read_text(out / "index.html").find("pictures/" + file_name), std::string::npos)
         << file_name << " is listed on index.html";
   }
   EXPECT_EQ(drawn, drawn_expected);
@@ -249,41 +207,41 @@ void expect_update_pictures(const fs::path& trace, const fs::path& out, size_t d
 
 TEST_F(RenderBlameTest, EachLruUpdateIsDrawnWithExactlyItsPathHighlighted) {
   const fs::path trace = data("scenarios/regressions/lru-update-evicts-then-eexist.json");
-  Outcome outcome;
+  CommandResult outcome;
   render(trace, "updates", &outcome);
-  const size_t updates = updates_in(nlohmann::json::parse(read(trace))).size();
+  const size_t updates = updates_in(nlohmann::json::parse(read_text(trace))).size();
   ASSERT_EQ(updates, 2u) << "a BPF_NOEXIST update (EEXIST) and a BPF_EXIST one (ENOENT)";
   expect_update_pictures(trace, root_ / "updates", updates);
-  EXPECT_EQ(outcome.output.find("LRU update paths (cap"), std::string::npos) << outcome.output;
+  EXPECT_EQ(outcome.out.find("LRU update paths (cap"), std::string::npos) << outcome.out;
 }
 
 TEST_F(RenderBlameTest, UpdatePicturesStopAtTheCapWithANote) {
   const std::vector<fs::path> traces =
       failing_traces("tests/data/viz/lru_many_updates_never.yaml", "cap-run");
   ASSERT_EQ(traces.size(), 1u);
-  ASSERT_EQ(updates_in(nlohmann::json::parse(read(traces[0]))).size(), 19u);
-  Outcome outcome;
+  ASSERT_EQ(updates_in(nlohmann::json::parse(read_text(traces[0]))).size(), 19u);
+  CommandResult outcome;
   render(traces[0], "cap", &outcome);
   expect_update_pictures(traces[0], root_ / "cap", 16);
-  EXPECT_NE(outcome.output.find("drew the first 16 of 19 LRU update paths (cap 16, --lru-updates)"),
+  EXPECT_NE(outcome.out.find("drew the first 16 of 19 LRU update paths (cap 16, --lru-updates)"),
             std::string::npos)
-      << outcome.output;
-  EXPECT_NE(read(root_ / "cap" / "index.html").find("drew the first 16 of 19"),
+      << outcome.out;
+  EXPECT_NE(read_text(root_ / "cap" / "index.html").find("drew the first 16 of 19"),
             std::string::npos);
 }
 
 TEST_F(RenderBlameTest, LruUpdatesOptionSetsTheCapAndZeroDrawsNone) {
   const fs::path trace = data("scenarios/regressions/lru-update-evicts-then-eexist.json");
   const fs::path one = root_ / "one-update";
-  Outcome outcome = mapsim("render " + trace.string() + " --out " + one.string() +
-                           " --lru-updates 1");
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  CommandResult outcome =
+      mapsim("render " + trace.string() + " --out " + one.string() + " --lru-updates 1");
+  ASSERT_EQ(outcome.status, 0) << outcome.out << outcome.err;
   expect_update_pictures(trace, one, 1);
-  EXPECT_NE(outcome.output.find("drew the first 1 of 2 LRU update paths"), std::string::npos)
-      << outcome.output;
+  EXPECT_NE(outcome.out.find("drew the first 1 of 2 LRU update paths"), std::string::npos)
+      << outcome.out;
   const fs::path none = root_ / "no-update";
   outcome = mapsim("render " + trace.string() + " --out " + none.string() + " --lru-updates 0");
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  ASSERT_EQ(outcome.status, 0) << outcome.out << outcome.err;
   expect_update_pictures(trace, none, 0);
   EXPECT_TRUE(fs::exists(none / "pictures" / (trace.stem().string() + "-lru-walks.svg")));
 }

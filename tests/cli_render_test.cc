@@ -14,76 +14,39 @@
 //     nodes (skipped where Chromium is not installed).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <stdlib.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
+#include "tests/support/mapsim_command_fixture.h"
 #include "tests/viz_support/browser_check.h"
 #include "tests/viz_support/svg_document.h"
+#include "tests/viz_support/svg_file.h"
 
 namespace mapsim::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_text;
+using viz::testing::svg_at;
 using viz::testing::SvgDocument;
 using viz::testing::SvgGroup;
 
-struct Outcome {
-  int status = -1;
-  std::string output;
-};
-
-Outcome mapsim(const std::string& arguments) {
-  Outcome outcome;
-  FILE* pipe = ::popen((std::string(MAPSIM_BINARY) + " " + arguments + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return outcome;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) outcome.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  outcome.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-SvgDocument svg_at(const fs::path& path) {
-  std::string error;
-  std::optional<SvgDocument> svg = SvgDocument::parse(read(path), &error);
-  EXPECT_TRUE(svg.has_value()) << path << ": " << error;
-  return svg.value_or(SvgDocument{});
-}
-
 std::string data(const std::string& file) { return std::string(MAPSIM_SOURCE_DIR) + "/" + file; }
 
-class RenderCommandTest : public ::testing::Test {
+class RenderCommandTest : public testing::MapsimCommandSuiteFixture {
  protected:
   // One run for every test: a failing hash scenario, a passing one, a failing LRU scenario and
   // a passing LRU scenario.
   static void SetUpTestSuite() {
-    std::string pattern = (fs::temp_directory_path() / "mapsim-render-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
+    MapsimCommandSuiteFixture::SetUpTestSuite();
     run_ = mapsim("run " + data("tests/data/cli/seeded_bug.yaml") + " " +
                   data("tests/data/cli/passing.yaml") + " " +
                   data("tests/data/viz/lru_evicts_key_one.yaml") + " " +
                   data("scenarios/suite/lru_update_evicts_then_fails.yaml") + " --out " +
                   (root_ / "run").string());
-  }
-  static void TearDownTestSuite() {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
   }
   static fs::path run_dir() { return root_ / "run"; }
   static std::vector<fs::path> traces() {
@@ -102,14 +65,13 @@ class RenderCommandTest : public ::testing::Test {
     return names;
   }
 
-  static inline fs::path root_;
-  static inline Outcome run_;
+  static inline CommandResult run_;
 };
 
 TEST_F(RenderCommandTest, RunDrawsEveryFailureTheCoverageAndAnIndex) {
-  ASSERT_EQ(run_.status, 1) << run_.output;
-  EXPECT_NE(run_.output.find("reports and pictures in"), std::string::npos);
-  const std::string index = read(run_dir() / "index.html");
+  ASSERT_EQ(run_.status, 1) << run_.out << run_.err;
+  EXPECT_NE(run_.out.find("reports and pictures in"), std::string::npos) << run_.out;
+  const std::string index = read_text(run_dir() / "index.html");
   ASSERT_FALSE(index.empty());
   for (const char* name : {"seeded-bug", "passing", "lru-evicts-key-one",
                            "lru-update-evicts-then-fails"}) {
@@ -146,24 +108,24 @@ TEST_F(RenderCommandTest, RunDrawsEveryFailureTheCoverageAndAnIndex) {
 TEST_F(RenderCommandTest, RenderOfATraceDrawsItsSwimlanesAndWalks) {
   const fs::path trace = run_dir() / "traces" / "lru-evicts-key-one-1.json";
   const fs::path out = root_ / "one";
-  const Outcome outcome = mapsim("render " + trace.string() + " --out " + out.string() +
-                                 " --detail");
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  const CommandResult outcome =
+      mapsim("render " + trace.string() + " --out " + out.string() + " --detail");
+  ASSERT_EQ(outcome.status, 0) << outcome.out << outcome.err;
   const SvgDocument lanes = svg_at(out / "pictures" / "lru-evicts-key-one-1-swimlanes.svg");
   EXPECT_NE(lanes.find("step.0"), nullptr) << "--detail draws every step";
   EXPECT_FALSE(lanes.groups_with_class("path-event").empty());
   ASSERT_NE(lanes.find("violation"), nullptr);
   EXPECT_NE(lanes.find("violation")->text.find("after the last step"), std::string::npos);
   EXPECT_TRUE(fs::exists(out / "pictures" / "lru-evicts-key-one-1-lru-walks.svg"));
-  EXPECT_NE(read(out / "index.html").find("lru-evicts-key-one-1-swimlanes.svg"),
+  EXPECT_NE(read_text(out / "index.html").find("lru-evicts-key-one-1-swimlanes.svg"),
             std::string::npos);
 }
 
 TEST_F(RenderCommandTest, RenderOfARunFolderDrawsWhatTheRunDrew) {
   const fs::path out = root_ / "again";
-  const Outcome outcome = mapsim("render " + run_dir().string() + " --out " + out.string() +
-                                 " --lru-updates 1");
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  const CommandResult outcome =
+      mapsim("render " + run_dir().string() + " --out " + out.string() + " --lru-updates 1");
+  ASSERT_EQ(outcome.status, 0) << outcome.out << outcome.err;
   // What the run drew, plus one picture per LRU update of each trace (render only).
   std::set<std::string> updates;
   for (const std::string& name : picture_files(out)) {
@@ -175,7 +137,8 @@ TEST_F(RenderCommandTest, RenderOfARunFolderDrawsWhatTheRunDrew) {
   EXPECT_EQ(picture_files(out), drawn_by_run);
   for (const std::string& name : picture_files(run_dir())) {
     if (name.ends_with(".svg")) {
-      EXPECT_EQ(read(out / "pictures" / name), read(run_dir() / "pictures" / name)) << name;
+      EXPECT_EQ(read_text(out / "pictures" / name), read_text(run_dir() / "pictures" / name))
+          << name;
     }
   }
 }
@@ -184,59 +147,60 @@ TEST_F(RenderCommandTest, BadInputIsExitTwoWithTheFileNamed) {
   const fs::path out = root_ / "bad";
   const fs::path garbage = root_ / "garbage.json";
   std::ofstream(garbage) << "not json";
-  Outcome outcome = mapsim("render " + garbage.string() + " --out " + out.string());
+  CommandResult outcome = mapsim("render " + garbage.string() + " --out " + out.string());
   EXPECT_EQ(outcome.status, 2);
-  EXPECT_NE(outcome.output.find(garbage.string() + ": not valid JSON"), std::string::npos)
-      << outcome.output;
+  EXPECT_NE(outcome.err.find(garbage.string() + ": not valid JSON"), std::string::npos)
+      << outcome.err;
   // A trace of a newer format, and one whose record names a context that does not exist.
   const fs::path original = run_dir() / "traces" / "lru-evicts-key-one-1.json";
-  nlohmann::json trace = nlohmann::json::parse(read(original));
+  nlohmann::json trace = nlohmann::json::parse(read_text(original));
   nlohmann::json newer = trace;
   newer["format_version"] = 99;
   const fs::path newer_path = root_ / "newer.json";
   std::ofstream(newer_path) << newer.dump();
   outcome = mapsim("render " + newer_path.string() + " --out " + out.string());
   EXPECT_EQ(outcome.status, 2);
-  EXPECT_NE(outcome.output.find("'format_version' is 99"), std::string::npos) << outcome.output;
+  EXPECT_NE(outcome.err.find("'format_version' is 99"), std::string::npos) << outcome.err;
   trace["records"][3]["context"] = 7;
   const fs::path corrupt = root_ / "corrupt.json";
   std::ofstream(corrupt) << trace.dump();
   outcome = mapsim("render " + corrupt.string() + " --out " + out.string());
   EXPECT_EQ(outcome.status, 2);
-  EXPECT_NE(outcome.output.find(corrupt.string() + ": record 3: context 7 does not exist"),
+  EXPECT_NE(outcome.err.find(corrupt.string() + ": record 3: context 7 does not exist"),
             std::string::npos)
-      << outcome.output;
+      << outcome.err;
   // Names this mapsim does not know: a visible operation, a path event (another version).
-  nlohmann::json unknown_op = nlohmann::json::parse(read(original));
+  nlohmann::json unknown_op = nlohmann::json::parse(read_text(original));
   ASSERT_EQ(unknown_op["records"][4]["kind"], "step");
   unknown_op["records"][4]["op"] = "atomic_frobnicate";
   const fs::path unknown_op_path = root_ / "unknown-op.json";
   std::ofstream(unknown_op_path) << unknown_op.dump();
   outcome = mapsim("render " + unknown_op_path.string() + " --out " + out.string());
   EXPECT_EQ(outcome.status, 2);
-  EXPECT_NE(outcome.output.find(unknown_op_path.string() + ": record 4: op 'atomic_frobnicate' "
+  EXPECT_NE(outcome.err.find(unknown_op_path.string() + ": record 4: op 'atomic_frobnicate' "
                                 "is not a visible operation this mapsim knows (a trace written "
                                 "by another mapsim version"),
             std::string::npos)
-      << outcome.output;
-  nlohmann::json unknown_event = nlohmann::json::parse(read(original));
+      << outcome.err;
+  nlohmann::json unknown_event = nlohmann::json::parse(read_text(original));
   ASSERT_EQ(unknown_event["records"][1]["kind"], "path_event");
   unknown_event["records"][1]["op"] = "lru.update.teleport";
   const fs::path unknown_event_path = root_ / "unknown-event.json";
   std::ofstream(unknown_event_path) << unknown_event.dump();
   outcome = mapsim("render " + unknown_event_path.string() + " --out " + out.string());
   EXPECT_EQ(outcome.status, 2);
-  EXPECT_NE(outcome.output.find(unknown_event_path.string() + ": record 1: op "
+  EXPECT_NE(outcome.err.find(unknown_event_path.string() + ": record 1: op "
                                 "'lru.update.teleport' is not an LRU path event this mapsim knows"),
             std::string::npos)
-      << outcome.output;
+      << outcome.err;
   EXPECT_FALSE(fs::exists(out / "pictures" / "unknown-event-swimlanes.svg"));
   outcome = mapsim("render " + (root_ / "missing.json").string() + " --out " + out.string());
   EXPECT_EQ(outcome.status, 2);
-  EXPECT_NE(outcome.output.find("missing.json: no such file or folder"), std::string::npos);
+  EXPECT_NE(outcome.err.find("missing.json: no such file or folder"), std::string::npos)
+      << outcome.err;
   outcome = mapsim("render " + root_.string() + " --out " + out.string());
   EXPECT_EQ(outcome.status, 2);
-  EXPECT_NE(outcome.output.find("report.json: cannot be read"), std::string::npos);
+  EXPECT_NE(outcome.err.find("report.json: cannot be read"), std::string::npos) << outcome.err;
   EXPECT_EQ(mapsim("render " + original.string()).status, 2) << "--out is required";
 }
 
@@ -246,12 +210,12 @@ TEST_F(RenderCommandTest, BadInputIsExitTwoWithTheFileNamed) {
 TEST_F(RenderCommandTest, FailingTraceMarksTheViolatingStep) {
   const std::string trace =
       data("scenarios/regressions/mutant-hash-free-without-grace-period.json");
-  const nlohmann::json file = nlohmann::json::parse(read(trace));
+  const nlohmann::json file = nlohmann::json::parse(read_text(trace));
   ASSERT_EQ(file["failure"]["kind"], "use_after_free");
   const uint32_t violating = file["failure"]["step"].get<uint32_t>() - 1;
   const fs::path out = root_ / "violating";
-  const Outcome outcome = mapsim("render " + trace + " --out " + out.string());
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  const CommandResult outcome = mapsim("render " + trace + " --out " + out.string());
+  ASSERT_EQ(outcome.status, 0) << outcome.out << outcome.err;
   const SvgDocument lanes =
       svg_at(out / "pictures" / "mutant-hash-free-without-grace-period-swimlanes.svg");
   const std::vector<const SvgGroup*> red = lanes.groups_with_class("violating-step");
@@ -270,7 +234,7 @@ TEST_F(RenderCommandTest, FailingTraceMarksTheViolatingStep) {
 // left out.
 TEST_F(RenderCommandTest, EnormousTraceIsDrawnUpToTheCapWithANote) {
   const fs::path original = run_dir() / "traces" / "lru-evicts-key-one-1.json";
-  nlohmann::json trace = nlohmann::json::parse(read(original));
+  nlohmann::json trace = nlohmann::json::parse(read_text(original));
   constexpr uint32_t kExtra = 6000;
   const nlohmann::json load = trace["records"][4];
   ASSERT_EQ(load["op"], "atomic_load");
@@ -296,9 +260,9 @@ TEST_F(RenderCommandTest, EnormousTraceIsDrawnUpToTheCapWithANote) {
   const fs::path big = root_ / "enormous.json";
   std::ofstream(big) << trace.dump();
   const fs::path out = root_ / "enormous";
-  const Outcome outcome = mapsim("render " + big.string() + " --out " + out.string() +
-                                 " --detail");
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  const CommandResult outcome =
+      mapsim("render " + big.string() + " --out " + out.string() + " --detail");
+  ASSERT_EQ(outcome.status, 0) << outcome.out << outcome.err;
   const SvgDocument lanes = svg_at(out / "pictures" / "enormous-swimlanes.svg");
   const SvgGroup* gap = lanes.find("gap.0");
   ASSERT_NE(gap, nullptr);

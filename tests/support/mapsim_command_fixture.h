@@ -2,7 +2,9 @@
 // MAPSIM_BINARY: the cli_* tests), in a scratch folder emptied before use and removed after it,
 // so that the out/ folders, traces and reports the commands write never meet another test's (or
 // another process's, when ctest runs tests side by side):
-//   * MapsimCommandFixture: a folder per test, TempDir/<suite>_<pid>_<test>.
+//   * MapsimCommandFixture: a folder per test, TempDir/<suite>_<pid>_<test>;
+//   * MapsimCommandSuiteFixture: one folder for a whole suite, TempDir/<suite>_<pid>, for tests
+//     that share what one expensive run wrote (the suite's SetUpTestSuite makes that run).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -54,6 +56,29 @@ class MapsimCommandFixture : public ::testing::Test {
   }
 
   std::filesystem::path folder_;  ///< the test's scratch folder, absolute
+};
+
+class MapsimCommandSuiteFixture : public ::testing::Test {
+ protected:
+  using CommandResult = ::mapsim::testing::CommandResult;
+
+  // A suite that defines its own SetUpTestSuite calls this one first.
+  static void SetUpTestSuite() {
+    const ::testing::TestSuite* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
+    std::string name = std::string(suite->name()) + "_" + std::to_string(::getpid());
+    std::replace(name.begin(), name.end(), '/', '_');
+    root_ = std::filesystem::path(::testing::TempDir()) / name;
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_);
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(root_); }
+
+  // Runs `mapsim <arguments>` in the suite's folder (name files by absolute paths).
+  static CommandResult mapsim(const std::string& arguments) {
+    return run_command(MAPSIM_BINARY, arguments, root_);
+  }
+
+  static inline std::filesystem::path root_;  ///< the suite's scratch folder, absolute
 };
 
 }  // namespace mapsim::testing
