@@ -25,28 +25,19 @@
 #include "impl/lru_path_event.h"
 #include "impl/real_platform.h"
 #include "impl/uapi.h"
+#include "tests/support/recording_platform.h"
 
 namespace mapsim {
 namespace {
 
 using internal::LruHashMap;
 using Contents = std::map<uint64_t, uint64_t>;
-using Event = std::pair<PathEvent, uint64_t>;
+using testing::RecordingPlatform;
+using Event = RecordingPlatform::Event;
 
 constexpr uint64_t kValue = 1234;
 constexpr uint32_t kLocalFreeTarget = 128;  // test_lru_map.c LOCAL_FREE_TARGET
 constexpr uint32_t kPercpuFreeTarget = 4;   // test_lru_map.c PERCPU_FREE_TARGET
-
-// RealPlatform whose path events are recorded instead of compiled away.
-class RecordingPlatform : public RealPlatform {
- public:
-  using RealPlatform::RealPlatform;
-  void path_event(PathEvent event, uint64_t arg = 0) { events_.emplace_back(event, arg); }
-  std::vector<Event> take_events() { return std::exchange(events_, {}); }
-
- private:
-  std::vector<Event> events_;
-};
 
 // One LRU map with u64 keys and values, and the selftest's helpers.
 template <class P>

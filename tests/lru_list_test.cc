@@ -24,6 +24,7 @@
 #include "impl/internal/lru_pool.h"
 #include "impl/lru_path_event.h"
 #include "impl/real_platform.h"
+#include "tests/support/recording_platform.h"
 
 namespace mapsim {
 
@@ -47,18 +48,8 @@ struct LruPoolTestOnlyAccess {
 namespace {
 
 using Node = LruNode<RealPlatform>;
-using Event = std::pair<PathEvent, uint64_t>;
-
-// RealPlatform whose path events are recorded instead of compiled away.
-class RecordingPlatform : public RealPlatform {
- public:
-  using RealPlatform::RealPlatform;
-  void path_event(PathEvent event, uint64_t arg = 0) { events_.emplace_back(event, arg); }
-  std::vector<Event> take_events() { return std::exchange(events_, {}); }
-
- private:
-  std::vector<Event> events_;
-};
+using testing::RecordingPlatform;
+using Event = RecordingPlatform::Event;
 
 template <class P>
 struct TestTable {
