@@ -31,7 +31,9 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/env_number.h"
 #include "tests/support/forwarding_backend_map.h"
+#include "tests/support/text_lines.h"
 #include "impl/uapi.h"
 #include "model/kernel/kernel_backend.h"
 #include "scenarios/bpf_names.h"
@@ -54,18 +56,8 @@ bool is_hash_type(uint32_t type) {
          type == bpf::kMapLruPercpuHash;
 }
 
-uint64_t env_number(const char* name, uint64_t fallback) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return fallback;
-  return std::stoull(text);
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
+using testing::env_number;
+using testing::split_lines;
 
 // The output of one backend, or what it threw.
 struct RunOutput {

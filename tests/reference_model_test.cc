@@ -29,7 +29,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/bytes.h"
+#include "tests/support/env_number.h"
 #include "tests/support/forwarding_backend_map.h"
+#include "tests/support/text_lines.h"
 #include "model/kernel/kernel_backend.h"
 #include "model/reference/create_model.h"
 #include "model/reference/map_model.h"
@@ -48,21 +51,9 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Helpers: u64 keys and values, one model.
 
-Bytes le(uint64_t value, size_t size = 8) {
-  Bytes bytes(size, 0);
-  for (size_t index = 0; index < size && index < 8; ++index) {
-    bytes[index] = static_cast<unsigned char>(value >> (8 * index));
-  }
-  return bytes;
-}
+using testing::le_value;
 
-uint64_t le_value(const Bytes& bytes) {
-  uint64_t value = 0;
-  for (size_t index = 0; index < bytes.size() && index < 8; ++index) {
-    value |= uint64_t{bytes[index]} << (8 * index);
-  }
-  return value;
-}
+Bytes le(uint64_t value, size_t size = 8) { return testing::le_bytes(value, size); }
 
 ModelOp element_op(OpCode code, Caller caller, int cpu, Bytes key, Bytes value = {}) {
   ModelOp op;
@@ -194,18 +185,8 @@ std::set<uint64_t> join(std::set<uint64_t> left, const std::set<uint64_t>& right
 
 // ---- op scripts ----
 
-uint64_t env_number(const char* name, uint64_t fallback) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return fallback;
-  return std::stoull(text);
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
+using testing::env_number;
+using testing::split_lines;
 
 std::vector<std::string> run_script(const std::string& script, OpBackend& backend) {
   std::istringstream in(script);
