@@ -34,6 +34,7 @@
 #include "tests/support/env_number.h"
 #include "tests/support/forwarding_backend_map.h"
 #include "tests/support/text_lines.h"
+#include "tests/support/wrapping_backend.h"
 #include "impl/uapi.h"
 #include "model/kernel/kernel_backend.h"
 #include "scenarios/bpf_names.h"
@@ -352,22 +353,6 @@ class NoReferenceBitMap : public testing::ForwardingBackendMap {
   }
 };
 
-class NoReferenceBitBackend : public OpBackend {
- public:
-  explicit NoReferenceBitBackend(int cpus) : sim_(cpus) {}
-  std::string name() const override { return "sim-without-reference-bit"; }
-  int possible_cpus() const override { return sim_.possible_cpus(); }
-  int create_map(int cpu, const MapAttr& attr, std::unique_ptr<BackendMap>* out) override {
-    std::unique_ptr<BackendMap> map;
-    int rc = sim_.create_map(cpu, attr, &map);
-    if (rc == 0) *out = std::make_unique<NoReferenceBitMap>(std::move(map));
-    return rc;
-  }
-
- private:
-  SimulatedBackend sim_;
-};
-
 TEST_F(DifferentialTest, CanaryWithoutReferenceBitIsCaught) {
   if (!sim_models(bpf::kMapLruHash)) GTEST_SKIP() << "no simulated LRU_HASH yet";
   RandomScriptOptions options;
@@ -376,7 +361,8 @@ TEST_F(DifferentialTest, CanaryWithoutReferenceBitIsCaught) {
   constexpr uint64_t kSeedsMax = 200;
   uint64_t caught_at = 0;
   for (uint64_t seed = 1; seed <= kSeedsMax && caught_at == 0; ++seed) {
-    NoReferenceBitBackend mutant(cpus_);
+    testing::WrappingBackend<NoReferenceBitMap> mutant(
+        "sim-without-reference-bit", std::make_unique<SimulatedBackend>(cpus_));
     if (compare_with(random_op_script(seed, options), mutant).differs) caught_at = seed;
   }
   EXPECT_NE(caught_at, 0u) << "no LRU_HASH script among " << kSeedsMax
@@ -388,48 +374,18 @@ TEST_F(DifferentialTest, CanaryWithoutReferenceBitIsCaught) {
 // its first byte flipped, for pushes and peeks alike, so pushed items are still found and only
 // the false positives move: the generated scripts must tell, or "false positives identical to
 // the kernel's" would be an untested claim.
-class OtherBitsBloomMap : public BackendMap {
+class OtherBitsBloomMap : public testing::ForwardingBackendMap {
  public:
-  explicit OtherBitsBloomMap(std::unique_ptr<BackendMap> inner) : inner_(std::move(inner)) {}
-  const MapInfo& info() const override { return inner_->info(); }
-  size_t syscall_value_size() const override { return inner_->syscall_value_size(); }
+  using ForwardingBackendMap::ForwardingBackendMap;
   int lookup(Via via, int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
     if (!value->empty()) (*value)[0] ^= 1;
-    return inner_->lookup(via, cpu, key, flags, value);
+    return inner().lookup(via, cpu, key, flags, value);
   }
   int update(Via via, int cpu, const Bytes& key, const Bytes& value, uint64_t flags) override {
     Bytes flipped = value;
     flipped[0] ^= 1;
-    return inner_->update(via, cpu, key, flipped, flags);
+    return inner().update(via, cpu, key, flipped, flags);
   }
-  int remove(Via via, int cpu, const Bytes& key) override {
-    return inner_->remove(via, cpu, key);
-  }
-  int get_next_key(int cpu, const std::optional<Bytes>& key, Bytes* next_key) override {
-    return inner_->get_next_key(cpu, key, next_key);
-  }
-  int lookup_and_delete(int cpu, const Bytes& key, uint64_t flags, Bytes* value) override {
-    return inner_->lookup_and_delete(cpu, key, flags, value);
-  }
-
- private:
-  std::unique_ptr<BackendMap> inner_;
-};
-
-class OtherBitsBloomBackend : public OpBackend {
- public:
-  explicit OtherBitsBloomBackend(int cpus) : sim_(cpus) {}
-  std::string name() const override { return "sim-with-other-bloom-bits"; }
-  int possible_cpus() const override { return sim_.possible_cpus(); }
-  int create_map(int cpu, const MapAttr& attr, std::unique_ptr<BackendMap>* out) override {
-    std::unique_ptr<BackendMap> map;
-    int rc = sim_.create_map(cpu, attr, &map);
-    if (rc == 0) *out = std::make_unique<OtherBitsBloomMap>(std::move(map));
-    return rc;
-  }
-
- private:
-  SimulatedBackend sim_;
 };
 
 TEST_F(DifferentialTest, CanaryBloomWithOtherBitPositionsIsCaught) {
@@ -439,7 +395,8 @@ TEST_F(DifferentialTest, CanaryBloomWithOtherBitPositionsIsCaught) {
   constexpr uint64_t kSeedsMax = 200;
   uint64_t caught_at = 0;
   for (uint64_t seed = 1; seed <= kSeedsMax && caught_at == 0; ++seed) {
-    OtherBitsBloomBackend mutant(cpus_);
+    testing::WrappingBackend<OtherBitsBloomMap> mutant(
+        "sim-with-other-bloom-bits", std::make_unique<SimulatedBackend>(cpus_));
     if (compare_with(random_op_script(seed, options), mutant).differs) caught_at = seed;
   }
   EXPECT_NE(caught_at, 0u) << "no BLOOM_FILTER script among " << kSeedsMax

@@ -33,6 +33,7 @@
 #include "tests/support/env_number.h"
 #include "tests/support/forwarding_backend_map.h"
 #include "tests/support/text_lines.h"
+#include "tests/support/wrapping_backend.h"
 #include "model/kernel/kernel_backend.h"
 #include "model/reference/create_model.h"
 #include "model/reference/map_model.h"
@@ -1411,23 +1412,6 @@ class NoReferenceBitMap : public testing::ForwardingBackendMap {
   }
 };
 
-// The model, every map wrapped in the mutant.
-class NoReferenceBitBackend : public OpBackend {
- public:
-  explicit NoReferenceBitBackend(int cpus) : model_(cpus) {}
-  std::string name() const override { return "model-without-reference-bit"; }
-  int possible_cpus() const override { return model_.possible_cpus(); }
-  int create_map(int cpu, const MapAttr& attr, std::unique_ptr<BackendMap>* out) override {
-    std::unique_ptr<BackendMap> map;
-    const int rc = model_.create_map(cpu, attr, &map);
-    if (rc == 0) *out = std::make_unique<NoReferenceBitMap>(std::move(map));
-    return rc;
-  }
-
- private:
-  ReferenceBackend model_;
-};
-
 TEST(ReferenceModelAgainstSimulationTest, CanaryWithoutReferenceBitIsCaught) {
   constexpr uint64_t kSeedsMax = 200;
   RandomScriptOptions options;
@@ -1437,7 +1421,9 @@ TEST(ReferenceModelAgainstSimulationTest, CanaryWithoutReferenceBitIsCaught) {
   uint64_t caught_at = 0;
   for (uint64_t seed = 1; seed <= kSeedsMax && caught_at == 0; ++seed) {
     const std::string script = random_op_script(seed, options);
-    NoReferenceBitBackend mutant(2);
+    // The model, every map wrapped in the mutant.
+    testing::WrappingBackend<NoReferenceBitMap> mutant("model-without-reference-bit",
+                                                       std::make_unique<ReferenceBackend>(2));
     if (!first_difference(run_script(script, mutant), run_script(script, sim), "sim").empty()) {
       caught_at = seed;
     }
