@@ -16,24 +16,14 @@
 
 #include "impl/uapi.h"
 #include "tests/support/bytes.h"
+#include "tests/support/map_attr.h"
 
 namespace mapsim {
 namespace {
 
 using testing::le_bytes;
 using testing::le_value;
-
-MapAttr make_attr(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t max_entries,
-                  uint32_t flags = 0, std::string name = "") {
-  MapAttr attr;
-  attr.map_type = type;
-  attr.key_size = key_size;
-  attr.value_size = value_size;
-  attr.max_entries = max_entries;
-  attr.map_flags = flags;
-  attr.name = std::move(name);
-  return attr;
-}
+using testing::make_attr;
 
 constexpr uint32_t kHashTypes[] = {bpf::kMapHash, bpf::kMapPercpuHash, bpf::kMapLruHash,
                                    bpf::kMapLruPercpuHash};

@@ -9,6 +9,7 @@
 #include "impl/real_platform.h"
 #include "impl/uapi.h"
 #include "tests/support/bytes.h"
+#include "tests/support/map_attr.h"
 
 namespace mapsim::testing {
 
@@ -21,14 +22,9 @@ class MapFixture {
   // Creates the map; returns create_map's result.
   int create(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t max_entries,
              uint32_t flags = bpf::kFZeroSeed, std::string name = "") {
-    MapAttr attr;
-    attr.map_type = type;
-    attr.key_size = key_size;
-    attr.value_size = value_size;
-    attr.max_entries = max_entries;
-    attr.map_flags = flags;
-    attr.name = std::move(name);
-    return create_map(platform_, attr, &map_);
+    return create_map(platform_,
+                      make_attr(type, key_size, value_size, max_entries, flags, std::move(name)),
+                      &map_);
   }
   Map& map() { return *map_; }
 
