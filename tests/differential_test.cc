@@ -198,6 +198,25 @@ class DifferentialTest : public ::testing::Test {
     return sim.create_map(0, attr, &map) != bpf::kENOSYS;
   }
 
+  // The first of kCanarySeeds random scripts on maps of `type` whose output through the
+  // simulated backend with every map wrapped in `Mutant` differs from the kernel's; 0 when
+  // none does. Prints it: a canary caught only by a late seed is close to being missed.
+  static constexpr uint64_t kCanarySeeds = 200;
+  template <class Mutant>
+  uint64_t first_seed_catching(uint32_t type, const std::string& mutant_name) const {
+    RandomScriptOptions options;
+    options.map_types = {type};
+    options.possible_cpus = cpus_;
+    uint64_t caught_at = 0;
+    for (uint64_t seed = 1; seed <= kCanarySeeds && caught_at == 0; ++seed) {
+      testing::WrappingBackend<Mutant> mutant(mutant_name,
+                                              std::make_unique<SimulatedBackend>(cpus_));
+      if (compare_with(random_op_script(seed, options), mutant).differs) caught_at = seed;
+    }
+    std::cout << "[ CANARY   ] caught by seed " << caught_at << std::endl;
+    return caught_at;
+  }
+
   // Runs the scripts for `types`; fails with a reproducer on the first few mismatches.
   void run_scripts(const std::vector<uint32_t>& types, const std::string& label);
   // Writes the script and its prefix through the first difference; minimizes it further when
@@ -355,19 +374,10 @@ class NoReferenceBitMap : public testing::ForwardingBackendMap {
 
 TEST_F(DifferentialTest, CanaryWithoutReferenceBitIsCaught) {
   if (!sim_models(bpf::kMapLruHash)) GTEST_SKIP() << "no simulated LRU_HASH yet";
-  RandomScriptOptions options;
-  options.map_types = {bpf::kMapLruHash};
-  options.possible_cpus = cpus_;
-  constexpr uint64_t kSeedsMax = 200;
-  uint64_t caught_at = 0;
-  for (uint64_t seed = 1; seed <= kSeedsMax && caught_at == 0; ++seed) {
-    testing::WrappingBackend<NoReferenceBitMap> mutant(
-        "sim-without-reference-bit", std::make_unique<SimulatedBackend>(cpus_));
-    if (compare_with(random_op_script(seed, options), mutant).differs) caught_at = seed;
-  }
-  EXPECT_NE(caught_at, 0u) << "no LRU_HASH script among " << kSeedsMax
-                           << " tells a program lookup from a syscall lookup";
-  std::cout << "[ CANARY   ] caught by seed " << caught_at << std::endl;
+  EXPECT_NE(first_seed_catching<NoReferenceBitMap>(bpf::kMapLruHash, "sim-without-reference-bit"),
+            0u)
+      << "no LRU_HASH script among " << kCanarySeeds
+      << " tells a program lookup from a syscall lookup";
 }
 
 // Canary: a bloom filter whose bit positions are not the kernel's. Every item is hashed with
@@ -389,19 +399,11 @@ class OtherBitsBloomMap : public testing::ForwardingBackendMap {
 };
 
 TEST_F(DifferentialTest, CanaryBloomWithOtherBitPositionsIsCaught) {
-  RandomScriptOptions options;
-  options.map_types = {bpf::kMapBloomFilter};
-  options.possible_cpus = cpus_;
-  constexpr uint64_t kSeedsMax = 200;
-  uint64_t caught_at = 0;
-  for (uint64_t seed = 1; seed <= kSeedsMax && caught_at == 0; ++seed) {
-    testing::WrappingBackend<OtherBitsBloomMap> mutant(
-        "sim-with-other-bloom-bits", std::make_unique<SimulatedBackend>(cpus_));
-    if (compare_with(random_op_script(seed, options), mutant).differs) caught_at = seed;
-  }
-  EXPECT_NE(caught_at, 0u) << "no BLOOM_FILTER script among " << kSeedsMax
-                           << " tells the kernel's false positives from others";
-  std::cout << "[ CANARY   ] caught by seed " << caught_at << std::endl;
+  EXPECT_NE(first_seed_catching<OtherBitsBloomMap>(bpf::kMapBloomFilter,
+                                                   "sim-with-other-bloom-bits"),
+            0u)
+      << "no BLOOM_FILTER script among " << kCanarySeeds
+      << " tells the kernel's false positives from others";
 }
 
 // Every minimized reproducer kept in tests/data/diff (one per mismatch the differential test
