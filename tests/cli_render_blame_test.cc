@@ -20,7 +20,7 @@
 
 #include "tests/support/mapsim_command_fixture.h"
 #include "tests/viz_support/svg_document.h"
-#include "tests/viz_support/svg_file.h"
+#include "tests/viz_support/parsed_svg.h"
 
 namespace mapsim::cli {
 namespace {

@@ -4,13 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "sim/explorer.h"
 #include "sim/strategy/bounded_dfs.h"
 #include "sim/testing/canaries.h"
+#include "tests/viz_support/parsed_svg.h"
 #include "tests/viz_support/svg_document.h"
 #include "viz/lru_fill_curve.h"
 #include "viz/lru_flowchart_dot.h"
@@ -32,14 +31,8 @@ testing::SvgDocument committed(const std::string& stem, const Picture& picture) 
     svg_only.dot.clear();  // the docs keep the svg only
     EXPECT_EQ(write_picture(svg_only, kImages, stem), "");
   }
-  std::ifstream in(kImages + "/" + stem + ".svg");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string error;
-  std::optional<testing::SvgDocument> svg = testing::SvgDocument::parse(text.str(), &error);
-  EXPECT_TRUE(svg.has_value()) << stem << ".svg: " << error
-                               << " (redraw with MAPSIM_UPDATE_DOCS=1)";
-  return svg.value_or(testing::SvgDocument{});
+  SCOPED_TRACE("a committed picture: redraw with MAPSIM_UPDATE_DOCS=1");
+  return testing::svg_at(kImages + "/" + stem + ".svg");
 }
 
 TEST(VizDocsTest, FlowchartPicture) {

@@ -15,6 +15,7 @@
 #include "sim/explorer.h"
 #include "sim/strategy/random_walk.h"
 #include "tests/viz_support/lru_scenarios.h"
+#include "tests/viz_support/parsed_svg.h"
 #include "tests/viz_support/svg_document.h"
 #include "viz/lru_flowchart_dot.h"
 
@@ -22,15 +23,8 @@ namespace mapsim::viz {
 namespace {
 
 using E = PathEvent;
+using testing::svg_of;
 using testing::SvgDocument;
-
-SvgDocument parse_svg(const Picture& picture) {
-  EXPECT_TRUE(picture.ok()) << picture.error;
-  std::string error;
-  std::optional<SvgDocument> svg = SvgDocument::parse(picture.svg, &error);
-  EXPECT_TRUE(svg.has_value()) << error;
-  return svg.value_or(SvgDocument{});
-}
 
 std::vector<PathEvent> events(std::initializer_list<int> ids) {
   std::vector<PathEvent> list;
@@ -122,7 +116,7 @@ TEST(LruPathPictureTest, OneUpdatesWalkIsHighlightedAndTheRestFaded) {
   const LruPath path =
       split_lru_paths(events({100, 300, 302, 303, 600, 304, 201, 203, 104, 109, 700}), true)[0];
   const Picture picture = draw_lru_path(LruListKind::kCommon, path, "update key=7 -> -EEXIST");
-  const SvgDocument svg = parse_svg(picture);
+  const SvgDocument svg = svg_of(picture);
   expect_highlighted(svg, LruListKind::kCommon, path);
   EXPECT_NE(svg.all_text().find("update key=7 -> -EEXIST"), std::string::npos);
 }
@@ -139,7 +133,7 @@ TEST(LruPathPictureTest, SimulatedWalksOfBothListKindsAreHighlighted) {
       }
     }
     ASSERT_NE(longest, nullptr);
-    expect_highlighted(parse_svg(draw_lru_path(kind, longest->path, "longest")), kind,
+    expect_highlighted(svg_of(draw_lru_path(kind, longest->path, "longest")), kind,
                        longest->path);
   }
 }
@@ -147,7 +141,7 @@ TEST(LruPathPictureTest, SimulatedWalksOfBothListKindsAreHighlighted) {
 TEST(LruPathPictureTest, WalkOutsideTheChartIsDrawnAsUnexpected) {
   // A per-CPU-LRU walk drawn on the common chart.
   const LruPath path = split_lru_paths(events({100, 501, 502, 505, 106, 111}), true)[0];
-  const SvgDocument svg = parse_svg(draw_lru_path(LruListKind::kCommon, path, "mismatch"));
+  const SvgDocument svg = svg_of(draw_lru_path(LruListKind::kCommon, path, "mismatch"));
   const testing::SvgGroup* node = svg.find("lru.percpu.free_hit");
   ASSERT_NE(node, nullptr);
   EXPECT_TRUE(node->has_class("flow-unexpected"));
@@ -167,7 +161,7 @@ TEST(LruCoveragePictureTest, RunCountsBecomeWidthsLabelsAndACoverageFigure) {
   EXPECT_GT(coverage.nodes_reached, 10u);
   EXPECT_LT(coverage.nodes_reached, coverage.nodes_total);
   EXPECT_TRUE(coverage.unexpected_edges.empty());
-  const SvgDocument svg = parse_svg(draw_lru_coverage(LruListKind::kCommon, run.counts, "run"));
+  const SvgDocument svg = svg_of(draw_lru_coverage(LruListKind::kCommon, run.counts, "run"));
   size_t reached = 0;
   for (const std::string& id : chart.node_ids()) {
     const testing::SvgGroup* group = svg.find(id);
@@ -205,7 +199,7 @@ TEST(LruCoveragePictureTest, CountsGivenDirectlyAreDrawnAndUnknownTransitionsFla
   EXPECT_EQ(coverage.nodes_reached, 3u);
   ASSERT_EQ(coverage.unexpected_edges.size(), 1u);
   EXPECT_NE(coverage.summary().find("NOT IN THE CHART"), std::string::npos);
-  const SvgDocument svg = parse_svg(draw_lru_coverage(LruListKind::kCommon, counts, ""));
+  const SvgDocument svg = svg_of(draw_lru_coverage(LruListKind::kCommon, counts, ""));
   const testing::SvgGroup* unexpected = svg.find("lru.pop.local_free_hit--lru.update.success");
   ASSERT_NE(unexpected, nullptr);
   EXPECT_TRUE(unexpected->has_class("flow-unexpected"));
@@ -266,7 +260,7 @@ TEST(LruCoveragePictureTest, CountsByEventIdAgreeWithWalkCounts) {
                                                                 id.rfind("lru.out.", 0) != 0;
   EXPECT_EQ(partial.nodes_reached, events_reached);
   EXPECT_LT(partial.nodes_reached, full.nodes_reached) << "entries and outcomes left out";
-  const SvgDocument svg = parse_svg(draw_lru_coverage(LruListKind::kCommon, by_event, "events"));
+  const SvgDocument svg = svg_of(draw_lru_coverage(LruListKind::kCommon, by_event, "events"));
   EXPECT_TRUE(svg.find("lru.op.update")->has_class("flow-plain"));
   EXPECT_TRUE(svg.find("lru.update.begin")->has_class("flow-reached"));
   EXPECT_TRUE(svg.find("lru.op.update--lru.update.begin")->has_class("flow-plain"));

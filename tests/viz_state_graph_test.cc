@@ -19,6 +19,7 @@
 #include "sim/strategy/bounded_dfs.h"
 #include "sim/strategy/dpor.h"
 #include "sim/testing/canaries.h"
+#include "tests/viz_support/parsed_svg.h"
 #include "tests/viz_support/svg_document.h"
 
 namespace mapsim::viz {
@@ -64,12 +65,7 @@ StateGraphInput explore_all(const sim::Scenario& scenario, size_t execution_cap 
 }
 
 SvgDocument render(const StateGraphInput& input, const StateGraphOptions& options = {}) {
-  const Picture picture = draw_state_graph(input, options);
-  EXPECT_TRUE(picture.ok()) << picture.error;
-  std::string error;
-  std::optional<SvgDocument> svg = SvgDocument::parse(picture.svg, &error);
-  EXPECT_TRUE(svg.has_value()) << error;
-  return svg.value_or(SvgDocument{});
+  return testing::svg_of(draw_state_graph(input, options));
 }
 
 TEST(StateGraphTest, EquivalentInterleavingsReachTheSameStates) {

@@ -25,6 +25,7 @@
 #include "sim/strategy/random_walk.h"
 #include "sim/testing/canaries.h"
 #include "sim/testing/map_scenarios.h"
+#include "tests/viz_support/parsed_svg.h"
 #include "tests/viz_support/svg_document.h"
 #include "viz/swimlane_layout.h"
 
@@ -69,12 +70,7 @@ bool any(const sim::ExecutionRecord&) { return true; }
 bool failing(const sim::ExecutionRecord& record) { return bool(record.result->failure); }
 
 SvgDocument render(const SwimlaneTrace& trace, const SwimlaneOptions& options) {
-  const Picture picture = draw_swimlanes(trace, options);
-  EXPECT_TRUE(picture.ok()) << picture.error;
-  std::string error;
-  std::optional<SvgDocument> svg = SvgDocument::parse(picture.svg, &error);
-  EXPECT_TRUE(svg.has_value()) << error;
-  return svg.value_or(SvgDocument{});
+  return testing::svg_of(draw_swimlanes(trace, options));
 }
 
 bool inside(const SvgGroup& inner, const SvgGroup& outer) {
