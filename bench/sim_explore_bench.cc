@@ -52,25 +52,6 @@ long resident_kb() {
   return pages_resident * 4;
 }
 
-Scenario stores_scenario(int cpus, int steps) {
-  Scenario scenario;
-  scenario.name = "cells";
-  scenario.possible_cpus = cpus;
-  scenario.build = [cpus, steps](SimPlatform&) {
-    auto cells = std::make_shared<std::vector<SimPlatform::Racy<int>>>(cpus);
-    ScenarioInstance instance;
-    instance.cpus.resize(cpus);
-    for (int cpu = 0; cpu < cpus; ++cpu) {
-      instance.cpus[cpu].push_back(Operation{"stores", [cells, cpu, steps] {
-        for (int i = 0; i < steps; ++i) (*cells)[cpu].store(i);
-        return int64_t{0};
-      }});
-    }
-    instance.state = cells;
-    return instance;
-  };
-  return scenario;
-}
 
 // The simulator's own cost: the map scenarios run without their after-every-step invariant
 // check (bench/sim_invariants_bench.cc measures that check).
@@ -83,7 +64,7 @@ Scenario random_walk_scenario(int which) {
   switch (which) {
     case 0: return unchecked(testing::hash_two_cpus());
     case 1: return unchecked(testing::lru_three_cpus());
-    default: return stores_scenario(2, 64);
+    default: return testing::independent_stores_scenario(2, 64);
   }
 }
 

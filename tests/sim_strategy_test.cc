@@ -17,6 +17,7 @@
 #include "sim/strategy/pct.h"
 #include "sim/strategy/random_walk.h"
 #include "sim/strategy/strategy_config.h"
+#include "sim/testing/cell_programs.h"
 
 namespace mapsim::sim {
 namespace {
@@ -89,26 +90,6 @@ TEST(StrategyTest, StrategyConfigRefusesOutOfRangeParametersByName) {
   }
 }
 
-// `cpus` CPUs, each storing `steps` times to its own cell (no blocking, nothing shared).
-Scenario stores(int cpus, int steps) {
-  Scenario scenario;
-  scenario.name = "stores";
-  scenario.possible_cpus = cpus;
-  scenario.build = [cpus, steps](SimPlatform&) {
-    auto cells = std::make_shared<std::vector<SimPlatform::Racy<int>>>(cpus);
-    ScenarioInstance instance;
-    instance.cpus.resize(cpus);
-    for (int cpu = 0; cpu < cpus; ++cpu) {
-      instance.cpus[cpu].push_back(Operation{"store", [cells, cpu, steps] {
-        for (int i = 0; i < steps; ++i) (*cells)[cpu].store(i);
-        return int64_t{0};
-      }});
-    }
-    instance.state = cells;
-    return instance;
-  };
-  return scenario;
-}
 
 struct Explored {
   ExploreReport report;
@@ -135,9 +116,9 @@ TEST(StrategyTest, RandomWalkIsReproducibleFromItsSeed) {
   RandomWalkStrategy second(options);
   options.seed = 43;
   RandomWalkStrategy other(options);
-  const Explored a = explore_with(stores(3, 4), first);
-  const Explored b = explore_with(stores(3, 4), second);
-  const Explored c = explore_with(stores(3, 4), other);
+  const Explored a = explore_with(testing::independent_stores_scenario(3, 4), first);
+  const Explored b = explore_with(testing::independent_stores_scenario(3, 4), second);
+  const Explored c = explore_with(testing::independent_stores_scenario(3, 4), other);
   EXPECT_EQ(a.schedules.size(), 50u);
   EXPECT_EQ(a.schedules, b.schedules);
   EXPECT_NE(a.schedules, c.schedules);
@@ -147,7 +128,7 @@ TEST(StrategyTest, RandomWalkIsReproducibleFromItsSeed) {
 
 TEST(StrategyTest, RandomWalkReportsExhaustionWhenThereIsNoChoice) {
   RandomWalkStrategy random(RandomWalkOptions{});
-  const Explored single = explore_with(stores(1, 3), random);
+  const Explored single = explore_with(testing::independent_stores_scenario(1, 3), random);
   EXPECT_TRUE(single.report.exhausted);
   EXPECT_EQ(single.report.executions, 1u);
 }
@@ -170,7 +151,7 @@ TEST(StrategyTest, PctSwitchesAtMostOncePerContextAndChangePoint) {
     options.seed = 7;
     options.budget = 200;
     PctStrategy pct(options);
-    const Explored result = explore_with(stores(3, 5), pct);
+    const Explored result = explore_with(testing::independent_stores_scenario(3, 5), pct);
     ASSERT_EQ(result.schedules.size(), 200u);
     std::set<std::string> distinct(result.schedules.begin(), result.schedules.end());
     int most = 0;
@@ -192,14 +173,14 @@ TEST(StrategyTest, IterativeContextBoundingCountsExecutionsByPreemptions) {
     BoundedDfsOptions options;
     options.max_preemptions = bound;
     BoundedDfsStrategy dfs(options);
-    const Explored result = explore_with(stores(2, 2), dfs);
+    const Explored result = explore_with(testing::independent_stores_scenario(2, 2), dfs);
     EXPECT_EQ(result.report.executions, executions) << "bound " << bound;
     EXPECT_EQ(result.report.exhausted, bound == 2) << "bound " << bound;
     const std::set<std::string> distinct(result.schedules.begin(), result.schedules.end());
     EXPECT_EQ(distinct.size(), result.schedules.size()) << "repeats are not counted";
   }
   BoundedDfsStrategy until_done(BoundedDfsOptions{});
-  const Explored all = explore_with(stores(2, 2), until_done);
+  const Explored all = explore_with(testing::independent_stores_scenario(2, 2), until_done);
   EXPECT_EQ(all.report.executions, 6u);
   EXPECT_TRUE(all.report.exhausted);
   EXPECT_GT(all.report.repeats, 0u);
@@ -207,7 +188,7 @@ TEST(StrategyTest, IterativeContextBoundingCountsExecutionsByPreemptions) {
 
 TEST(StrategyTest, DporExploresOneExecutionForIndependentContexts) {
   DporStrategy dpor(DporOptions{});
-  const Explored result = explore_with(stores(3, 3), dpor);
+  const Explored result = explore_with(testing::independent_stores_scenario(3, 3), dpor);
   EXPECT_EQ(result.report.executions, 1u);
   EXPECT_TRUE(result.report.exhausted);
 }
@@ -216,7 +197,7 @@ TEST(StrategyTest, BudgetStopsExplorationAndIsReported) {
   BoundedDfsOptions options;
   options.first_bound = BoundedDfsOptions::kUnbounded;
   BoundedDfsStrategy dfs(options);
-  const Explored result = explore_with(stores(3, 3), dfs, 10);
+  const Explored result = explore_with(testing::independent_stores_scenario(3, 3), dfs, 10);
   EXPECT_EQ(result.report.executions, 10u);
   EXPECT_TRUE(result.report.budget_reached);
   EXPECT_FALSE(result.report.exhausted);

@@ -204,4 +204,24 @@ Scenario readers_writers_scenario(int readers, int writers, bool locked) {
   return scenario;
 }
 
+Scenario independent_stores_scenario(int cpus, int steps) {
+  Scenario scenario;
+  scenario.name = "independent_stores";
+  scenario.possible_cpus = cpus;
+  scenario.build = [cpus, steps](SimPlatform&) {
+    auto cells = std::make_shared<std::vector<SimPlatform::Racy<int>>>(cpus);
+    ScenarioInstance instance;
+    instance.cpus.resize(cpus);
+    for (int cpu = 0; cpu < cpus; ++cpu) {
+      instance.cpus[cpu].push_back(Operation{"store", [cells, cpu, steps] {
+        for (int i = 0; i < steps; ++i) (*cells)[cpu].store(i);
+        return int64_t{0};
+      }});
+    }
+    instance.state = cells;
+    return instance;
+  };
+  return scenario;
+}
+
 }  // namespace mapsim::sim::testing

@@ -9,6 +9,9 @@
 //                  cells with compare-and-swap (collisions need a small table).
 //   readers_writers(r, w, locked): w writers store to x, r readers load it; with `locked`
 //                  every access is inside one lock.
+//   independent_stores(n, steps): n CPUs each store `steps` times to a cell of its own (nothing
+//                  shared, no blocking: every schedule is equivalent, so strategies' own costs
+//                  and choice sequences show alone).
 // Generated programs: `cpus` CPUs each doing `ops` reads, writes, atomic adds (and lock-
 // protected increments) over `cells` cells, seeded; the end check fails when cell 0 ends odd
 // (an "assertion" some interleavings violate).
@@ -43,5 +46,6 @@ Scenario cell_program_scenario(const std::string& name, const CellProgram& progr
 Scenario lastzero_scenario(int n);
 Scenario indexer_scenario(int threads, int messages, int table_size);
 Scenario readers_writers_scenario(int readers, int writers, bool locked);
+Scenario independent_stores_scenario(int cpus, int steps);
 
 }  // namespace mapsim::sim::testing
