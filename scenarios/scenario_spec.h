@@ -88,6 +88,38 @@ constexpr bool step_kind_is_batch_walk(StepKind kind) {
 constexpr bool step_kind_is_walk(StepKind kind) {
   return kind == StepKind::kWalk || step_kind_is_batch_walk(kind);
 }
+// True for the kinds that only a BPF program performs (they act through a value pointer).
+constexpr bool step_kind_is_program_sequence(StepKind kind) {
+  return kind == StepKind::kLookupAddElseInsert || kind == StepKind::kLookupKeepPointer ||
+         kind == StepKind::kAddThroughPointer;
+}
+// True for the kinds that only userspace performs (bpf(2) commands without a helper).
+constexpr bool step_kind_is_syscall_only(StepKind kind) {
+  return kind == StepKind::kLookupAndDelete || kind == StepKind::kGetNextKey ||
+         step_kind_is_walk(kind);
+}
+// False for a value outside the enum (a damaged or hand-built spec).
+constexpr bool step_kind_is_known(StepKind kind) {
+  return kind <= StepKind::kAddThroughPointer;
+}
+// "update", "lookup_and_delete", "lookup_add_else_insert", ... as scenario files spell them
+// (scenarios/yaml/op_rules.cc reads them); "unknown" outside the enum.
+constexpr const char* step_kind_name(StepKind kind) {
+  switch (kind) {
+    case StepKind::kUpdate: return "update";
+    case StepKind::kLookup: return "lookup";
+    case StepKind::kDelete: return "delete";
+    case StepKind::kLookupAndDelete: return "lookup_and_delete";
+    case StepKind::kGetNextKey: return "get_next_key";
+    case StepKind::kWalk: return "walk";
+    case StepKind::kBatchWalk: return "batch_walk";
+    case StepKind::kBatchWalkAndDelete: return "batch_walk_and_delete";
+    case StepKind::kLookupAddElseInsert: return "lookup_add_else_insert";
+    case StepKind::kLookupKeepPointer: return "lookup_keep_pointer";
+    case StepKind::kAddThroughPointer: return "add_through_pointer";
+  }
+  return "unknown";
+}
 
 struct InterruptSpec {
   SourcePos pos;

@@ -18,33 +18,11 @@ using reference::Caller;
 using reference::MapModel;
 using reference::OpCode;
 using scenario::StepKind;
+using scenario::step_kind_is_program_sequence;
 using scenario::StepSpec;
 
-std::string kind_name(StepKind kind) {
-  switch (kind) {
-    case StepKind::kUpdate: return "update";
-    case StepKind::kLookup: return "lookup";
-    case StepKind::kDelete: return "delete";
-    case StepKind::kLookupAndDelete: return "lookup_and_delete";
-    case StepKind::kGetNextKey: return "get_next_key";
-    case StepKind::kWalk: return "walk";
-    case StepKind::kBatchWalk: return "batch_walk";
-    case StepKind::kBatchWalkAndDelete: return "batch_walk_and_delete";
-    case StepKind::kLookupAddElseInsert: return "lookup_add_else_insert";
-    case StepKind::kLookupKeepPointer: return "lookup_keep_pointer";
-    case StepKind::kAddThroughPointer: return "add_through_pointer";
-  }
-  return "step kind " + std::to_string(static_cast<int>(kind));
-}
-
-bool known_kind(StepKind kind) {
-  return kind <= StepKind::kAddThroughPointer;
-}
-
-bool program_sequence(StepKind kind) {
-  return kind == StepKind::kLookupAddElseInsert || kind == StepKind::kLookupKeepPointer ||
-         kind == StepKind::kAddThroughPointer;
-}
+// The kind's name as a std::string, so that messages can be built with +.
+std::string kind_name(StepKind kind) { return scenario::step_kind_name(kind); }
 
 // Names one step for error messages: "history op 3 ('cpu1.0', line 17)" or "setup step 1".
 std::string where(const std::string& what, size_t index, const StepSpec& step) {
@@ -100,11 +78,11 @@ MapModel create_model(const History& history) {
 
 // The checks every step shares, whether setup or history op. Returns "" or the problem.
 std::string shape_problem(const StepSpec& step, Caller caller, const MapShape& shape) {
-  if (!known_kind(step.kind)) return "kind: unknown step kind " + kind_name(step.kind);
-  const bool program_only = program_sequence(step.kind);
-  const bool syscall_only = step.kind == StepKind::kGetNextKey ||
-                            step.kind == StepKind::kLookupAndDelete ||
-                            scenario::step_kind_is_walk(step.kind);
+  if (!scenario::step_kind_is_known(step.kind)) {
+    return "kind: unknown step kind " + std::to_string(static_cast<int>(step.kind));
+  }
+  const bool program_only = step_kind_is_program_sequence(step.kind);
+  const bool syscall_only = scenario::step_kind_is_syscall_only(step.kind);
   if (program_only && caller != Caller::kProgram) {
     return "via: " + kind_name(step.kind) + " is a BPF program sequence, recorded via syscall";
   }
@@ -147,7 +125,7 @@ std::string shape_problem(const StepSpec& step, Caller caller, const MapShape& s
 // Whether the verifier refuses the program that runs this step (program_access.h).
 bool refused_program(const StepSpec& step, Caller caller, const MapModel& model) {
   if (caller != Caller::kProgram) return false;
-  if (program_sequence(step.kind)) {
+  if (step_kind_is_program_sequence(step.kind)) {
     return model.program_refused(OpCode::kLookup) || model.program_refused(OpCode::kUpdate);
   }
   const OpCode code = step.kind == StepKind::kDelete   ? OpCode::kDelete
@@ -174,7 +152,7 @@ void apply_setup(const History& history, const MapShape& shape, MapModel& model,
       throw HistoryError(where("setup step", i, step) + problem);
     }
     if (refused_program(step, caller, model)) continue;  // never reaches the map
-    if (program_sequence(step.kind) && shape.lru && not_checkable->empty()) {
+    if (step_kind_is_program_sequence(step.kind) && shape.lru && not_checkable->empty()) {
       // The add writes in place; the LRU model's only write is an update, which pops a node
       // and may evict: it cannot replay this setup exactly.
       *not_checkable = "setup step " + std::to_string(i) + " is a program add on an LRU map, " +

@@ -7,27 +7,10 @@
 namespace mapsim::linearizability {
 namespace {
 
-std::string kind_text(scenario::StepKind kind) {
-  switch (kind) {
-    case scenario::StepKind::kUpdate: return "update";
-    case scenario::StepKind::kLookup: return "lookup";
-    case scenario::StepKind::kDelete: return "delete";
-    case scenario::StepKind::kLookupAndDelete: return "lookup_and_delete";
-    case scenario::StepKind::kGetNextKey: return "get_next_key";
-    case scenario::StepKind::kWalk: return "walk";
-    case scenario::StepKind::kBatchWalk: return "batch_walk";
-    case scenario::StepKind::kBatchWalkAndDelete: return "batch_walk_and_delete";
-    case scenario::StepKind::kLookupAddElseInsert: return "lookup_add_else_insert";
-    case scenario::StepKind::kLookupKeepPointer: return "lookup_keep_pointer";
-    case scenario::StepKind::kAddThroughPointer: return "add_through_pointer";
-  }
-  return "?";
-}
-
 std::string op_line(const ReportedOp& op) {
   std::string line = "  context " + std::to_string(op.context) + " cpu" +
                      std::to_string(op.cpu) + " [" + std::to_string(op.invoked_step) + ", " +
-                     std::to_string(op.returned_step) + "] " + kind_text(op.kind) +
+                     std::to_string(op.returned_step) + "] " + scenario::step_kind_name(op.kind) +
                      (op.via == Via::kProgram ? " (prog)" : "");
   if (op.key) line += " key " + hex_from_bytes(*op.key);
   if (!op.value.empty()) line += " value " + hex_from_bytes(op.value);

@@ -7,33 +7,6 @@
 
 namespace mapsim::scenario {
 
-const char* step_kind_name(StepKind kind) {
-  switch (kind) {
-    case StepKind::kUpdate: return "update";
-    case StepKind::kLookup: return "lookup";
-    case StepKind::kDelete: return "delete";
-    case StepKind::kLookupAndDelete: return "lookup_and_delete";
-    case StepKind::kGetNextKey: return "get_next_key";
-    case StepKind::kWalk: return "walk";
-    case StepKind::kBatchWalk: return "batch_walk";
-    case StepKind::kBatchWalkAndDelete: return "batch_walk_and_delete";
-    case StepKind::kLookupAddElseInsert: return "lookup_add_else_insert";
-    case StepKind::kLookupKeepPointer: return "lookup_keep_pointer";
-    case StepKind::kAddThroughPointer: return "add_through_pointer";
-  }
-  return "unknown";
-}
-
-bool step_kind_is_program_sequence(StepKind kind) {
-  return kind == StepKind::kLookupAddElseInsert || kind == StepKind::kLookupKeepPointer ||
-         kind == StepKind::kAddThroughPointer;
-}
-
-bool step_kind_is_syscall_only(StepKind kind) {
-  return kind == StepKind::kLookupAndDelete || kind == StepKind::kGetNextKey ||
-         step_kind_is_walk(kind);
-}
-
 std::string element_flags_text(uint64_t flags) {
   if (flags == 0) return "BPF_ANY";
   std::string text;

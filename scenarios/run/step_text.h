@@ -17,12 +17,7 @@
 
 namespace mapsim::scenario {
 
-// "update", "lookup_and_delete", "lookup_add_else_insert", ...
-const char* step_kind_name(StepKind kind);
-// True for the kinds that only a BPF program performs (they act through a value pointer).
-bool step_kind_is_program_sequence(StepKind kind);
-// True for the kinds that only userspace performs (bpf(2) commands without a helper).
-bool step_kind_is_syscall_only(StepKind kind);
+// step_kind_name() and the kind predicates are in scenarios/scenario_spec.h.
 // "BPF_NOEXIST", "BPF_EXIST|BPF_F_LOCK", "0x40" for bits without a name; "BPF_ANY" for 0.
 std::string element_flags_text(uint64_t flags);
 // The name of the simulator operation that runs `step` (label first).
