@@ -1,6 +1,6 @@
 #include "cli/result_merge.h"
 
-#include "scenarios/run/atom_eval.h"
+#include "scenarios/run/expectation_conclusion.h"
 
 namespace mapsim::cli {
 namespace {
@@ -53,47 +53,6 @@ Verdict merged_verdict(const std::vector<ScenarioResult>& parts, bool expectatio
 
 }  // namespace
 
-bool conclude_expectations(std::vector<ExpectationResult>* expectations, uint64_t executions,
-                           bool stopped_at_failure) {
-  bool failed = false;
-  const std::string of = std::to_string(executions) + " executions";
-  for (ExpectationResult& expectation : *expectations) {
-    const std::string satisfied = std::to_string(expectation.satisfied_executions);
-    switch (expectation.kind) {
-      case ExpectationSpec::Kind::kAlways:
-      case ExpectationSpec::Kind::kNever: {
-        const bool broken = expectation.witness.has_value();
-        expectation.status = broken ? ExpectationResult::Status::kUnmet
-                                    : ExpectationResult::Status::kMet;
-        expectation.message = std::string(scenario::expectation_kind_name(expectation.kind)) +
-                              (broken ? ": broken" : ": held") + "; atoms held in " +
-                              satisfied + " of " + of;
-        failed = failed || broken;
-        break;
-      }
-      case ExpectationSpec::Kind::kExists:
-        if (expectation.satisfied_executions > 0) {
-          expectation.status = ExpectationResult::Status::kMet;
-          expectation.message = "exists: shown by " + satisfied + " of " + of;
-        } else {
-          expectation.status = stopped_at_failure ? ExpectationResult::Status::kUndecided
-                                                  : ExpectationResult::Status::kUnmet;
-          expectation.message = "exists: shown by none of " + of +
-                                (stopped_at_failure ? " (exploring stopped at a failure)" : "");
-          failed = failed || !stopped_at_failure;
-        }
-        break;
-      case ExpectationSpec::Kind::kExpected:
-        expectation.status = ExpectationResult::Status::kMet;
-        expectation.message = "expected: atoms held in " + satisfied + " of " + of +
-                              "; excused flags in " +
-                              std::to_string(expectation.excused_executions);
-        break;
-    }
-  }
-  return failed;
-}
-
 ScenarioResult merge_part_results(const std::vector<ScenarioResult>& parts,
                                   const MergeContext& context) {
   for (const ScenarioResult& part : parts) {
@@ -123,8 +82,9 @@ ScenarioResult merge_part_results(const std::vector<ScenarioResult>& parts,
     total.expected_executions += part.expected_executions;
     total.determinism_checks += part.determinism_checks;
   }
-  const bool expectation_failed =
-      conclude_expectations(&total.expectations, total.executions, total.stopped_at_failure);
+  const scenario::ExpectationConclusion conclusion = scenario::conclude_expectations(
+      &total.expectations, total.executions, total.stopped_at_failure);
+  const bool expectation_failed = conclusion.broken || conclusion.unshown;
   total.verdict = merged_verdict(parts, expectation_failed, &total.error);
   return total;
 }

@@ -33,10 +33,4 @@ struct MergeContext {
 scenario::ScenarioResult merge_part_results(const std::vector<scenario::ScenarioResult>& parts,
                                             const MergeContext& context);
 
-// Status and one-line message of each expectation from its counts and witness, over
-// `executions` judged executions; true when one of them failed (always/never broken, exists
-// shown by no execution while exploring did not stop early).
-bool conclude_expectations(std::vector<scenario::ExpectationResult>* expectations,
-                           uint64_t executions, bool stopped_at_failure);
-
 }  // namespace mapsim::cli

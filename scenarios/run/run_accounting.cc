@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "scenarios/run/atom_eval.h"
+#include "scenarios/run/expectation_conclusion.h"
 
 namespace mapsim::scenario {
 
@@ -144,41 +145,11 @@ void RunAccounting::finish(const sim::ExploreReport& report, bool stopped_at_fai
   result->expected_executions = expected_executions_;
   result->linearizability_unchecked = linearizability_unchecked_;
   result->linearizability_unchecked_reason = linearizability_unchecked_reason_;
-  bool expectation_failed = by_category_[static_cast<int>(Category::kExpectation)] > 0;
-  const std::string executions = std::to_string(report.executions) + " executions";
-  for (ExpectationResult& expectation : result->expectations) {
-    const std::string satisfied = std::to_string(expectation.satisfied_executions);
-    switch (expectation.kind) {
-      case ExpectationSpec::Kind::kAlways:
-      case ExpectationSpec::Kind::kNever: {
-        const bool broken = expectation.witness.has_value();
-        expectation.status =
-            broken ? ExpectationResult::Status::kUnmet : ExpectationResult::Status::kMet;
-        expectation.message = std::string(expectation_kind_name(expectation.kind)) +
-                              (broken ? ": broken" : ": held") + "; atoms held in " + satisfied +
-                              " of " + executions;
-        break;
-      }
-      case ExpectationSpec::Kind::kExists:
-        if (expectation.satisfied_executions > 0) {
-          expectation.status = ExpectationResult::Status::kMet;
-          expectation.message = "exists: shown by " + satisfied + " of " + executions;
-        } else {
-          expectation.status = stopped_at_failure ? ExpectationResult::Status::kUndecided
-                                                  : ExpectationResult::Status::kUnmet;
-          expectation.message = "exists: shown by none of " + executions +
-                                (stopped_at_failure ? " (exploring stopped at a failure)" : "");
-          expectation_failed = expectation_failed || !stopped_at_failure;
-        }
-        break;
-      case ExpectationSpec::Kind::kExpected:
-        expectation.status = ExpectationResult::Status::kMet;
-        expectation.message = "expected: atoms held in " + satisfied + " of " + executions +
-                              "; excused flags in " +
-                              std::to_string(expectation.excused_executions);
-        break;
-    }
-  }
+  const ExpectationConclusion conclusion =
+      conclude_expectations(&result->expectations, report.executions, stopped_at_failure);
+  // A broken always / never expectation is already counted: its execution failed as one.
+  const bool expectation_failed =
+      by_category_[static_cast<int>(Category::kExpectation)] > 0 || conclusion.unshown;
   for (const sim::FailureReport& failure : report.failures) {
     ScenarioFailure out;
     auto known = failures_.find(failure.execution);
