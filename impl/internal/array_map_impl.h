@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "impl/inspection/corruption_access.h"
+#include "impl/internal/array_index.h"
 #include "impl/internal/percpu_values.h"
 #include "impl/map.h"
 #include "impl/map_inspection.h"
@@ -115,14 +116,7 @@ class ArrayMap final : public Map {
   int sys_update_batch(const BatchCall& call) override { return generic_update_batch(call); }
 
   int sys_get_next_key(const void* key, void* next_key) override {
-    const uint32_t index = key == nullptr ? UINT32_MAX : index_of(key);
-    uint32_t next = 0;
-    if (index < max_entries()) {
-      if (index == max_entries() - 1) return bpf::kENOENT;
-      next = index + 1;
-    }
-    std::memcpy(next_key, &next, sizeof(next));
-    return 0;
+    return array_index_get_next_key(key, next_key, max_entries());
   }
 
  private:
@@ -134,11 +128,7 @@ class ArrayMap final : public Map {
     if (percpu_) set_syscall_value_size(slots_.all_cpus_bytes());
   }
 
-  static uint32_t index_of(const void* key) {
-    uint32_t index;
-    std::memcpy(&index, key, sizeof(index));
-    return index;
-  }
+  static uint32_t index_of(const void* key) { return array_index_of(key); }
   uint64_t element_bytes() const { return percpu_ ? slots_.all_cpus_bytes() : slots_.stride(); }
   unsigned char* element(uint32_t index) { return values_ + index * element_bytes(); }
 

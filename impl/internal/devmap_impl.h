@@ -21,6 +21,7 @@
 #include <memory>
 
 #include "impl/inspection/corruption_access.h"
+#include "impl/internal/array_index.h"
 #include "impl/internal/devmap_checks.h"
 #include "impl/internal/devmap_entry.h"
 #include "impl/map.h"
@@ -105,24 +106,13 @@ class DevMap final : public Map {
   }
   // dev_map_get_next_key(): NULL or out of range -> 0; the last index -> ENOENT.
   int sys_get_next_key(const void* key, void* next_key) override {
-    const uint32_t index = key == nullptr ? UINT32_MAX : index_of(key);
-    uint32_t next = 0;
-    if (index < max_entries()) {
-      if (index == max_entries() - 1) return bpf::kENOENT;
-      next = index + 1;
-    }
-    std::memcpy(next_key, &next, sizeof(next));
-    return 0;
+    return array_index_get_next_key(key, next_key, max_entries());
   }
 
  private:
   DevMap(P& platform, const MapInfo& info) : Map(info), platform_(platform) {}
 
-  static uint32_t index_of(const void* key) {
-    uint32_t index;
-    std::memcpy(&index, key, sizeof(index));
-    return index;
-  }
+  static uint32_t index_of(const void* key) { return array_index_of(key); }
   Entry* entry_at(uint32_t index, std::memory_order order) const {
     return reinterpret_cast<Entry*>(slots_[index].load(order));
   }

@@ -182,7 +182,7 @@ class HashMap final : public Map {
     return 0;
   }
 
-  enum class ValueSource { kSyscall, kProgram };
+  using ValueSource = HtabValueSource;
 
   static int check_flags(const Element* old_element, uint64_t flags) {
     const uint64_t mode = flags & ~bpf::kFLock;
@@ -209,7 +209,7 @@ class HashMap final : public Map {
     if (mutant_active<P>(Mutant::kHashCapacityBeforeExistence)) error = check_capacity_early();
     if (error == 0) error = check_flags(old_element, flags);
     if (error == 0 && percpu_ && old_element != nullptr) {
-      write_percpu_value(old_element, value, source, /*fresh=*/false);
+      values_.write(old_element, value, source, /*fresh=*/false, platform_);
     } else if (error == 0) {
       Element* fresh = take_element(old_element, &error);
       if (fresh != nullptr) {
@@ -293,21 +293,11 @@ class HashMap final : public Map {
                     ValueSource source) {
     P::copy_racy(table_.key_of(element), key, key_size());
     if (percpu_) {
-      write_percpu_value(element, value, source, /*fresh=*/true);
+      values_.write(element, value, source, /*fresh=*/true, platform_);
     } else {
       P::copy_racy(table_.value_area_of(element), value, value_size());
     }
     element->hash.store(hash);
-  }
-
-  void write_percpu_value(Element* element, const void* value, ValueSource source, bool fresh) {
-    if (source == ValueSource::kSyscall) {
-      values_.write_all_cpus(element, value);
-    } else if (fresh) {
-      values_.write_fresh_from_program(element, value, platform_.cpu());
-    } else {
-      values_.write_this_cpu(element, value, platform_.cpu());
-    }
   }
 
   void copy_value_out(Element* element, void* value) {

@@ -162,7 +162,7 @@ class LruHashMap final : public Map {
         [this](Element* element) { push_element(element); });
   }
 
-  enum class ValueSource { kSyscall, kProgram };
+  using ValueSource = HtabValueSource;
 
   LruHashMap(P& platform, const MapInfo& info)
       : Map(info),
@@ -212,7 +212,6 @@ class LruHashMap final : public Map {
   Element* pop_element(uint32_t hash, const void* key);
   void push_element(Element* element);
   void report_existence_error(int error);
-  void write_percpu_value(Element* element, const void* value, ValueSource source, bool fresh);
   void copy_value_out(Element* element, void* value);
   int remove(const void* key, void* value);
   void mark_referenced(Element* element);

@@ -156,10 +156,10 @@ int LruHashMap<P>::update_percpu(const void* key, const void* value, uint64_t fl
     } else if (old_element != nullptr) {
       // Step 4, key present: in place, and the key counts as used.
       lru_node_set_ref(node_of(old_element));
-      write_percpu_value(old_element, value, source, /*fresh=*/false);
+      values_.write(old_element, value, source, /*fresh=*/false, platform_);
       platform_.path_event(PathEvent::kUpdatePercpuInPlace, 0);
     } else {
-      write_percpu_value(fresh, value, source, /*fresh=*/true);
+      values_.write(fresh, value, source, /*fresh=*/true, platform_);
       table_.insert_head_locked(bucket, fresh);
       fresh = nullptr;
       platform_.path_event(PathEvent::kUpdateInsertNew, 0);
@@ -173,20 +173,6 @@ int LruHashMap<P>::update_percpu(const void* key, const void* value, uint64_t fl
   }
   if (error == 0) platform_.path_event(PathEvent::kUpdateSuccess, 0);
   return error;
-}
-
-// pcpu_copy_value() / pcpu_init_value(): syscall writes every CPU's slot; a program writes its
-// own CPU's slot, and for a new element zeroes the other CPUs' values.
-template <class P>
-void LruHashMap<P>::write_percpu_value(Element* element, const void* value, ValueSource source,
-                                       bool fresh) {
-  if (source == ValueSource::kSyscall) {
-    values_.write_all_cpus(element, value);
-  } else if (fresh) {
-    values_.write_fresh_from_program(element, value, platform_.cpu());
-  } else {
-    values_.write_this_cpu(element, value, platform_.cpu());
-  }
 }
 
 template <class P>

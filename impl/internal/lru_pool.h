@@ -126,6 +126,7 @@ class LruPool {
                   std::string* failure) const;
   bool check_counters_and_cursor(const LruList<P>& list, int cpu, std::string* failure) const;
   uint32_t view_index_of(const LruLink<P>* link) const;
+  uint32_t view_next_index(const LruLink<P>* link, LruListWalk* walk) const;
   LruListWalk view_walk_list(const LruLink<P>* head) const;
   LruListWalk view_walk_local_free(const LruLocalList<P>& local) const;
   LruListsView view_lists(const LruList<P>& list) const;

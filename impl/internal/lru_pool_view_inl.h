@@ -18,21 +18,30 @@ uint32_t LruPool<P>::view_index_of(const LruLink<P>* link) const {
       internal::inspect_pool_index(node, first_node_, stride_bytes_, node_count_));
 }
 
+// The node index of the walk's next link, or node_count_ with walk->end set when the walk ends
+// there: at a link that is not one of the pool's nodes, or past node_count_ nodes (a cycle).
+template <class P>
+uint32_t LruPool<P>::view_next_index(const LruLink<P>* link, LruListWalk* walk) const {
+  const uint32_t index = view_index_of(link);
+  if (index == node_count_) {
+    walk->end = LruListWalk::End::kForeignLink;
+    return node_count_;
+  }
+  if (walk->nodes.size() == node_count_) {
+    walk->end = LruListWalk::End::kTooLong;
+    return node_count_;
+  }
+  return index;
+}
+
 template <class P>
 LruListWalk LruPool<P>::view_walk_list(const LruLink<P>* head) const {
   LruListWalk walk;
   const LruLink<P>* previous = head;
   const LruLink<P>* link = head->next();
   for (; link != head; link = link->next()) {
-    const uint32_t index = view_index_of(link);
-    if (index == node_count_) {
-      walk.end = LruListWalk::End::kForeignLink;
-      return walk;
-    }
-    if (walk.nodes.size() == node_count_) {
-      walk.end = LruListWalk::End::kTooLong;
-      return walk;
-    }
+    const uint32_t index = view_next_index(link, &walk);
+    if (index == node_count_) return walk;
     if (link->prev() != previous) {
       walk.end = LruListWalk::End::kBrokenBackLink;
       return walk;
@@ -49,15 +58,8 @@ LruListWalk LruPool<P>::view_walk_local_free(const LruLocalList<P>& local) const
   LruListWalk walk;
   for (const LruLink<P>* link = local.free_head.load(std::memory_order_relaxed); link != nullptr;
        link = link->next()) {
-    const uint32_t index = view_index_of(link);
-    if (index == node_count_) {
-      walk.end = LruListWalk::End::kForeignLink;
-      return walk;
-    }
-    if (walk.nodes.size() == node_count_) {
-      walk.end = LruListWalk::End::kTooLong;
-      return walk;
-    }
+    const uint32_t index = view_next_index(link, &walk);
+    if (index == node_count_) return walk;
     walk.nodes.push_back(index);
   }
   return walk;

@@ -16,6 +16,9 @@
 
 namespace mapsim::internal {
 
+// Who writes a value: bpf(2) or a program's helper call (they copy different bytes, above).
+enum class HtabValueSource { kSyscall, kProgram };
+
 template <class P>
 class PercpuSlots {
  public:
@@ -97,6 +100,18 @@ class PercpuValues : public PercpuSlots<P> {
   }
   void write_fresh_from_program(Element* element, const void* value, int cpu) const {
     PercpuSlots<P>::write_fresh_from_program(area(element), value, cpu);
+  }
+  // pcpu_copy_value() / pcpu_init_value(): a syscall writes every CPU's slot; a program writes
+  // its own CPU's slot, and into a new (`fresh`) element also zeroes the other CPUs' values.
+  void write(Element* element, const void* value, HtabValueSource source, bool fresh,
+             const P& platform) const {
+    if (source == HtabValueSource::kSyscall) {
+      write_all_cpus(element, value);
+    } else if (fresh) {
+      write_fresh_from_program(element, value, platform.cpu());
+    } else {
+      write_this_cpu(element, value, platform.cpu());
+    }
   }
 
  private:
