@@ -4,6 +4,15 @@
 #include "model/reference/reference_uapi.h"
 
 namespace mapsim::reference {
+namespace {
+
+uint32_t index_of_key(const Bytes& key) {
+  MAPSIM_ASSERT(key.size() == 4, "array keys are u32 indices");
+  return uint32_t{key[0]} | uint32_t{key[1]} << 8 | uint32_t{key[2]} << 16 |
+         uint32_t{key[3]} << 24;
+}
+
+}  // namespace
 
 ArrayModel::ArrayModel(const ModelInfo& info, int possible_cpus)
     : info_(info), slots_(info.value_size, possible_cpus) {
@@ -13,29 +22,20 @@ ArrayModel::ArrayModel(const ModelInfo& info, int possible_cpus)
 
 bool ArrayModel::percpu() const { return info_.type == kTypePercpuArray; }
 
-uint32_t ArrayModel::index_of(const Bytes& key) const {
-  MAPSIM_ASSERT(key.size() == 4, "array keys are u32 indices");
-  return uint32_t{key[0]} | uint32_t{key[1]} << 8 | uint32_t{key[2]} << 16 |
-         uint32_t{key[3]} << 24;
-}
+uint32_t ArrayModel::index_of(const Bytes& key) const { return index_of_key(key); }
 
 ModelResult ArrayModel::apply(const ModelOp& op) {
-  switch (op.code) {
-    case OpCode::kLookup:
+  switch (element_op_code(op.code)) {
+    case ElementOpCode::kLookup:
       return lookup(op);
-    case OpCode::kUpdate:
+    case ElementOpCode::kUpdate:
       return result_of(update(op));
-    case OpCode::kDelete:
+    case ElementOpCode::kDelete:
       return result_of(kEINVAL);  // elements cannot be deleted, whatever the index
-    case OpCode::kGetNextKey:
+    case ElementOpCode::kGetNextKey:
       return get_next_key(op);
-    case OpCode::kLookupAndDelete:
+    case ElementOpCode::kLookupAndDelete:
       return result_of(kENOTSUPP);
-    case OpCode::kLookupBatch:
-    case OpCode::kLookupAndDeleteBatch:
-    case OpCode::kUpdateBatch:
-    case OpCode::kDeleteBatch:
-      break;  // composed of element ops by batch_model.h
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return {};
@@ -75,13 +75,16 @@ int ArrayModel::update_percpu_from_syscall(const ModelOp& op) {
   return 0;
 }
 
-// NULL or an index past the end starts over at 0; the last index has no successor.
 ModelResult ArrayModel::get_next_key(const ModelOp& op) const {
+  return array_index_next_key(op.key, info_.max_entries);
+}
+
+ModelResult array_index_next_key(const std::optional<Bytes>& key, uint32_t max_entries) {
   uint32_t next = 0;
-  if (op.key) {
-    const uint32_t index = index_of(*op.key);
-    if (index < info_.max_entries) {
-      if (index == info_.max_entries - 1) return result_of(kENOENT);
+  if (key) {
+    const uint32_t index = index_of_key(*key);
+    if (index < max_entries) {
+      if (index == max_entries - 1) return result_of(kENOENT);
       next = index + 1;
     }
   }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "model/reference/model_op.h"
@@ -42,5 +43,10 @@ class ArrayModel {
   /// Per index: value_size bytes (ARRAY), or the per-CPU area (PERCPU_ARRAY).
   std::vector<Bytes> values_;
 };
+
+// get_next_key over the indexes 0 .. max_entries-1 of the array-like maps (ARRAY,
+// PERCPU_ARRAY, DEVMAP): no key or an index past the end starts over at 0; the last index has
+// no successor (ENOENT).
+ModelResult array_index_next_key(const std::optional<Bytes>& key, uint32_t max_entries);
 
 }  // namespace mapsim::reference

@@ -32,27 +32,22 @@ uint32_t BloomModel::bit_of(const Bytes& value, uint32_t index) const {
 }
 
 ModelResult BloomModel::apply(const ModelOp& op) {
-  switch (op.code) {
-    case OpCode::kLookup:
+  switch (element_op_code(op.code)) {
+    case ElementOpCode::kLookup:
       MAPSIM_ASSERT(op.value.size() == info_.value_size, "REQUIRES: the item to test");
       for (uint32_t index = 0; index < hash_count_; ++index) {
         if (bits_.count(bit_of(op.value, index)) == 0) return result_of(kENOENT);
       }
       return result_of(0, op.value);  // the buffer, which the kernel leaves as it was
-    case OpCode::kUpdate:
+    case ElementOpCode::kUpdate:
       if (op.flags != kUpdateAny) return result_of(kEINVAL);
       for (uint32_t index = 0; index < hash_count_; ++index) bits_.insert(bit_of(op.value, index));
       return result_of(0);
-    case OpCode::kDelete:
-    case OpCode::kGetNextKey:
+    case ElementOpCode::kDelete:
+    case ElementOpCode::kGetNextKey:
       return result_of(kEOPNOTSUPP);
-    case OpCode::kLookupAndDelete:
+    case ElementOpCode::kLookupAndDelete:
       return result_of(kENOTSUPP);
-    case OpCode::kLookupBatch:
-    case OpCode::kLookupAndDeleteBatch:
-    case OpCode::kUpdateBatch:
-    case OpCode::kDeleteBatch:
-      break;  // composed of element ops by batch_model.h
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return {};

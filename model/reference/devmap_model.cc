@@ -1,6 +1,7 @@
 #include "model/reference/devmap_model.h"
 
 #include "impl/assert.h"
+#include "model/reference/array_model.h"
 #include "model/reference/reference_uapi.h"
 
 namespace mapsim::reference {
@@ -26,25 +27,18 @@ DevmapModel::DevmapModel(const ModelInfo& info, uint32_t n_buckets)
 bool DevmapModel::hashed() const { return info_.type == kTypeDevmapHash; }
 
 ModelResult DevmapModel::apply(const ModelOp& op) {
-  switch (op.code) {
-    case OpCode::kLookup:
+  switch (element_op_code(op.code)) {
+    case ElementOpCode::kLookup:
       return lookup(op);
-    case OpCode::kUpdate:
+    case ElementOpCode::kUpdate:
       return result_of(hashed() ? update_hash(op) : update_array(op));
-    case OpCode::kDelete:
+    case ElementOpCode::kDelete:
       return result_of(remove(op));
-    case OpCode::kGetNextKey: {
-      if (!hashed()) return array_next_key(op);
-      std::optional<Bytes> next = chains_.next_key(op.key);
-      return next ? result_of(0, *next) : result_of(kENOENT);
-    }
-    case OpCode::kLookupAndDelete:
+    case ElementOpCode::kGetNextKey:
+      return hashed() ? chains_.next_key_result(op.key)
+                      : array_index_next_key(op.key, info_.max_entries);
+    case ElementOpCode::kLookupAndDelete:
       return result_of(kENOTSUPP);
-    case OpCode::kLookupBatch:
-    case OpCode::kLookupAndDeleteBatch:
-    case OpCode::kUpdateBatch:
-    case OpCode::kDeleteBatch:
-      break;  // composed of element ops by batch_model.h
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return {};
@@ -114,21 +108,6 @@ int DevmapModel::remove(const ModelOp& op) {
   if (index >= info_.max_entries) return kEINVAL;
   slots_.erase(index);
   return 0;
-}
-
-ModelResult DevmapModel::array_next_key(const ModelOp& op) const {
-  uint32_t next = 0;
-  if (op.key) {
-    const uint32_t index = u32_at(*op.key, 0);
-    if (index < info_.max_entries) {
-      if (index == info_.max_entries - 1) return result_of(kENOENT);
-      next = index + 1;
-    }
-  }
-  return result_of(0, Bytes{static_cast<unsigned char>(next),
-                            static_cast<unsigned char>(next >> 8),
-                            static_cast<unsigned char>(next >> 16),
-                            static_cast<unsigned char>(next >> 24)});
 }
 
 void DevmapModel::hash_into(StateHasher& hasher) const {

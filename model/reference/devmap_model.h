@@ -55,7 +55,6 @@ class DevmapModel {
   int update_array(const ModelOp& op);
   int update_hash(const ModelOp& op);
   int remove(const ModelOp& op);
-  ModelResult array_next_key(const ModelOp& op) const;
 
   ModelInfo info_;
   std::set<uint32_t> devices_{1};

@@ -1,9 +1,11 @@
 #include "model/reference/hash_chains.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "impl/assert.h"
 #include "model/reference/reference_jhash.h"
+#include "model/reference/reference_uapi.h"
 
 namespace mapsim::reference {
 
@@ -49,6 +51,11 @@ std::optional<Bytes> HashChains::first_key_from(
     std::map<uint32_t, std::vector<Bytes>>::const_iterator bucket) const {
   if (bucket == chains_.end()) return std::nullopt;
   return bucket->second.front();
+}
+
+ModelResult HashChains::next_key_result(const std::optional<Bytes>& key) const {
+  std::optional<Bytes> next = next_key(key);
+  return next ? result_of(0, std::move(*next)) : result_of(kENOENT);
 }
 
 std::optional<Bytes> HashChains::next_key(const std::optional<Bytes>& key) const {

@@ -44,6 +44,8 @@ class HashChains {
   // BPF_MAP_GET_NEXT_KEY: `key` nullopt or not in the map -> the first key; else the key after
   // it. nullopt when there is none (-ENOENT).
   std::optional<Bytes> next_key(const std::optional<Bytes>& key) const;
+  // The same as the op's result: the next key, or ENOENT.
+  ModelResult next_key_result(const std::optional<Bytes>& key) const;
   // Every key in get_next_key order.
   std::vector<Bytes> keys_in_order() const;
   uint32_t n_buckets() const { return n_buckets_; }

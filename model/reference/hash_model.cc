@@ -29,25 +29,17 @@ HashModel::HashModel(const ModelInfo& info, int possible_cpus, uint32_t n_bucket
 bool HashModel::percpu() const { return info_.type == kTypePercpuHash; }
 
 ModelResult HashModel::apply(const ModelOp& op) {
-  switch (op.code) {
-    case OpCode::kLookup:
+  switch (element_op_code(op.code)) {
+    case ElementOpCode::kLookup:
       return lookup(op);
-    case OpCode::kUpdate:
+    case ElementOpCode::kUpdate:
       return result_of(update(op));
-    case OpCode::kDelete:
+    case ElementOpCode::kDelete:
       return remove(op, /*return_value=*/false);
-    case OpCode::kGetNextKey: {
-      std::optional<Bytes> next = chains_.next_key(op.key);
-      if (!next) return result_of(kENOENT);
-      return result_of(0, *next);
-    }
-    case OpCode::kLookupAndDelete:
+    case ElementOpCode::kGetNextKey:
+      return chains_.next_key_result(op.key);
+    case ElementOpCode::kLookupAndDelete:
       return remove(op, /*return_value=*/true);
-    case OpCode::kLookupBatch:
-    case OpCode::kLookupAndDeleteBatch:
-    case OpCode::kUpdateBatch:
-    case OpCode::kDeleteBatch:
-      break;  // composed of element ops by batch_model.h
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return {};

@@ -46,22 +46,17 @@ LpmTrieModel::Identity LpmTrieModel::identity_of(const Bytes& key) const {
 }
 
 ModelResult LpmTrieModel::apply(const ModelOp& op) {
-  switch (op.code) {
-    case OpCode::kLookup:
+  switch (element_op_code(op.code)) {
+    case ElementOpCode::kLookup:
       return lookup(*op.key);
-    case OpCode::kUpdate:
+    case ElementOpCode::kUpdate:
       return result_of(update(op));
-    case OpCode::kDelete:
+    case ElementOpCode::kDelete:
       return result_of(remove(*op.key));
-    case OpCode::kGetNextKey:
+    case ElementOpCode::kGetNextKey:
       return next_key(op.key);
-    case OpCode::kLookupAndDelete:
+    case ElementOpCode::kLookupAndDelete:
       return result_of(kENOTSUPP);
-    case OpCode::kLookupBatch:
-    case OpCode::kLookupAndDeleteBatch:
-    case OpCode::kUpdateBatch:
-    case OpCode::kDeleteBatch:
-      break;  // composed of element ops by batch_model.h
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return {};

@@ -38,25 +38,17 @@ std::optional<uint32_t> LruHashModel::node_of_key(const Bytes& key) const {
 }
 
 ModelResult LruHashModel::apply(const ModelOp& op) {
-  switch (op.code) {
-    case OpCode::kLookup:
+  switch (element_op_code(op.code)) {
+    case ElementOpCode::kLookup:
       return lookup(op);
-    case OpCode::kUpdate:
+    case ElementOpCode::kUpdate:
       return result_of(update(op));
-    case OpCode::kDelete:
+    case ElementOpCode::kDelete:
       return remove(op, /*return_value=*/false);
-    case OpCode::kGetNextKey: {
-      std::optional<Bytes> next = chains_.next_key(op.key);
-      if (!next) return result_of(kENOENT);
-      return result_of(0, *next);
-    }
-    case OpCode::kLookupAndDelete:
+    case ElementOpCode::kGetNextKey:
+      return chains_.next_key_result(op.key);
+    case ElementOpCode::kLookupAndDelete:
       return remove(op, /*return_value=*/true);
-    case OpCode::kLookupBatch:
-    case OpCode::kLookupAndDeleteBatch:
-    case OpCode::kUpdateBatch:
-    case OpCode::kDeleteBatch:
-      break;  // composed of element ops by batch_model.h
   }
   MAPSIM_ASSERT(false, "every op code is handled");
   return {};

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "impl/assert.h"
+
 namespace mapsim::reference {
 
 using Bytes = std::vector<unsigned char>;
@@ -79,6 +81,28 @@ inline ModelResult result_of(int rc, Bytes data = {}) {
 inline bool is_batch(OpCode code) {
   return code == OpCode::kLookupBatch || code == OpCode::kLookupAndDeleteBatch ||
          code == OpCode::kUpdateBatch || code == OpCode::kDeleteBatch;
+}
+
+// The ops a map type's model (ArrayModel, HashModel, ...) implements: MapModel::apply() hands
+// batch ops to batch_model.h, which composes them of these.
+enum class ElementOpCode : uint8_t { kLookup, kUpdate, kDelete, kGetNextKey, kLookupAndDelete };
+
+// REQUIRES: !is_batch(code).
+inline ElementOpCode element_op_code(OpCode code) {
+  switch (code) {
+    case OpCode::kLookup: return ElementOpCode::kLookup;
+    case OpCode::kUpdate: return ElementOpCode::kUpdate;
+    case OpCode::kDelete: return ElementOpCode::kDelete;
+    case OpCode::kGetNextKey: return ElementOpCode::kGetNextKey;
+    case OpCode::kLookupAndDelete: return ElementOpCode::kLookupAndDelete;
+    case OpCode::kLookupBatch:
+    case OpCode::kLookupAndDeleteBatch:
+    case OpCode::kUpdateBatch:
+    case OpCode::kDeleteBatch:
+      break;
+  }
+  MAPSIM_ASSERT(false, "batch ops never reach a map type's model");
+  return ElementOpCode::kLookup;
 }
 
 // The effective attributes of a created map (OBJ_GET_INFO_BY_FD).
