@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "impl/assert.h"
+#include "model/linearizability/add_through.h"
 #include "model/linearizability/counter_add.h"
 #include "model/linearizability/value_match.h"
 #include "model/reference/reference_uapi.h"
@@ -296,34 +297,13 @@ Bytes LruSpec::add_in_place(const PreparedOp& op) {
   return counter_of(slot, shape.counter_bytes);
 }
 
-// As ModelSpec::add_through(). A "maybe evicted" key keeps its doubt: the add lands on its
+// add_through.h. A "maybe evicted" key keeps its doubt: the add lands on its
 // node whether or not a pop took the key away, and the counter is the same either way.
 void LruSpec::add_through(const PreparedOp& op, std::optional<ElementPointer> pointer,
                           std::vector<LruSpec>* next) const {
-  const bool exists = entries_.count(*op.key) != 0;
-  if (!pointer) {
-    if (op.rc != 0 && op.rc != reference::kENOENT) return;
-    next->push_back(*this);
-    if (op.rc == 0 && exists) {
-      LruSpec added = *this;
-      added.add_in_place(op);
-      next->push_back(std::move(added));
-    }
-    return;
-  }
-  if (!pointer->found) {
-    if (op.rc == reference::kENOENT) next->push_back(*this);
-    return;
-  }
-  if (op.rc != 0) return;
-  if (!exists || pointers_.generation(*op.key) != pointer->generation) {
-    next->push_back(*this);  // a dead node: nobody sees the add
-    return;
-  }
-  LruSpec added = *this;
-  const Bytes counter = added.add_in_place(op);
-  if (!op.observed.empty() && counter != op.observed) return;
-  next->push_back(std::move(added));
+  add_through_successors(
+      *this, op, pointer, entries_.count(*op.key) != 0, pointers_.generation(*op.key),
+      [&op](LruSpec& added) { return std::optional<Bytes>(added.add_in_place(op)); }, next);
 }
 
 void LruSpec::sequence_lookup(const PreparedOp& op, std::vector<LruSpec>* next) const {

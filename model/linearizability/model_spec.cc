@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "impl/assert.h"
+#include "model/linearizability/add_through.h"
 #include "model/linearizability/counter_add.h"
 #include "model/linearizability/value_match.h"
 #include "model/reference/reference_uapi.h"
@@ -204,33 +205,13 @@ void ModelSpec::keep_pointer(const PreparedOp& op, std::vector<ModelSpec>* next)
 // has been taken). Without a pointer (its lookup is not part of the checked ops), either rc.
 void ModelSpec::add_through(const PreparedOp& op, std::optional<ElementPointer> pointer,
                             std::vector<ModelSpec>* next) const {
-  const MapShape& shape = context_->shape();
-  if (!pointer) {
-    if (op.rc != 0 && op.rc != reference::kENOENT) return;
-    next->push_back(*this);
-    if (op.rc == 0 && present(*op.key)) {
-      ModelSpec added = *this;
-      model_counter_add(added.model_, op.cpu, *op.key, op.addend, shape.counter_bytes);
-      next->push_back(std::move(added));
-    }
-    return;
-  }
-  if (!pointer->found) {
-    if (op.rc == reference::kENOENT) next->push_back(*this);
-    return;
-  }
-  if (op.rc != 0) return;
-  const bool live = present(*op.key) && pointers_.generation(*op.key) == pointer->generation;
-  if (!live) {
-    next->push_back(*this);  // the add hit a dead element: nobody sees it
-    return;
-  }
-  ModelSpec added = *this;
-  std::optional<Bytes> counter =
-      model_counter_add(added.model_, op.cpu, *op.key, op.addend, shape.counter_bytes);
-  MAPSIM_ASSERT(counter.has_value(), "a live element's key is present");
-  if (!op.observed.empty() && *counter != op.observed) return;
-  next->push_back(std::move(added));
+  const uint32_t counter_bytes = context_->shape().counter_bytes;
+  add_through_successors(
+      *this, op, pointer, present(*op.key), pointers_.generation(*op.key),
+      [&op, counter_bytes](ModelSpec& added) {
+        return model_counter_add(added.model_, op.cpu, *op.key, op.addend, counter_bytes);
+      },
+      next);
 }
 
 void ModelSpec::sequence_lookup(const PreparedOp& op, std::vector<ModelSpec>* next) const {
