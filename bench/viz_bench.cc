@@ -75,14 +75,8 @@ class RendererCpu {
 // own on a 32-entry common-LRU map: about 33 steps per operation, so `steps` asks for a few
 // more operations than it needs (the execution has at least `steps` steps).
 sim::testing::MapScenarioConfig big_lru_config(int operations_per_cpu) {
-  sim::testing::MapScenarioConfig config;
-  config.name = "lru 4 cpus x " + std::to_string(operations_per_cpu);
-  config.possible_cpus = 4;
-  config.attr.map_type = bpf::kMapLruHash;
-  config.attr.key_size = 4;
-  config.attr.value_size = 8;
-  config.attr.max_entries = 32;
-  config.attr.map_flags = bpf::kFZeroSeed;
+  sim::testing::MapScenarioConfig config = sim::testing::small_map_config(
+      "lru 4 cpus x " + std::to_string(operations_per_cpu), bpf::kMapLruHash, 32, 0, 4);
   config.cpus.resize(4);
   for (int cpu = 0; cpu < 4; ++cpu) {
     for (int i = 0; i < operations_per_cpu; ++i) {

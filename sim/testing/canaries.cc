@@ -119,15 +119,21 @@ struct HashState {
   uint32_t keys[2] = {0, 0};
 };
 
-MapAttr small_hash_attr() {
-  MapAttr attr;
-  attr.map_type = bpf::kMapHash;
-  attr.key_size = 4;
-  attr.value_size = 8;
-  attr.max_entries = 2;
-  attr.map_flags = bpf::kFZeroSeed;
-  return attr;
+// The canary's map: on the scheduler's own platform when fixed, else the same map type on
+// UnlockedBucketPlatform, whose bucket lock does not exclude.
+template <template <class> class MapType>
+void create_canary_map(SimPlatform& platform, const MapAttr& attr, bool fixed, HashState* state) {
+  int error = 0;
+  if (fixed) {
+    error = create_map(platform, attr, &state->map);
+  } else {
+    state->broken_platform = std::make_unique<UnlockedBucketPlatform>(2);
+    error = MapType<UnlockedBucketPlatform>::create(*state->broken_platform, attr, &state->map);
+  }
+  MAPSIM_ASSERT(error == 0, "the canary map is created");
 }
+
+MapAttr small_hash_attr() { return small_map_config("", bpf::kMapHash, 2, 0, 2).attr; }
 
 std::string check_hash(HashState& state, const Outcome& outcome) {
   for (int cpu = 0; cpu < 2; ++cpu) {
@@ -175,15 +181,7 @@ Scenario unlocked_hash_map_scenario(bool fixed) {
   scenario.build = [fixed](SimPlatform& platform) {
     auto state = std::make_shared<HashState>();
     same_bucket_keys(&state->keys[0], &state->keys[1]);
-    int error = 0;
-    if (fixed) {
-      error = create_map(platform, small_hash_attr(), &state->map);
-    } else {
-      state->broken_platform = std::make_unique<UnlockedBucketPlatform>(2);
-      error = internal::HashMap<UnlockedBucketPlatform>::create(
-          *state->broken_platform, small_hash_attr(), &state->map);
-    }
-    MAPSIM_ASSERT(error == 0, "the canary map is created");
+    create_canary_map<internal::HashMap>(platform, small_hash_attr(), fixed, state.get());
     ScenarioInstance instance;
     instance.cpus.resize(2);
     for (int cpu = 0; cpu < 2; ++cpu) {
@@ -207,15 +205,7 @@ Scenario unlocked_lru_map_scenario(bool fixed) {
     auto state = std::make_shared<HashState>();
     MapAttr attr = small_hash_attr();
     attr.map_type = bpf::kMapLruHash;
-    int error = 0;
-    if (fixed) {
-      error = create_map(platform, attr, &state->map);
-    } else {
-      state->broken_platform = std::make_unique<UnlockedBucketPlatform>(2);
-      error = internal::LruHashMap<UnlockedBucketPlatform>::create(*state->broken_platform, attr,
-                                                                   &state->map);
-    }
-    MAPSIM_ASSERT(error == 0, "the canary map is created");
+    create_canary_map<internal::LruHashMap>(platform, attr, fixed, state.get());
     const uint32_t preset = 100;
     const uint64_t value = 1;
     MAPSIM_ASSERT(state->map->update_elem(&preset, &value, bpf::kAny) == 0, "key 100 is set");
@@ -236,14 +226,7 @@ Scenario unlocked_lru_map_scenario(bool fixed) {
 
 Scenario lru_steal_scenario() {
   using Kind = MapOperation::Kind;
-  MapScenarioConfig config;
-  config.name = "canary lru steal";
-  config.possible_cpus = 3;
-  config.attr.map_type = bpf::kMapLruHash;
-  config.attr.key_size = 4;
-  config.attr.value_size = 8;
-  config.attr.max_entries = 2;
-  config.attr.map_flags = bpf::kFZeroSeed;
+  MapScenarioConfig config = small_map_config("canary lru steal", bpf::kMapLruHash, 2, 0, 3);
   config.setup = {{Kind::kUpdate, 100}};
   config.cpus = {{{Kind::kUpdate, 3}}, {{Kind::kUpdate, 1}}, {{Kind::kUpdate, 2}}};
   return map_scenario(config);

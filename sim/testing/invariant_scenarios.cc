@@ -22,21 +22,8 @@ namespace {
 
 using Kind = MapOperation::Kind;
 
-MapScenarioConfig base(const std::string& name, uint32_t type, uint32_t max_entries,
-                       uint32_t flags, int cpus) {
-  MapScenarioConfig config;
-  config.name = name;
-  config.possible_cpus = cpus;
-  config.attr.map_type = type;
-  config.attr.key_size = 4;
-  config.attr.value_size = 8;
-  config.attr.max_entries = max_entries;
-  config.attr.map_flags = bpf::kFZeroSeed | flags;
-  return config;
-}
-
 MapScenarioConfig hash_replace(const std::string& name, uint32_t type, uint32_t flags) {
-  MapScenarioConfig config = base(name, type, 3, flags, 3);
+  MapScenarioConfig config = small_map_config(name, type, 3, flags, 3);
   config.setup = {{Kind::kUpdate, 1}, {Kind::kUpdate, 2}};
   config.cpus = {{{Kind::kUpdate, 1}, {Kind::kUpdate, 3}, {Kind::kDelete, 2}},
                  {{Kind::kUpdate, 2}, {Kind::kUpdate, 1}, {Kind::kUpdate, 4, bpf::kNoExist}},
@@ -50,7 +37,7 @@ MapScenarioConfig hash_replace(const std::string& name, uint32_t type, uint32_t 
 }
 
 MapScenarioConfig lru_evicting(const std::string& name, uint32_t type, uint32_t flags) {
-  MapScenarioConfig config = base(name, type, 4, flags, 3);
+  MapScenarioConfig config = small_map_config(name, type, 4, flags, 3);
   config.setup = {{Kind::kUpdate, 100}, {Kind::kUpdate, 101}};
   config.cpus = {{{Kind::kUpdate, 1}, {Kind::kProgramLookup, 100}, {Kind::kUpdate, 4}},
                  {{Kind::kUpdate, 2}, {Kind::kDelete, 101}, {Kind::kUpdate, 5}},
@@ -72,7 +59,7 @@ std::vector<MapScenarioConfig> map_scenarios_for_invariants() {
   configs.push_back(lru_evicting("lru percpu values", bpf::kMapLruPercpuHash, 0));
   configs.push_back(
       lru_evicting("lru percpu values per-cpu lists", bpf::kMapLruPercpuHash, bpf::kFNoCommonLru));
-  MapScenarioConfig tight = base("lru tight", bpf::kMapLruHash, 2, 0, 2);
+  MapScenarioConfig tight = small_map_config("lru tight", bpf::kMapLruHash, 2, 0, 2);
   tight.setup = {{Kind::kUpdate, 100}};
   tight.cpus = {{{Kind::kUpdate, 1}, {Kind::kUpdate, 2}, {Kind::kDelete, 1}},
                 {{Kind::kUpdate, 3}, {Kind::kProgramLookup, 100}, {Kind::kUpdate, 4}}};

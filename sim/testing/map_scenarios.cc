@@ -121,16 +121,22 @@ Scenario map_scenario(const MapScenarioConfig& config) {
   return scenario;
 }
 
-MapScenarioConfig hash_two_cpus() {
-  using Kind = MapOperation::Kind;
+MapScenarioConfig small_map_config(const std::string& name, uint32_t type, uint32_t max_entries,
+                                   uint32_t flags, int cpus) {
   MapScenarioConfig config;
-  config.name = "hash 2 cpus x 3 ops";
-  config.possible_cpus = 2;
-  config.attr.map_type = bpf::kMapHash;
+  config.name = name;
+  config.possible_cpus = cpus;
+  config.attr.map_type = type;
   config.attr.key_size = 4;
   config.attr.value_size = 8;
-  config.attr.max_entries = 4;
-  config.attr.map_flags = bpf::kFZeroSeed;
+  config.attr.max_entries = max_entries;
+  config.attr.map_flags = bpf::kFZeroSeed | flags;
+  return config;
+}
+
+MapScenarioConfig hash_two_cpus() {
+  using Kind = MapOperation::Kind;
+  MapScenarioConfig config = small_map_config("hash 2 cpus x 3 ops", bpf::kMapHash, 4, 0, 2);
   config.cpus = {{{Kind::kUpdate, 1}, {Kind::kUpdate, 2}, {Kind::kDelete, 1}},
                  {{Kind::kUpdate, 2}, {Kind::kLookup, 1}, {Kind::kUpdate, 3}}};
   return config;
@@ -138,14 +144,9 @@ MapScenarioConfig hash_two_cpus() {
 
 MapScenarioConfig lru_three_cpus(bool per_cpu_lists) {
   using Kind = MapOperation::Kind;
-  MapScenarioConfig config;
-  config.name = per_cpu_lists ? "lru 3 cpus (per-cpu lists)" : "lru 3 cpus";
-  config.possible_cpus = 3;
-  config.attr.map_type = bpf::kMapLruHash;
-  config.attr.key_size = 4;
-  config.attr.value_size = 8;
-  config.attr.max_entries = 4;
-  config.attr.map_flags = bpf::kFZeroSeed | (per_cpu_lists ? bpf::kFNoCommonLru : 0);
+  MapScenarioConfig config =
+      small_map_config(per_cpu_lists ? "lru 3 cpus (per-cpu lists)" : "lru 3 cpus",
+                       bpf::kMapLruHash, 4, per_cpu_lists ? bpf::kFNoCommonLru : 0, 3);
   config.setup = {{Kind::kUpdate, 100}, {Kind::kUpdate, 101}};
   config.cpus = {{{Kind::kUpdate, 1}, {Kind::kUpdate, 7}, {Kind::kProgramLookup, 100}},
                  {{Kind::kUpdate, 2}, {Kind::kUpdate, 7}, {Kind::kDelete, 1}},
@@ -155,14 +156,7 @@ MapScenarioConfig lru_three_cpus(bool per_cpu_lists) {
 
 MapScenarioConfig lru_two_cpus() {
   using Kind = MapOperation::Kind;
-  MapScenarioConfig config;
-  config.name = "lru 2 cpus";
-  config.possible_cpus = 2;
-  config.attr.map_type = bpf::kMapLruHash;
-  config.attr.key_size = 4;
-  config.attr.value_size = 8;
-  config.attr.max_entries = 2;
-  config.attr.map_flags = bpf::kFZeroSeed;
+  MapScenarioConfig config = small_map_config("lru 2 cpus", bpf::kMapLruHash, 2, 0, 2);
   config.setup = {{Kind::kUpdate, 100}};
   config.cpus = {{{Kind::kUpdate, 1}, {Kind::kProgramLookup, 100}},
                  {{Kind::kUpdate, 2}, {Kind::kLookup, 1}}};

@@ -61,6 +61,11 @@ struct MapScenarioConfig {
 
 Scenario map_scenario(const MapScenarioConfig& config);
 
+// A config without operations: `type` with 4-byte keys and 8-byte values, max_entries, flags
+// BPF_F_ZERO_SEED (the same bucket placement in every run) | `flags`, on `cpus` CPUs.
+MapScenarioConfig small_map_config(const std::string& name, uint32_t type, uint32_t max_entries,
+                                   uint32_t flags, int cpus);
+
 MapScenarioConfig hash_two_cpus();
 MapScenarioConfig lru_three_cpus(bool per_cpu_lists = false);
 MapScenarioConfig lru_two_cpus();
