@@ -116,6 +116,7 @@ TEST(FiberTest, StackOverflowDiesNamingTheStackSize) {
 struct FakeStackProbe {
   void* fake_stack = nullptr;
   bool read_a_dead_frame = false;
+  char first_byte = 1;
 };
 
 __attribute__((noinline)) volatile int* address_of_a_dead_local() {
@@ -127,9 +128,9 @@ __attribute__((noinline)) volatile int* address_of_a_dead_local() {
 
 void fake_stack_entry(void* argument) {
   auto* probe = static_cast<FakeStackProbe*>(argument);
-  volatile char addressable[64] = {};
-  addressable[0] = 1;
+  volatile char addressable[64] = {};  // addressable, so this frame is on the fake stack
   probe->fake_stack = __asan_get_current_fake_stack();
+  probe->first_byte = addressable[0];
   if (probe->read_a_dead_frame) (void)*address_of_a_dead_local();
 }
 
