@@ -1,28 +1,10 @@
 #include "scenarios/hex.h"
 
+#include "impl/hex_text.h"
+
 namespace mapsim {
-namespace {
 
-// The value of one hex digit, or -1.
-int hex_digit_value(char digit) {
-  if (digit >= '0' && digit <= '9') return digit - '0';
-  if (digit >= 'a' && digit <= 'f') return digit - 'a' + 10;
-  if (digit >= 'A' && digit <= 'F') return digit - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::string hex_from_bytes(const Bytes& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(bytes.size() * 2);
-  for (unsigned char byte : bytes) {
-    text += kDigits[byte >> 4];
-    text += kDigits[byte & 0xf];
-  }
-  return text;
-}
+std::string hex_from_bytes(const Bytes& bytes) { return hex_text(bytes); }
 
 bool bytes_from_hex(std::string_view text, Bytes* bytes, std::string* error) {
   for (size_t position = 0; position < text.size(); ++position) {

@@ -1,6 +1,6 @@
 // Hex text of key bytes in memory order (the op scripts' convention, spec/op-script.md: the u32
-// key 1 is "01000000"), for the cache and the templates. scenarios/hex.h has the same
-// convention, but scenario loading (scenarios/) will call synth/, so synth/ cannot depend on it.
+// key 1 is "01000000"), for the cache and the templates; the formatting is impl/hex_text.h's,
+// shared with scenarios/hex.h (scenario loading calls synth/, so synth/ cannot use that).
 #pragma once
 
 #include <optional>

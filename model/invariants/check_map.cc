@@ -4,6 +4,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "impl/hex_text.h"
 #include "impl/map_inspection.h"
 #include "model/invariants/family_checks.h"
 
@@ -36,14 +37,6 @@ std::string check_map_invariants(const Map& map, const MapCheckScope& scope) {
       inspection.view);
 }
 
-std::string hex_bytes(const std::string& bytes) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string text;
-  for (unsigned char byte : bytes) {
-    text += kDigits[byte >> 4];
-    text += kDigits[byte & 15];
-  }
-  return text;
-}
+std::string hex_bytes(const std::string& bytes) { return hex_text(bytes); }
 
 }  // namespace mapsim::invariants

@@ -1,5 +1,7 @@
 #include "tests/support/bytes.h"
 
+#include "impl/hex_text.h"
+
 namespace mapsim::testing {
 
 Bytes le_bytes(uint64_t value, size_t size) {
@@ -18,14 +20,6 @@ uint64_t le_value(const Bytes& bytes) {
   return value;
 }
 
-std::string to_hex(const Bytes& bytes) {
-  static const char digits[] = "0123456789abcdef";
-  std::string text;
-  for (unsigned char byte : bytes) {
-    text += digits[byte >> 4];
-    text += digits[byte & 15];
-  }
-  return text;
-}
+std::string to_hex(const Bytes& bytes) { return hex_text(bytes); }
 
 }  // namespace mapsim::testing
